@@ -1,0 +1,19 @@
+/**
+ * GET /ocpi/cpo/2.1.1/cdrs/{cdr_id}: one CDR, for a hub that checks what it holds against
+ * ours. Not in OCPI 2.1.1's CPO interface (which only lists), hence a plain id lookup.
+ */
+import { ciString } from '../ocpi/primitives';
+import { findPullableCdrById } from '../store/cdr-pull-query';
+import { invalidParameter, notFound } from './api-error';
+import type { Handler } from './handler';
+
+// A CDR id is a CiString(36): anything else cannot name a CDR.
+const cdrId = ciString(36).min(1);
+
+export const getCdr: Handler = async ({ pool, pathParams }) => {
+  const id = pathParams.cdr_id ?? '';
+  if (!cdrId.safeParse(id).success) throw invalidParameter('cdr_id must be 1 to 36 printable ASCII characters');
+  const found = await findPullableCdrById(pool, id);
+  if (!found) throw notFound(`unknown CDR: no CDR with id ${JSON.stringify(id)}`);
+  return { data: found.cdr };
+};

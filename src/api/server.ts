@@ -1,0 +1,115 @@
+/**
+ * The GIREVE-facing OCPI HTTP service (CPO side): discovery, CDR pull and check, probes.
+ *
+ * Every answer is JSON in the OCPI envelope. Checks run in this order, so the most
+ * basic fault is the one reported: URL length (414), path (404), method (405), token
+ * (401), parameters (400), then the handler. Anything unexpected is logged (never the
+ * Authorization header) and answered 500 / status 3000 without details.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Pool } from 'pg';
+import type { ApiConfig } from '../config';
+import { ocpiStatusCodes } from '../ocpi/response-envelope';
+import { ApiError, invalidParameter, methodNotAllowed, notFound, unauthorized, uriTooLong } from './api-error';
+import { createTokenCheck } from './auth';
+import { answerClientError } from './client-error';
+import type { RequestContext } from './handler';
+import { readQuery } from './query-params';
+import { type Answer, sendAnswer, sendError } from './respond';
+import { ALLOWED_METHODS, matchRoute } from './routes';
+
+/** Longer request targets are refused (414) before any parsing. */
+export const MAX_URL_LENGTH = 2048;
+
+export interface ApiServerOptions {
+  pool: Pool;
+  /**
+   * Read at each request (baseUrl for links), except the tokens, read once. A test that
+   * listens on port 0 may therefore set baseUrl once the port is known.
+   */
+  config: ApiConfig;
+  /** Where unexpected errors go; defaults to console.error. */
+  logError?: (error: unknown) => void;
+}
+
+function decodePathParams(raw: Record<string, string>): Record<string, string> {
+  const decoded: Record<string, string> = {};
+  for (const [name, value] of Object.entries(raw)) {
+    try {
+      decoded[name] = decodeURIComponent(value);
+    } catch {
+      throw invalidParameter(`${name} must be valid percent-encoded UTF-8`);
+    }
+  }
+  return decoded;
+}
+
+export function createApiServer({ pool, config, logError = console.error }: ApiServerOptions): http.Server {
+  const isAuthorized = createTokenCheck(config.tokens);
+
+  const server = http.createServer((req, res) => {
+    handle(req)
+      .then((result) => sendAnswer(res, result))
+      .catch((error: unknown) => {
+        if (error instanceof ApiError) return sendError(res, error);
+        logError(error);
+        sendError(res, new ApiError(500, ocpiStatusCodes.SERVER_ERROR, 'internal server error'));
+      });
+  });
+  server.on('clientError', answerClientError);
+  return server;
+
+  async function handle(req: http.IncomingMessage): Promise<Answer> {
+    const target = req.url ?? '/';
+    if (target.length > MAX_URL_LENGTH) throw uriTooLong(MAX_URL_LENGTH);
+    const queryStart = target.indexOf('?');
+    const path = queryStart < 0 ? target : target.slice(0, queryStart);
+    const search = queryStart < 0 ? '' : target.slice(queryStart + 1);
+
+    const match = matchRoute(path);
+    if (!match) throw notFound(`unknown route: ${path.slice(0, 100)}`);
+    const method = req.method ?? 'GET';
+    if (!(ALLOWED_METHODS as readonly string[]).includes(method)) throw methodNotAllowed(method, ALLOWED_METHODS);
+    if (match.route.authenticated && !isAuthorized(req.headers.authorization)) throw unauthorized();
+
+    const context: RequestContext = {
+      pool,
+      config,
+      query: readQuery(search, match.route.queryParameters),
+      pathParams: decodePathParams(match.rawPathParams),
+    };
+    return match.route.handle(context);
+  }
+}
+
+export interface StartedApiServer {
+  server: http.Server;
+  /** `http://host:port` where it listens (the port chosen by the OS when config.port is 0). */
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Creates the server and listens on config.host:config.port. */
+export async function startApiServer(options: ApiServerOptions): Promise<StartedApiServer> {
+  const server = createApiServer(options);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.config.port, options.config.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { address, port } = server.address() as AddressInfo;
+  const host = address.includes(':') ? `[${address}]` : address;
+  return {
+    server,
+    url: `http://${host}:${port}`,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        // Keep-alive sockets would hold close() open until they time out.
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,71 @@
+/**
+ * The event a CPO backend hands in when a charging session ends: the completed OCPI 2.1.1
+ * Session plus what the CDR needs beyond it. Validated at the edge (client, CLI, intake);
+ * its JSON Schema is published in docs/ for backends in other languages.
+ */
+import { z } from 'zod';
+import { countryCodeAlpha2, ocpiDateTime, partyId } from '../ocpi/primitives';
+import { sessionSchema } from '../ocpi/session';
+import { signedDataSchema } from '../ocpi/signed-data';
+import { tariffSchema } from '../ocpi/tariff';
+
+export const partySchema = z.object({
+  country_code: countryCodeAlpha2,
+  party_id: partyId,
+});
+
+/** When the EVSE could not supply energy: excluded from total_time and free of charge (GIREVE 3.3). */
+export const outOfOrderIntervalSchema = z
+  .object({ start: ocpiDateTime, end: ocpiDateTime })
+  .refine((interval) => Date.parse(interval.start) <= Date.parse(interval.end), {
+    message: 'start must not be after end',
+    path: ['end'],
+  });
+
+export const sessionEndedSchema = z.object({
+  party: partySchema,
+  session: sessionSchema.superRefine((session, ctx) => {
+    if (session.end_datetime === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['end_datetime'], message: 'is required: the session must have ended' });
+    }
+    if (session.status !== 'COMPLETED') {
+      ctx.addIssue({ code: 'custom', path: ['status'], message: 'must be COMPLETED for a CDR' });
+    }
+  }),
+  /** GIREVE's authorization id, echoed unchanged in the CDR; absent when there was no authorization. */
+  authorization_id: z
+    .string()
+    .max(36, 'must be at most 36 characters')
+    .regex(/^[\x20-\x7e]*$/, 'must be printable ASCII')
+    .optional(),
+  tariffs: z.array(tariffSchema).default([]),
+  out_of_order: z.array(outOfOrderIntervalSchema).optional(),
+  signed_data: signedDataSchema.optional(),
+});
+
+export type SessionEnded = z.infer<typeof sessionEndedSchema>;
+export type SessionEndedInput = z.input<typeof sessionEndedSchema>;
+
+export class InvalidSessionEndedError extends Error {
+  override readonly name = 'InvalidSessionEndedError';
+  constructor(readonly problems: string[]) {
+    super(`invalid SessionEnded:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+  }
+}
+
+/** Parses at the edge; the error lists every problem as `field.path: rule`. */
+export function parseSessionEnded(input: unknown): SessionEnded {
+  const result = sessionEndedSchema.safeParse(input);
+  if (!result.success) throw new InvalidSessionEndedError(formatIssues(result.error.issues));
+  return result.data;
+}
+
+export function formatIssues(issues: readonly z.core.$ZodIssue[]): string[] {
+  return issues.map((issue) => `${formatPath(issue.path)}: ${issue.message}`);
+}
+
+export function formatPath(path: readonly PropertyKey[]): string {
+  return path
+    .map((key, index) => (typeof key === 'number' ? `[${key}]` : `${index === 0 ? '' : '.'}${String(key)}`))
+    .join('') || '(root)';
+}

@@ -1,0 +1,11 @@
+import { z } from 'zod';
+import { sessionEndedSchema } from '../cdr/session-ended';
+
+/** The JSON Schema of SessionEnded, generated from the zod schema (published in docs/). */
+export function sessionEndedJsonSchema(): unknown {
+  return {
+    title: 'SessionEnded',
+    description: 'What a CPO backend hands to cdrflow when a charging session ends (OCPI 2.1.1 Session + GIREVE extras).',
+    ...z.toJSONSchema(sessionEndedSchema, { io: 'input', unrepresentable: 'any' }),
+  };
+}

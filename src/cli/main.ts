@@ -1,0 +1,56 @@
+/** The `cdrflow` command: one binary for the processes and the tools around them. */
+import { Command } from 'commander';
+import { ConfigError } from '../config';
+import { runBuildCdrCommand } from './build-cdr-command';
+import { sessionEndedJsonSchema } from './json-schema-command';
+import { runMigrateCommand } from './migrate-command';
+import { runMockIopCommand } from './mock-iop-command';
+import { runSessionEndedCommand } from './session-ended-command';
+import { runWorkerCommand } from './worker-command';
+
+export async function main(argv: string[]): Promise<void> {
+  const program = new Command('cdrflow')
+    .description('Durable OCPI 2.1.1 CDR pipeline: ended sessions -> CDRs delivered to the GIREVE IOP, in order')
+    .showHelpAfterError();
+
+  program
+    .command('worker')
+    .description('run the Temporal worker (session and CPO queue workflows, POSTs to the IOP)')
+    .action(runWorkerCommand);
+  program
+    .command('session-ended')
+    .description('hand in one ended session (SessionEnded JSON) and print its workflow id')
+    .argument('<file>', 'SessionEnded JSON file')
+    .option('--json', 'print {workflowId, cdrId, alreadyStarted} as JSON')
+    .action(runSessionEndedCommand);
+  program
+    .command('build-cdr')
+    .description('dry run: print the CDR a SessionEnded JSON file would give, or its validation errors')
+    .argument('<file>', 'SessionEnded JSON file')
+    .action(async (file: string) => {
+      process.exitCode = await runBuildCdrCommand(file);
+    });
+  program
+    .command('mock-iop')
+    .description('run a mock GIREVE IOP CDR receiver on loopback')
+    .option('--port <port>', 'port to listen on', '8090')
+    .option('--token <token>', 'token the mock expects from cdrflow', 'mock-iop-token')
+    .action(runMockIopCommand);
+  program.command('migrate').description('apply pending database migrations').action(runMigrateCommand);
+  program
+    .command('json-schema')
+    .description('print the JSON Schema of the SessionEnded input')
+    .action(() => {
+      process.stdout.write(`${JSON.stringify(sessionEndedJsonSchema(), null, 2)}\n`);
+    });
+
+  try {
+    await program.parseAsync(argv);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`cdrflow: ${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+}

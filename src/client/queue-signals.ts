@@ -1,0 +1,50 @@
+/**
+ * Signal-with-start of a CPO's queue workflow: whichever message arrives first starts the
+ * queue, the others join it. Used by the CPO backend's client (enqueue at session end) and
+ * by the session workflow's activity (CDR stored).
+ */
+import type { Client } from '@temporalio/client';
+import type { Party } from '../cdr/party';
+import { operatorId } from '../cdr/party';
+import {
+  cdrStoredSignal,
+  enqueueSignal,
+  initialQueueState,
+  type CdrStoredNotice,
+  type EnqueueRequest,
+} from '../../workflows/definitions';
+import { cpoQueueWorkflowId } from '../../workflows/ids';
+import { CdrOperatorId } from '../../workflows/search-attributes';
+import type { cpoQueueWorkflow } from '../../workflows/cpo-queue';
+
+function queueStartOptions(taskQueue: string, party: Party) {
+  return {
+    taskQueue,
+    workflowId: cpoQueueWorkflowId(party),
+    args: [initialQueueState({ country_code: party.country_code, party_id: party.party_id })] as [
+      ReturnType<typeof initialQueueState>,
+    ],
+    typedSearchAttributes: [{ key: CdrOperatorId, value: operatorId(party) }],
+  };
+}
+
+export async function signalEnqueue(client: Client, taskQueue: string, party: Party, request: EnqueueRequest): Promise<void> {
+  await client.workflow.signalWithStart<typeof cpoQueueWorkflow, [EnqueueRequest]>('cpoQueueWorkflow', {
+    ...queueStartOptions(taskQueue, party),
+    signal: enqueueSignal,
+    signalArgs: [request],
+  });
+}
+
+export async function signalCdrStored(
+  client: Client,
+  taskQueue: string,
+  party: Party,
+  notice: CdrStoredNotice,
+): Promise<void> {
+  await client.workflow.signalWithStart<typeof cpoQueueWorkflow, [CdrStoredNotice]>('cpoQueueWorkflow', {
+    ...queueStartOptions(taskQueue, party),
+    signal: cdrStoredSignal,
+    signalArgs: [notice],
+  });
+}

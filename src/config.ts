@@ -1,0 +1,117 @@
+/**
+ * Configuration from environment variables, validated at start.
+ * Each process reads only the section it needs, so the API does not demand the IOP token
+ * and the worker does not demand the pull tokens. Errors name the variable and the rule;
+ * token values are never echoed.
+ */
+import { z } from 'zod';
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+type Env = Record<string, string | undefined>;
+
+const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
+
+/** Parses one section; the message lists every bad variable with its rule. */
+function parseSection<T extends z.ZodRawShape>(shape: T, env: Env): z.infer<z.ZodObject<T>> {
+  const picked: Record<string, string | undefined> = {};
+  for (const key of Object.keys(shape)) picked[key] = env[key] === '' ? undefined : env[key];
+  const result = z.object(shape).safeParse(picked);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((issue) => {
+    const variable = String(issue.path[0] ?? '?');
+    const rule = picked[variable] === undefined ? 'is required' : issue.message;
+    return `  ${variable}: ${rule}`;
+  });
+  throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+}
+
+const integerFromEnv = (min: number, max: number) =>
+  z.coerce.number().int('must be an integer').min(min, `must be >= ${min}`).max(max, `must be <= ${max}`);
+
+export function databaseConfig(env: Env = process.env) {
+  return parseSection(
+    {
+      DATABASE_URL: z
+        .string()
+        .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// connection URL'),
+    },
+    env,
+  );
+}
+
+export function temporalConfig(env: Env = process.env) {
+  return parseSection(
+    {
+      TEMPORAL_ADDRESS: z.string().regex(/^[^\s:]+:\d+$/, 'must be host:port').default('127.0.0.1:7233'),
+      TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+      TEMPORAL_TASK_QUEUE: z.string().min(1).default('cdrflow'),
+    },
+    env,
+  );
+}
+
+export function iopConfig(env: Env = process.env) {
+  const section = parseSection(
+    {
+      IOP_CDRS_URL: httpUrl,
+      IOP_TOKEN: z.string().min(1, 'must not be empty'),
+      /** Check CDR URL when the IOP gave no Location; `{cdr_id}` is replaced. */
+      IOP_CDR_CHECK_URL_TEMPLATE: z.string().includes('{cdr_id}', { error: 'must contain {cdr_id}' }).optional(),
+      IOP_REQUEST_TIMEOUT_MS: integerFromEnv(100, 600_000).default(10_000),
+      IOP_RETRY_INITIAL_MS: integerFromEnv(10, 3_600_000).default(1_000),
+      IOP_RETRY_MAX_MS: integerFromEnv(10, 86_400_000).default(60_000),
+      /** GIREVE demands HTTPS in production; plain HTTP only to loopback unless explicitly allowed. */
+      IOP_ALLOW_INSECURE_HTTP: z.enum(['true', 'false'], { error: 'must be true or false' }).default('false'),
+    },
+    env,
+  );
+  const url = new URL(section.IOP_CDRS_URL);
+  const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
+  if (url.protocol === 'http:' && !loopback && section.IOP_ALLOW_INSECURE_HTTP !== 'true') {
+    throw new ConfigError(
+      'invalid configuration:\n  IOP_CDRS_URL: must use https (plain http only for loopback, or set IOP_ALLOW_INSECURE_HTTP=true)',
+    );
+  }
+  const cdrsUrl = section.IOP_CDRS_URL.replace(/\/+$/, '');
+  return {
+    cdrsUrl,
+    token: section.IOP_TOKEN,
+    checkUrlTemplate: section.IOP_CDR_CHECK_URL_TEMPLATE ?? `${cdrsUrl}/{cdr_id}`,
+    requestTimeoutMs: section.IOP_REQUEST_TIMEOUT_MS,
+    retryInitialMs: section.IOP_RETRY_INITIAL_MS,
+    retryMaxMs: section.IOP_RETRY_MAX_MS,
+  };
+}
+export type IopConfig = ReturnType<typeof iopConfig>;
+
+export function apiConfig(env: Env = process.env) {
+  const section = parseSection(
+    {
+      API_PORT: integerFromEnv(0, 65_535).default(8080),
+      API_HOST: z.string().min(1).default('127.0.0.1'),
+      OCPI_BASE_URL: httpUrl.default('http://127.0.0.1:8080'),
+      /** Comma-separated tokens that GIREVE presents when it pulls. */
+      OCPI_TOKENS: z.string().min(1, 'must list at least one token'),
+      OCPI_PULL_DEFAULT_LIMIT: integerFromEnv(1, 10_000).default(20),
+      OCPI_PULL_MAX_LIMIT: integerFromEnv(1, 10_000).default(100),
+    },
+    env,
+  );
+  const tokens = section.OCPI_TOKENS.split(',').map((t) => t.trim()).filter((t) => t.length > 0);
+  if (tokens.length === 0) throw new ConfigError('invalid configuration:\n  OCPI_TOKENS: must list at least one token');
+  if (section.OCPI_PULL_DEFAULT_LIMIT > section.OCPI_PULL_MAX_LIMIT) {
+    throw new ConfigError('invalid configuration:\n  OCPI_PULL_DEFAULT_LIMIT: must be <= OCPI_PULL_MAX_LIMIT');
+  }
+  return {
+    port: section.API_PORT,
+    host: section.API_HOST,
+    baseUrl: section.OCPI_BASE_URL.replace(/\/+$/, ''),
+    tokens,
+    defaultLimit: section.OCPI_PULL_DEFAULT_LIMIT,
+    maxLimit: section.OCPI_PULL_MAX_LIMIT,
+  };
+}
+export type ApiConfig = ReturnType<typeof apiConfig>;

@@ -1,0 +1,188 @@
+/**
+ * A stand-in for GIREVE's IOP CDR receiver: a real HTTP server on loopback, used by the
+ * tests and the demo. It stores what it accepts and can be told to misbehave the ways a
+ * real hub does: time out, answer 500, drop the connection, reject a CDR, answer slowly.
+ * It is steered in process (`mock.control`) or over HTTP (`POST /_mock/control`) so a
+ * test can drive one running in another process.
+ */
+import { createServer, type IncomingMessage, type ServerResponse, type Server } from 'node:http';
+import type { Socket } from 'node:net';
+
+export type MockBehaviour =
+  | 'accept'
+  /** HTTP 500, nothing stored. */
+  | 'http500'
+  /** HTTP 200 with OCPI 3000, nothing stored. */
+  | 'ocpi3000'
+  /** Never answers, nothing stored: the IOP is unreachable behind a proxy. */
+  | 'timeout'
+  /** Stores the CDR, then never answers: the CPO cannot know it arrived. */
+  | 'store-then-timeout'
+  /** Closes the connection without an answer, nothing stored. */
+  | 'drop'
+  /** HTTP 400 with OCPI 2001: the CDR is refused as invalid. */
+  | 'reject'
+  /** HTTP 401: our token is refused. */
+  | 'unauthorized';
+
+export interface MockControl {
+  /** What every request meets once `failNext` is used up. */
+  behaviour?: MockBehaviour;
+  /** The next N POSTs meet `failNextBehaviour`, then `behaviour` again. */
+  failNext?: number;
+  failNextBehaviour?: MockBehaviour;
+  /** CDR ids refused as invalid whatever the behaviour. */
+  rejectIds?: string[];
+  /** Added to every answer, in ms. */
+  latencyMs?: number;
+  /** Answer accepted POSTs with a Location header (GIREVE itself sends none). */
+  withLocation?: boolean;
+}
+
+export interface ReceivedCdr {
+  id: string;
+  cdr: Record<string, unknown>;
+  receivedAt: Date;
+}
+
+export interface MockIop {
+  /** The CDR receiver endpoint to configure as IOP_CDRS_URL. */
+  cdrsUrl: string;
+  baseUrl: string;
+  token: string;
+  /** Every CDR accepted, in arrival order, duplicates included. */
+  received: ReceivedCdr[];
+  postCount(): number;
+  control(change: MockControl): void;
+  close(): Promise<void>;
+}
+
+const CDRS_PATH = '/ocpi/emsp/2.1.1/cdrs';
+
+export async function startMockIop(options: { port?: number; token?: string; control?: MockControl } = {}): Promise<MockIop> {
+  const token = options.token ?? 'mock-iop-token';
+  const state: Required<MockControl> = {
+    behaviour: 'accept',
+    failNext: 0,
+    failNextBehaviour: 'http500',
+    rejectIds: [],
+    latencyMs: 0,
+    withLocation: false,
+  };
+  const control = (change: MockControl) => Object.assign(state, change);
+  control(options.control ?? {});
+  const received: ReceivedCdr[] = [];
+  const sockets = new Set<Socket>();
+  let posts = 0;
+  let baseUrl = '';
+
+  const answer = (res: ServerResponse, httpStatus: number, statusCode: number, data: unknown, message?: string) => {
+    res.writeHead(httpStatus, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ data, status_code: statusCode, status_message: message, timestamp: new Date().toISOString() }));
+  };
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://mock');
+    const body = await readBody(req);
+    if (url.pathname === '/_mock/control' && req.method === 'POST') {
+      control(JSON.parse(body) as MockControl);
+      return answer(res, 200, 1000, state);
+    }
+    if (url.pathname === '/_mock/cdrs' && req.method === 'GET') {
+      return answer(res, 200, 1000, { received, posts });
+    }
+    if (req.headers.authorization !== `Token ${token}`) return answer(res, 401, 2000, null, 'unknown token');
+
+    if (url.pathname === CDRS_PATH && req.method === 'POST') {
+      posts++;
+      let behaviour = state.behaviour;
+      if (state.failNext > 0) {
+        state.failNext--;
+        behaviour = state.failNextBehaviour;
+      }
+      await sleep(state.latencyMs);
+      return receive(body, behaviour, res);
+    }
+    if (url.pathname.startsWith(`${CDRS_PATH}/`) && req.method === 'GET') {
+      await sleep(state.latencyMs);
+      const id = decodeURIComponent(url.pathname.slice(CDRS_PATH.length + 1));
+      const found = [...received].reverse().find((entry) => entry.id === id);
+      return found ? answer(res, 200, 1000, found.cdr) : answer(res, 404, 2000, null, `unknown CDR ${id}`);
+    }
+    return answer(res, 404, 2000, null, 'no such endpoint');
+  }
+
+  function receive(body: string, behaviour: MockBehaviour, res: ServerResponse): void {
+    let cdr: Record<string, unknown>;
+    try {
+      cdr = JSON.parse(body) as Record<string, unknown>;
+    } catch {
+      return answer(res, 400, 2001, null, 'body is not JSON');
+    }
+    const id = typeof cdr.id === 'string' ? cdr.id : '';
+    if (!id) return answer(res, 400, 2001, null, 'id: is required');
+    if (behaviour === 'reject' || state.rejectIds.includes(id)) {
+      return answer(res, 400, 2001, null, `CDR ${id} refused: total_cost does not match the tariff`);
+    }
+    switch (behaviour) {
+      case 'http500':
+        return answer(res, 500, 3000, null, 'internal error');
+      case 'ocpi3000':
+        return answer(res, 200, 3000, null, 'temporarily unable to process');
+      case 'unauthorized':
+        return answer(res, 401, 2000, null, 'token refused');
+      case 'drop':
+        res.socket?.destroy();
+        return;
+      case 'timeout':
+        return; // hold the request open until the client gives up
+      case 'store-then-timeout':
+        received.push({ id, cdr, receivedAt: new Date() });
+        return;
+      case 'accept': {
+        received.push({ id, cdr, receivedAt: new Date() });
+        if (state.withLocation) res.setHeader('location', `${baseUrl}${CDRS_PATH}/${encodeURIComponent(id)}`);
+        return answer(res, 200, 1000, {});
+      }
+    }
+  }
+
+  const server: Server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      if (!res.headersSent) answer(res, 500, 3000, null, String(error));
+    });
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  baseUrl = `http://127.0.0.1:${port}`;
+
+  return {
+    cdrsUrl: `${baseUrl}${CDRS_PATH}`,
+    baseUrl,
+    token,
+    received,
+    postCount: () => posts,
+    control,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+const sleep = (ms: number) => (ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve());

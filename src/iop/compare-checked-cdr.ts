@@ -1,0 +1,48 @@
+/**
+ * Check CDR: compares the CDR the IOP gives back with the one we sent. Pure.
+ * An IOP that offers no GET (GIREVE documents none for every setup) makes the check
+ * "not possible", which is recorded, never a failure of the delivery.
+ */
+import type { CheckStatus } from '../store/cdr-repo';
+import type { IopAnswer } from './delivery-outcome';
+
+export interface CheckResult {
+  status: CheckStatus;
+  detail: string;
+}
+
+export function compareCheckedCdr(sent: unknown, answer: IopAnswer | undefined): CheckResult {
+  if (!answer) return { status: 'not_possible', detail: 'IOP did not answer the check' };
+  const envelope = answer.body as { status_code?: unknown; data?: unknown } | undefined;
+  if (answer.httpStatus < 200 || answer.httpStatus >= 300 || envelope?.status_code !== 1000) {
+    const ocpi = typeof envelope?.status_code === 'number' ? `, OCPI ${envelope.status_code}` : '';
+    return { status: 'not_possible', detail: `IOP answered HTTP ${answer.httpStatus}${ocpi}` };
+  }
+  const difference = firstDifference(sent, envelope.data, '');
+  return difference === undefined
+    ? { status: 'match', detail: 'the IOP holds the CDR as sent' }
+    : { status: 'mismatch', detail: `differs at ${difference || '(root)'}` };
+}
+
+/** Path of the first difference, or undefined when equal (key order ignored). */
+function firstDifference(a: unknown, b: unknown, path: string): string | undefined {
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return path;
+    for (let i = 0; i < a.length; i++) {
+      const found = firstDifference(a[i], b[i], `${path}[${i}]`);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+  if (typeof a === 'object' && a !== null && typeof b === 'object' && b !== null) {
+    const left = a as Record<string, unknown>;
+    const right = b as Record<string, unknown>;
+    const keys = new Set([...Object.keys(left), ...Object.keys(right)]);
+    for (const key of [...keys].sort()) {
+      const found = firstDifference(left[key], right[key], path ? `${path}.${key}` : key);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+  return Object.is(a, b) ? undefined : path;
+}

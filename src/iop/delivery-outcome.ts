@@ -1,0 +1,98 @@
+/**
+ * What one POST of a CDR to the IOP came to, and what the sequencer does next.
+ *
+ * | answer from the IOP                                   | outcome   | next step                          |
+ * |-------------------------------------------------------|-----------|------------------------------------|
+ * | HTTP 2xx, status_code 1000                            | delivered | keep Location, move to next CDR    |
+ * | HTTP 2xx/400/422 or other 4xx, status_code 2xxx       | rejected  | park as rejected, move on          |
+ * | HTTP 400 / 422 without an OCPI envelope               | rejected  | park as rejected, move on          |
+ * | HTTP 401 / 403                                        | retry     | retry the head, credentials alert  |
+ * | HTTP 404 / 408 / 429, other 4xx without 2xxx          | retry     | retry the head                     |
+ * | HTTP 5xx, OCPI 3xxx, unparseable answer               | retry     | retry the head                     |
+ * | timeout, connection reset                             | retry     | retry the head; outcome unknown:   |
+ * |                                                       |           | check at the IOP before re-POSTing |
+ * | connection refused                                    | retry     | retry the head                     |
+ *
+ * GIREVE's store-and-forward rule counts anything but a correct 2xx as not delivered;
+ * only an answer that says the CDR itself is invalid may take it off the head, or one
+ * bad CDR would block its CPO's queue forever.
+ */
+export type DeliveryOutcome =
+  | { kind: 'delivered'; location: string | null }
+  | { kind: 'rejected'; reason: string }
+  | {
+      kind: 'retry';
+      reason: string;
+      /** The IOP may have stored the CDR (timeout, reset): check before POSTing again. */
+      unknownOutcome: boolean;
+      /** 401/403: our token is wrong; operators must act, but the CDR is never dropped. */
+      credentialsAlert: boolean;
+    };
+
+export interface IopAnswer {
+  httpStatus: number;
+  /** Parsed JSON body, or undefined when it was not JSON. */
+  body: unknown;
+  location: string | null;
+}
+
+const retry = (reason: string, unknownOutcome = false, credentialsAlert = false): DeliveryOutcome => ({
+  kind: 'retry',
+  reason,
+  unknownOutcome,
+  credentialsAlert,
+});
+
+function envelopeOf(body: unknown): { statusCode: number; message: string } | undefined {
+  if (typeof body !== 'object' || body === null) return undefined;
+  const record = body as Record<string, unknown>;
+  if (typeof record.status_code !== 'number' || !Number.isInteger(record.status_code)) return undefined;
+  const message = typeof record.status_message === 'string' ? record.status_message : '';
+  return { statusCode: record.status_code, message };
+}
+
+export function classifyAnswer(answer: IopAnswer): DeliveryOutcome {
+  const { httpStatus } = answer;
+  const envelope = envelopeOf(answer.body);
+  const said = envelope ? `HTTP ${httpStatus}, OCPI ${envelope.statusCode}${envelope.message ? ` ${envelope.message}` : ''}` : `HTTP ${httpStatus}`;
+  const isBusinessError = envelope !== undefined && envelope.statusCode >= 2000 && envelope.statusCode < 3000;
+
+  if (httpStatus >= 200 && httpStatus < 300) {
+    if (!envelope) return retry(`${said}: answer is not an OCPI envelope`, true);
+    if (envelope.statusCode === 1000) return { kind: 'delivered', location: answer.location };
+    if (isBusinessError) return { kind: 'rejected', reason: said };
+    return retry(said);
+  }
+  if (httpStatus === 401 || httpStatus === 403) return retry(`${said}: IOP refused our credentials`, false, true);
+  if (httpStatus === 404 || httpStatus === 408 || httpStatus === 429) return retry(said);
+  if (httpStatus >= 400 && httpStatus < 500) {
+    if (isBusinessError || ((httpStatus === 400 || httpStatus === 422) && !envelope)) {
+      return { kind: 'rejected', reason: said };
+    }
+    return retry(said);
+  }
+  return retry(said);
+}
+
+/** Network-level failures: the request may or may not have reached the IOP. */
+export function classifyNetworkError(error: unknown): DeliveryOutcome {
+  const code = errorCode(error);
+  if (code === 'ECONNREFUSED') return retry('connection refused by the IOP');
+  if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'ABORT_ERR' || code === 'TIMEOUT') {
+    return retry('timed out waiting for the IOP', true);
+  }
+  return retry(`network error: ${code ?? (error instanceof Error ? error.message : String(error))}`, true);
+}
+
+function errorCode(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && current; depth++) {
+    if (typeof current === 'object' && current !== null) {
+      const record = current as { code?: unknown; name?: unknown; cause?: unknown };
+      if (typeof record.code === 'string') return record.code;
+      if (record.name === 'TimeoutError' || record.name === 'AbortError') return 'TIMEOUT';
+      current = record.cause;
+    } else break;
+  }
+  return undefined;
+}

@@ -1,0 +1,143 @@
+/**
+ * Reads and writes of the cdrs table, one statement per function. The table keeps each
+ * CDR's body (sent to the IOP from here: workflows carry only ids) and its delivery state.
+ */
+import type { Pool } from 'pg';
+import type { CdrKey } from './cdr-key';
+
+export type CdrStatus = 'queued' | 'sent' | 'rejected' | 'invalid';
+export type CheckStatus = 'match' | 'mismatch' | 'not_possible';
+
+export interface CdrRow extends CdrKey {
+  session_id: string;
+  cdr: unknown;
+  last_updated: Date;
+  status: CdrStatus;
+  validation_errors: string[] | null;
+  attempts: number;
+  last_error: string | null;
+  last_attempt_at: Date | null;
+  next_attempt_at: Date | null;
+  iop_location: string | null;
+  sent_at: Date | null;
+  check_status: CheckStatus | null;
+  check_detail: string | null;
+}
+
+export interface NewCdr extends CdrKey {
+  session_id: string;
+  /** The CDR as built; for an invalid one, whatever could be built, kept for the operator. */
+  cdr: unknown;
+  last_updated: Date;
+  status: 'queued' | 'invalid';
+  validation_errors?: string[];
+}
+
+const KEY = 'country_code = $1 AND party_id = $2 AND id = $3';
+const keyParams = (key: CdrKey) => [key.country_code, key.party_id, key.id];
+
+/**
+ * Stores a newly built CDR. A CDR already stored (a rebuild of the same session) is kept
+ * as it is, since it may already be on its way: the stored row is returned either way.
+ */
+export async function insertCdr(pool: Pool, row: NewCdr): Promise<CdrRow> {
+  const inserted = await pool.query<CdrRow>(
+    `INSERT INTO cdrs (country_code, party_id, id, session_id, cdr, last_updated, status, validation_errors)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+     ON CONFLICT (country_code, party_id, id) DO NOTHING
+     RETURNING *`,
+    [
+      row.country_code,
+      row.party_id,
+      row.id,
+      row.session_id,
+      JSON.stringify(row.cdr),
+      row.last_updated,
+      row.status,
+      row.validation_errors ? JSON.stringify(row.validation_errors) : null,
+    ],
+  );
+  const stored = inserted.rows[0] ?? (await findCdr(pool, row));
+  if (!stored) throw new Error(`CDR ${row.id} vanished right after insert`);
+  return stored;
+}
+
+export async function findCdr(pool: Pool, key: CdrKey): Promise<CdrRow | undefined> {
+  const result = await pool.query<CdrRow>(`SELECT * FROM cdrs WHERE ${KEY}`, keyParams(key));
+  return result.rows[0];
+}
+
+export async function findCdrBySession(
+  pool: Pool,
+  party: { country_code: string; party_id: string },
+  sessionId: string,
+): Promise<CdrRow | undefined> {
+  const result = await pool.query<CdrRow>(
+    'SELECT * FROM cdrs WHERE country_code = $1 AND party_id = $2 AND session_id = $3',
+    [party.country_code, party.party_id, sessionId],
+  );
+  return result.rows[0];
+}
+
+export interface PostClaim {
+  cdr: unknown;
+  /** A previous POST started and never finished: the worker died while it was on the wire. */
+  interruptedPostAt: Date | null;
+}
+
+/**
+ * Marks a queued CDR as being POSTed and returns its body, in one statement. Returns
+ * undefined when the CDR is not queued (already sent, rejected, invalid or unknown).
+ */
+export async function startPost(pool: Pool, key: CdrKey): Promise<PostClaim | undefined> {
+  const result = await pool.query<{ cdr: unknown; interrupted_post_at: Date | null }>(
+    `WITH previous AS (SELECT post_started_at FROM cdrs WHERE ${KEY} FOR UPDATE)
+     UPDATE cdrs SET post_started_at = now()
+     FROM previous
+     WHERE ${KEY} AND status = 'queued'
+     RETURNING cdrs.cdr, previous.post_started_at AS interrupted_post_at`,
+    keyParams(key),
+  );
+  const row = result.rows[0];
+  return row ? { cdr: row.cdr, interruptedPostAt: row.interrupted_post_at } : undefined;
+}
+
+/** One failed delivery attempt, for operators: count, reason, when the next one is due. */
+export async function recordFailedAttempt(
+  pool: Pool,
+  key: CdrKey,
+  error: string,
+  nextAttemptAt: Date,
+): Promise<void> {
+  await pool.query(
+    `UPDATE cdrs SET attempts = attempts + 1, last_error = $4, last_attempt_at = now(),
+       next_attempt_at = $5, post_started_at = NULL, updated_at = now()
+     WHERE ${KEY}`,
+    [...keyParams(key), error, nextAttemptAt],
+  );
+}
+
+export async function markSent(pool: Pool, key: CdrKey, location: string | null): Promise<void> {
+  await pool.query(
+    `UPDATE cdrs SET status = 'sent', attempts = attempts + 1, iop_location = $4, sent_at = now(),
+       last_attempt_at = now(), next_attempt_at = NULL, post_started_at = NULL, updated_at = now()
+     WHERE ${KEY}`,
+    [...keyParams(key), location],
+  );
+}
+
+export async function markRejected(pool: Pool, key: CdrKey, reason: string): Promise<void> {
+  await pool.query(
+    `UPDATE cdrs SET status = 'rejected', attempts = attempts + 1, last_error = $4,
+       last_attempt_at = now(), next_attempt_at = NULL, post_started_at = NULL, updated_at = now()
+     WHERE ${KEY}`,
+    [...keyParams(key), reason],
+  );
+}
+
+export async function recordCheck(pool: Pool, key: CdrKey, status: CheckStatus, detail: string): Promise<void> {
+  await pool.query(
+    `UPDATE cdrs SET check_status = $4, check_detail = $5, checked_at = now(), updated_at = now() WHERE ${KEY}`,
+    [...keyParams(key), status, detail],
+  );
+}

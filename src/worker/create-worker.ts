@@ -1,0 +1,72 @@
+/**
+ * The cdrflow worker: runs the session and queue workflows and their activities against
+ * real dependencies (Postgres, the IOP, Temporal). Tests pass a pre-built workflow bundle
+ * so the workflow code is bundled once per suite, not once per worker.
+ */
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
+import type { Pool } from 'pg';
+import { createCdrActivities } from '../../activities/cdr-activities';
+import { createDeliveryActivities } from '../../activities/delivery-activities';
+import { createQueueActivities } from '../../activities/queue-activities';
+import type { IopConfig } from '../config';
+import { createIopClient } from '../iop/iop-client';
+
+export interface CdrWorkerOptions {
+  temporalAddress: string;
+  namespace: string;
+  taskQueue: string;
+  pool: Pool;
+  iop: IopConfig;
+  workflowBundle?: WorkflowBundleOption;
+}
+
+export interface CdrWorker {
+  worker: Worker;
+  /** Runs until shutdown() is called (or the process is signalled). */
+  run(): Promise<void>;
+  shutdown(): Promise<void>;
+}
+
+export async function createCdrWorker(options: CdrWorkerOptions): Promise<CdrWorker> {
+  const iop = createIopClient(options.iop);
+  const clientConnection = await Connection.connect({ address: options.temporalAddress });
+  const temporal = new Client({ connection: clientConnection, namespace: options.namespace });
+  const workerConnection = await NativeConnection.connect({ address: options.temporalAddress });
+  const { pool, taskQueue } = options;
+  const worker = await Worker.create({
+    connection: workerConnection,
+    namespace: options.namespace,
+    taskQueue,
+    ...(options.workflowBundle
+      ? { workflowBundle: options.workflowBundle }
+      : { workflowsPath: require.resolve('../../workflows') }),
+    activities: {
+      ...createCdrActivities({ pool, iop, temporal, taskQueue }),
+      ...createDeliveryActivities({
+        pool,
+        iop,
+        retry: { initialMs: options.iop.retryInitialMs, maxMs: options.iop.retryMaxMs },
+      }),
+      ...createQueueActivities({ pool, temporal, taskQueue }),
+    },
+    // Many CPO queues each hold a sticky cached run; keep room for them.
+    maxCachedWorkflows: 1_000,
+  });
+  let running: Promise<void> | undefined;
+  return {
+    worker,
+    run() {
+      running ??= worker.run().finally(async () => {
+        await iop.close();
+        await clientConnection.close();
+        await workerConnection.close();
+      });
+      return running;
+    },
+    async shutdown() {
+      if (worker.getState() === 'RUNNING' || worker.getState() === 'INITIALIZED') worker.shutdown();
+      await running;
+    },
+  };
+}

@@ -1,0 +1,104 @@
+/**
+ * The real pipeline for integration tests: a client and a worker on the dev server that
+ * global-setup started, the workflow code bundled once per test file, a mock IOP on
+ * loopback. Each test uses its own CPO party so queue workflows never meet across tests.
+ */
+import { randomBytes } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { bundleWorkflowCode, Runtime, DefaultLogger, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { Pool } from 'pg';
+import type { Party } from '../../src/cdr/party';
+import { iopConfig } from '../../src/config';
+import { startMockIop, type MockControl, type MockIop } from '../../src/dev/mock-iop';
+import { createCdrWorker, type CdrWorker } from '../../src/worker/create-worker';
+
+let runtimeInstalled = false;
+function quietRuntime(): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+}
+
+export function temporalAddress(): string {
+  const address = process.env.TEMPORAL_ADDRESS;
+  if (!address) throw new Error('TEMPORAL_ADDRESS is not set: jest globalSetup starts the dev server');
+  return address;
+}
+
+export async function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
+  quietRuntime();
+  return bundleWorkflowCode({
+    workflowsPath: require.resolve('../../workflows'),
+    logger: new DefaultLogger('WARN'),
+  });
+}
+
+export async function connectClient(): Promise<Client> {
+  const connection = await Connection.connect({ address: temporalAddress() });
+  return new Client({ connection, namespace: 'default' });
+}
+
+/** A party id no other test uses: `T` and two random characters. */
+export function randomParty(): Party {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+  const bytes = randomBytes(2);
+  return { country_code: 'FR', party_id: `T${alphabet[bytes[0]! % 36]}${alphabet[bytes[1]! % 36]}` };
+}
+
+export interface TestPipeline {
+  client: Client;
+  worker: CdrWorker;
+  iop: MockIop;
+  taskQueue: string;
+  stop(): Promise<void>;
+}
+
+export async function startTestPipeline(options: {
+  pool: Pool;
+  bundle: WorkflowBundleWithSourceMap;
+  mockControl?: MockControl;
+  env?: Record<string, string>;
+}): Promise<TestPipeline> {
+  quietRuntime();
+  const iop = await startMockIop({ control: options.mockControl });
+  const taskQueue = `cdrflow-test-${randomBytes(4).toString('hex')}`;
+  const worker = await createCdrWorker({
+    temporalAddress: temporalAddress(),
+    namespace: 'default',
+    taskQueue,
+    pool: options.pool,
+    iop: iopConfig({
+      IOP_CDRS_URL: iop.cdrsUrl,
+      IOP_TOKEN: iop.token,
+      IOP_REQUEST_TIMEOUT_MS: '1000',
+      IOP_RETRY_INITIAL_MS: '50',
+      IOP_RETRY_MAX_MS: '400',
+      ...options.env,
+    }),
+    workflowBundle: options.bundle,
+  });
+  const running = worker.run();
+  const client = await connectClient();
+  return {
+    client,
+    worker,
+    iop,
+    taskQueue,
+    async stop() {
+      await worker.shutdown();
+      await running;
+      await client.connection.close();
+      await iop.close();
+    },
+  };
+}
+
+export async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

@@ -1,0 +1,69 @@
+/**
+ * Messages between the CPO backend, the per-session CDR workflow and the per-CPO queue
+ * workflow. Defined once here and imported by workflows, activities and clients.
+ */
+import { defineQuery, defineSignal } from '@temporalio/workflow';
+import type { PartyRef } from './ids';
+
+/** Sent by the client when a session ends: fixes the CDR's place in its CPO's queue. */
+export interface EnqueueRequest {
+  cdrId: string;
+  sessionId: string;
+}
+
+/** Sent by the session workflow once its CDR is stored (or found invalid and never to be sent). */
+export interface CdrStoredNotice extends EnqueueRequest {
+  valid: boolean;
+}
+
+export type DeliveryResult =
+  | { status: 'delivered'; location: string | null }
+  | { status: 'rejected'; reason: string };
+
+export interface QueueEntry extends EnqueueRequest {
+  /** Workflow time when the entry was queued (ms since epoch). */
+  enqueuedAt: number;
+  /** The CDR is stored and may be POSTed when it reaches the head. */
+  stored: boolean;
+}
+
+export interface QueueState {
+  party: PartyRef;
+  entries: QueueEntry[];
+  /** Ids recently taken off the queue: a late or repeated enqueue of one is ignored. */
+  recentlyFinished: string[];
+  paused: boolean;
+  /** Failed attempts for the current head, and whether the last one left the outcome unknown. */
+  headAttempts: number;
+  headOutcomeUnknown: boolean;
+  headLastError: string | null;
+}
+
+export interface QueueStatus {
+  depth: number;
+  head: QueueEntry | null;
+  oldestEnqueuedAt: number | null;
+  paused: boolean;
+  headAttempts: number;
+  headLastError: string | null;
+}
+
+export const enqueueSignal = defineSignal<[EnqueueRequest]>('enqueue');
+export const cdrStoredSignal = defineSignal<[CdrStoredNotice]>('cdrStored');
+export const pauseSignal = defineSignal('pause');
+export const resumeSignal = defineSignal('resume');
+export const queueStatusQuery = defineQuery<QueueStatus>('queueStatus');
+
+export const deliveryResultSignal = defineSignal<[DeliveryResult]>('deliveryResult');
+
+export function initialQueueState(party: PartyRef): QueueState {
+  return {
+    party,
+    entries: [],
+    recentlyFinished: [],
+    paused: false,
+    headAttempts: 0,
+    headOutcomeUnknown: false,
+    headLastError: null,
+  };
+}

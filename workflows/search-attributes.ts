@@ -1,0 +1,20 @@
+/**
+ * Custom search attributes that let an operator find CDR workflows in the Temporal UI
+ * ("all CDRs of FR*ABC still queued"). The dev server and the compose stack register them.
+ */
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+
+export const CdrOperatorId = defineSearchAttributeKey('CdrOperatorId', SearchAttributeType.KEYWORD);
+export const CdrSessionId = defineSearchAttributeKey('CdrSessionId', SearchAttributeType.KEYWORD);
+export const CdrId = defineSearchAttributeKey('CdrId', SearchAttributeType.KEYWORD);
+export const CdrDeliveryStatus = defineSearchAttributeKey('CdrDeliveryStatus', SearchAttributeType.KEYWORD);
+export const CdrAttempts = defineSearchAttributeKey('CdrAttempts', SearchAttributeType.INT);
+
+/** name -> type as `temporal server start-dev --search-attribute name=Type` expects it. */
+export const searchAttributeRegistrations: Record<string, 'Keyword' | 'Int'> = {
+  CdrOperatorId: 'Keyword',
+  CdrSessionId: 'Keyword',
+  CdrId: 'Keyword',
+  CdrDeliveryStatus: 'Keyword',
+  CdrAttempts: 'Int',
+};
