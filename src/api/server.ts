@@ -48,17 +48,21 @@ function decodePathParams(raw: Record<string, string>): Record<string, string> {
 export function createApiServer({ pool, config, logError = console.error }: ApiServerOptions): http.Server {
   const isAuthorized = createTokenCheck(config.tokens);
 
-  const server = http.createServer((req, res) => {
-    handle(req)
-      .then((result) => sendAnswer(res, result))
-      .catch((error: unknown) => {
-        if (error instanceof ApiError) return sendError(res, error);
-        logError(error);
-        sendError(res, new ApiError(500, ocpiStatusCodes.SERVER_ERROR, 'internal server error'));
-      });
-  });
+  const server = http.createServer((req, res) => void respond(req, res));
   server.on('clientError', answerClientError);
   return server;
+
+  // Never rejects: an escaping rejection would take the whole process down.
+  async function respond(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    try {
+      sendAnswer(res, await handle(req));
+    } catch (error) {
+      if (error instanceof ApiError && !res.headersSent) return sendError(res, error);
+      logError(error);
+      if (res.headersSent) res.destroy();
+      else sendError(res, new ApiError(500, ocpiStatusCodes.SERVER_ERROR, 'internal server error'));
+    }
+  }
 
   async function handle(req: http.IncomingMessage): Promise<Answer> {
     const target = req.url ?? '/';

@@ -2,6 +2,8 @@
 import { Command } from 'commander';
 import { ConfigError } from '../config';
 import { runBuildCdrCommand } from './build-cdr-command';
+import { runDemoCommand } from './demo-command';
+import { runApiCommand } from './api-command';
 import { sessionEndedJsonSchema } from './json-schema-command';
 import { runMigrateCommand } from './migrate-command';
 import { runMockIopCommand } from './mock-iop-command';
@@ -36,6 +38,18 @@ export async function main(argv: string[]): Promise<void> {
     .option('--port <port>', 'port to listen on', '8090')
     .option('--token <token>', 'token the mock expects from cdrflow', 'mock-iop-token')
     .action(runMockIopCommand);
+  program
+    .command('api')
+    .description('run the GIREVE-facing OCPI HTTP service (versions, CDR pull and check)')
+    .action(runApiCommand);
+  program
+    .command('demo')
+    .description('run the whole pipeline locally: dev server + UI, worker, API, mock IOP, a few sessions')
+    .option('--sessions <count>', 'ended sessions to simulate', '5')
+    .option('--no-stay', 'stop when the CDRs are delivered (default when not on a terminal)')
+    .action(async (options: { sessions: string; stay: boolean }) =>
+      runDemoCommand({ ...options, stay: options.stay && process.stdout.isTTY === true && !process.env.CI }),
+    );
   program.command('migrate').description('apply pending database migrations').action(runMigrateCommand);
   program
     .command('json-schema')

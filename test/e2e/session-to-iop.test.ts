@@ -8,6 +8,8 @@ import { simulatedSessionEnded } from '../../src/dev/simulated-session';
 import { findCdr } from '../../src/store/cdr-repo';
 import { cdrSessionWorkflow } from '../../workflows/cdr-session';
 import { validateCdr } from '../../src/cdr/validate-cdr';
+import { startApiServer } from '../../src/api/server';
+import { apiConfig } from '../../src/config';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 import { bundleWorkflows, randomParty, startTestPipeline, waitFor, type TestPipeline } from '../support/temporal';
 
@@ -54,6 +56,33 @@ test('delivers N valid CDRs to the IOP in the order the sessions were handed in'
   const row = await findCdr(db.pool, { ...simulatedParty(started[0]!.workflowId), id: started[0]!.cdrId });
   expect(row?.status).toBe('sent');
   expect(row?.sent_at).toBeInstanceOf(Date);
+
+  // GIREVE pulls the same CDRs back, 5 per page, following Link until there is none.
+  const config = apiConfig({ API_PORT: '0', OCPI_TOKENS: 'pull-token' });
+  const api = await startApiServer({ pool: db.pool, config });
+  config.baseUrl = api.url; // known once it listens; used in Link
+  try {
+    const pulled: Array<{ id: string; total_energy: number }> = [];
+    let next: string | undefined = `${api.url}/ocpi/cpo/2.1.1/cdrs?limit=5`;
+    let pages = 0;
+    while (next) {
+      const response = await fetch(next, {
+        headers: { authorization: 'Token pull-token' },
+      });
+      expect(response.status).toBe(200);
+      const body = (await response.json()) as { data: Array<{ id: string; total_energy: number }>; status_code: number };
+      expect(body.status_code).toBe(1000);
+      pulled.push(...body.data);
+      next = /<([^>]+)>;\s*rel="next"/.exec(response.headers.get('link') ?? '')?.[1];
+      pages++;
+    }
+    expect(pages).toBe(3);
+    expect(pulled.map((cdr) => cdr.id).sort()).toEqual(started.map((s) => s.cdrId).sort());
+    const sentById = new Map(pipeline.iop.received.map((r) => [r.id, r.cdr]));
+    for (const cdr of pulled) expect(cdr).toEqual(sentById.get(cdr.id));
+  } finally {
+    await api.close();
+  }
 });
 
 test('holds CDRs while the IOP fails, then delivers them in FIFO order, none lost or duplicated', async () => {

@@ -31,3 +31,5 @@ CREATE TABLE cdrs (
 CREATE INDEX cdrs_pull_order ON cdrs (last_updated, country_code, party_id, id) WHERE status <> 'invalid';
 CREATE INDEX cdrs_by_session ON cdrs (country_code, party_id, session_id);
 CREATE INDEX cdrs_by_status ON cdrs (status) WHERE status IN ('queued', 'rejected', 'invalid');
+-- The check endpoint compares ids case-insensitively (OCPI ids are CiString).
+CREATE INDEX cdrs_lower_id ON cdrs (lower(id));
