@@ -7,7 +7,8 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { Pool } from 'pg';
 import type { Party } from '../src/cdr/party';
-import { findCdr } from '../src/store/cdr-repo';
+import type { CdrKey } from '../src/store/cdr-key';
+import { findCdr, requeueRejectedCdr } from '../src/store/cdr-repo';
 import type { DeliveryResult } from '../workflows/definitions';
 import { cdrWorkflowId } from '../workflows/ids';
 
@@ -26,6 +27,10 @@ export type HeadVerdict =
 
 export function createQueueActivities(deps: QueueActivityDeps) {
   return {
+    async requeueRejected(key: CdrKey): Promise<{ sessionId: string } | undefined> {
+      return requeueRejectedCdr(deps.pool, key);
+    },
+
     async inspectHead(input: { party: Party; cdrId: string; sessionId: string }): Promise<HeadVerdict> {
       const row = await findCdr(deps.pool, { ...input.party, id: input.cdrId });
       if (row?.status === 'queued') return { verdict: 'stored' };

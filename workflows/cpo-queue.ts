@@ -6,6 +6,7 @@
  * nothing overtakes it meanwhile. Bodies stay in Postgres; only ids live here.
  */
 import {
+  allHandlersFinished,
   condition,
   continueAsNew,
   getExternalWorkflowHandle,
@@ -13,8 +14,8 @@ import {
   proxyLocalActivities,
   setHandler,
   sleep,
+  upsertSearchAttributes,
   workflowInfo,
-  allHandlersFinished,
 } from '@temporalio/workflow';
 import type { DeliveryActivities } from '../activities/delivery-activities';
 import type { QueueActivities } from '../activities/queue-activities';
@@ -24,12 +25,15 @@ import {
   enqueueSignal,
   pauseSignal,
   queueStatusQuery,
+  resendUpdate,
   resumeSignal,
   type DeliveryResult,
   type QueueEntry,
   type QueueState,
 } from './definitions';
+import { DeliveryQueue } from './delivery-queue';
 import { cdrWorkflowId } from './ids';
+import { CdrAttempts, CdrDeliveryStatus } from './search-attributes';
 
 const { deliverCdr } = proxyLocalActivities<DeliveryActivities>({
   // Covers the IOP request timeout plus the database writes around it.
@@ -38,69 +42,44 @@ const { deliverCdr } = proxyLocalActivities<DeliveryActivities>({
   retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 },
 });
 
-const { inspectHead } = proxyActivities<QueueActivities>({
+const { inspectHead, requeueRejected } = proxyActivities<QueueActivities>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 },
 });
 
-/** How long the head may wait for its CDR to be stored before the queue looks into why. */
-const HEAD_STORE_PATIENCE = '30 seconds';
-/** Keep enough ids to swallow a late duplicate enqueue, without growing forever. */
-const RECENTLY_FINISHED_LIMIT = 2_000;
-/** Hand over to a fresh run well before Temporal's history limits. */
-const HISTORY_EVENTS_BEFORE_CONTINUE = 10_000;
+const DEFAULT_HEAD_STORE_PATIENCE_MS = 30_000;
+/** Hand over to a fresh run well before Temporal's history limits (50k events). */
+const DEFAULT_CONTINUE_AS_NEW_AFTER_EVENTS = 10_000;
 
 export async function cpoQueueWorkflow(initial: QueueState): Promise<void> {
-  const state: QueueState = initial;
+  const queue = new DeliveryQueue(initial);
+  const { party } = initial;
+  const patienceMs = initial.settings?.headStorePatienceMs ?? DEFAULT_HEAD_STORE_PATIENCE_MS;
+  const historyLimit = initial.settings?.continueAsNewAfterEvents ?? DEFAULT_CONTINUE_AS_NEW_AFTER_EVENTS;
   const outgoing = new Set<Promise<void>>();
-  const isKnown = (cdrId: string) =>
-    state.entries.some((entry) => entry.cdrId === cdrId) || state.recentlyFinished.includes(cdrId);
 
-  setHandler(enqueueSignal, ({ cdrId, sessionId }) => {
-    if (!isKnown(cdrId)) state.entries.push({ cdrId, sessionId, enqueuedAt: Date.now(), stored: false });
+  setHandler(enqueueSignal, (request) => void queue.enqueue(request, Date.now()));
+  setHandler(cdrStoredSignal, (notice) => queue.markStored(notice, Date.now()));
+  setHandler(pauseSignal, () => void (queue.paused = true));
+  setHandler(resumeSignal, () => void (queue.paused = false));
+  setHandler(queueStatusQuery, () => queue.status());
+  setHandler(resendUpdate, async ({ cdrId }) => {
+    if (queue.has(cdrId)) return { requeued: false, reason: 'the CDR is already queued' };
+    const requeued = await requeueRejected({ ...party, id: cdrId });
+    if (!requeued) return { requeued: false, reason: 'only a rejected CDR can be re-sent' };
+    queue.requeue({ cdrId, sessionId: requeued.sessionId }, Date.now());
+    return { requeued: true, depth: queue.status().depth };
   });
-  setHandler(cdrStoredSignal, ({ cdrId, sessionId, valid }) => {
-    const index = state.entries.findIndex((entry) => entry.cdrId === cdrId);
-    if (!valid) {
-      // An invalid CDR is never sent: it stays stored as invalid for operators.
-      if (index >= 0) finish(index, undefined);
-      return;
-    }
-    if (index >= 0) state.entries[index]!.stored = true;
-    // The client's enqueue never arrived (it crashed between its two calls): queue it now.
-    else if (!state.recentlyFinished.includes(cdrId)) {
-      state.entries.push({ cdrId, sessionId, enqueuedAt: Date.now(), stored: true });
-    }
-  });
-  setHandler(pauseSignal, () => void (state.paused = true));
-  setHandler(resumeSignal, () => void (state.paused = false));
-  setHandler(queueStatusQuery, () => ({
-    depth: state.entries.length,
-    head: state.entries[0] ?? null,
-    oldestEnqueuedAt: state.entries[0]?.enqueuedAt ?? null,
-    paused: state.paused,
-    headAttempts: state.headAttempts,
-    headLastError: state.headLastError,
-  }));
 
-  function finish(index: number, result: DeliveryResult | undefined): void {
-    if (index < 0) return;
-    const [entry] = state.entries.splice(index, 1);
-    if (!entry) return;
-    state.recentlyFinished.push(entry.cdrId);
-    if (state.recentlyFinished.length > RECENTLY_FINISHED_LIMIT) state.recentlyFinished.shift();
-    if (index === 0) {
-      state.headAttempts = 0;
-      state.headOutcomeUnknown = false;
-      state.headLastError = null;
-    }
-    if (result) tellSessionWorkflow(entry, result);
+  function finish(cdrId: string, result: DeliveryResult | undefined): void {
+    const entry = queue.finish(cdrId);
+    if (entry && result) tellSessionWorkflow(entry, result);
   }
 
   // Off the hot path: the next POST does not wait for this signal. A session workflow that
-  // was terminated no longer listens; its outcome is in Postgres already.
+  // was terminated no longer listens; the outcome is in Postgres already.
   function tellSessionWorkflow(entry: QueueEntry, result: DeliveryResult): void {
-    const sent = getExternalWorkflowHandle(cdrWorkflowId(state.party, entry.sessionId))
+    const sent = getExternalWorkflowHandle(cdrWorkflowId(party, entry.sessionId))
       .signal(deliveryResultSignal, result)
       .catch(() => undefined);
     outgoing.add(sent);
@@ -108,54 +87,61 @@ export async function cpoQueueWorkflow(initial: QueueState): Promise<void> {
   }
 
   async function settleStuckHead(entry: QueueEntry): Promise<void> {
-    const found = await inspectHead({ party: state.party, cdrId: entry.cdrId, sessionId: entry.sessionId });
-    const index = state.entries.indexOf(entry);
-    if (index < 0) return;
+    const found = await inspectHead({ party, cdrId: entry.cdrId, sessionId: entry.sessionId });
+    if (queue.head !== entry) return;
     if (found.verdict === 'stored') entry.stored = true;
-    else if (found.verdict === 'settled') finish(index, found.result ?? undefined);
-    else if (found.verdict === 'abandoned') finish(index, undefined);
+    else if (found.verdict === 'settled') finish(entry.cdrId, found.result ?? undefined);
+    else if (found.verdict === 'abandoned') finish(entry.cdrId, undefined);
     // 'building' and 'restarted': the session workflow will report when its CDR is stored.
   }
 
-  const headReady = () => !state.paused && state.entries[0]?.stored === true;
-  const timeToHandOver = () =>
-    workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > HISTORY_EVENTS_BEFORE_CONTINUE;
+  let shownStatus = '';
+  function showStatus(): void {
+    const status = queue.paused ? 'paused' : queue.headAttempts > 0 ? 'retrying' : queue.head ? 'draining' : 'idle';
+    const shown = `${status}/${queue.headAttempts}`;
+    if (shown === shownStatus) return;
+    shownStatus = shown;
+    upsertSearchAttributes([
+      { key: CdrDeliveryStatus, value: status },
+      { key: CdrAttempts, value: queue.headAttempts },
+    ]);
+  }
+
+  const timeToHandOver = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > historyLimit;
 
   for (;;) {
-    const head = state.entries[0];
-    const paused = state.paused;
+    showStatus();
+    const head = queue.head;
+    const paused = queue.paused;
     // Wake on a ready head, a new head (or none), pause or resume, or time to hand over.
-    const somethingToDo = () =>
-      headReady() || timeToHandOver() || state.entries[0] !== head || state.paused !== paused;
-    if (head && !head.stored && !state.paused) {
-      if (!(await condition(somethingToDo, HEAD_STORE_PATIENCE))) await settleStuckHead(head);
+    const somethingToDo = () => queue.headReady || timeToHandOver() || queue.head !== head || queue.paused !== paused;
+    if (head && !head.stored && !paused) {
+      if (!(await condition(somethingToDo, patienceMs))) await settleStuckHead(head);
     } else {
       await condition(somethingToDo);
     }
     if (timeToHandOver()) {
       await Promise.all(outgoing);
       await condition(allHandlersFinished);
-      await continueAsNew<typeof cpoQueueWorkflow>(state);
+      await continueAsNew<typeof cpoQueueWorkflow>(queue.snapshot());
     }
-    if (!headReady()) continue;
-    const ready = state.entries[0]!;
+    if (!queue.headReady) continue;
+
+    const ready = queue.head!;
     const result = await deliverCdr({
-      party: state.party,
+      party,
       cdrId: ready.cdrId,
-      failedAttempts: state.headAttempts,
-      outcomeUnknown: state.headOutcomeUnknown,
+      failedAttempts: queue.headAttempts,
+      outcomeUnknown: queue.headOutcomeUnknown,
     });
     if (result.kind === 'retry') {
-      state.headAttempts++;
-      state.headOutcomeUnknown = result.unknownOutcome;
-      state.headLastError = result.reason;
+      if (queue.head === ready) queue.recordHeadFailure(result.reason, result.unknownOutcome);
+      showStatus();
       await sleep(result.retryAfterMs);
       continue;
     }
-    // The head may have been removed meanwhile (invalid notice); only finish it if it is still there.
-    const index = state.entries.findIndex((entry) => entry.cdrId === ready.cdrId);
     finish(
-      index,
+      ready.cdrId,
       result.kind === 'delivered'
         ? { status: 'delivered', location: result.location }
         : { status: 'rejected', reason: result.reason },

@@ -2,7 +2,7 @@
  * Messages between the CPO backend, the per-session CDR workflow and the per-CPO queue
  * workflow. Defined once here and imported by workflows, activities and clients.
  */
-import { defineQuery, defineSignal } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { PartyRef } from './ids';
 
 /** Sent by the client when a session ends: fixes the CDR's place in its CPO's queue. */
@@ -37,6 +37,15 @@ export interface QueueState {
   headAttempts: number;
   headOutcomeUnknown: boolean;
   headLastError: string | null;
+  /** Tuning, for tests and very large CPOs; defaults in cpo-queue.ts. */
+  settings?: QueueSettings;
+}
+
+export interface QueueSettings {
+  /** Continue as new once the run's history has this many events. */
+  continueAsNewAfterEvents?: number;
+  /** How long the head may wait for its CDR to be stored before the queue looks into why. */
+  headStorePatienceMs?: number;
 }
 
 export interface QueueStatus {
@@ -54,11 +63,16 @@ export const pauseSignal = defineSignal('pause');
 export const resumeSignal = defineSignal('resume');
 export const queueStatusQuery = defineQuery<QueueStatus>('queueStatus');
 
+export type ResendResult = { requeued: true; depth: number } | { requeued: false; reason: string };
+/** Operator: put a rejected CDR (fixed since) back at the tail of its CPO's queue. */
+export const resendUpdate = defineUpdate<ResendResult, [{ cdrId: string }]>('resend');
+
 export const deliveryResultSignal = defineSignal<[DeliveryResult]>('deliveryResult');
 
-export function initialQueueState(party: PartyRef): QueueState {
+export function initialQueueState(party: PartyRef, settings?: QueueSettings): QueueState {
   return {
     party,
+    ...(settings ? { settings } : {}),
     entries: [],
     recentlyFinished: [],
     paused: false,

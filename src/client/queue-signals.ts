@@ -12,25 +12,33 @@ import {
   initialQueueState,
   type CdrStoredNotice,
   type EnqueueRequest,
+  type QueueSettings,
 } from '../../workflows/definitions';
 import { cpoQueueWorkflowId } from '../../workflows/ids';
 import { CdrOperatorId } from '../../workflows/search-attributes';
 import type { cpoQueueWorkflow } from '../../workflows/cpo-queue';
 
-function queueStartOptions(taskQueue: string, party: Party) {
+function queueStartOptions(taskQueue: string, party: Party, settings?: QueueSettings) {
   return {
     taskQueue,
     workflowId: cpoQueueWorkflowId(party),
-    args: [initialQueueState({ country_code: party.country_code, party_id: party.party_id })] as [
+    args: [initialQueueState({ country_code: party.country_code, party_id: party.party_id }, settings)] as [
       ReturnType<typeof initialQueueState>,
     ],
     typedSearchAttributes: [{ key: CdrOperatorId, value: operatorId(party) }],
   };
 }
 
-export async function signalEnqueue(client: Client, taskQueue: string, party: Party, request: EnqueueRequest): Promise<void> {
+/** `settings` apply only when this call starts the queue workflow. */
+export async function signalEnqueue(
+  client: Client,
+  taskQueue: string,
+  party: Party,
+  request: EnqueueRequest,
+  settings?: QueueSettings,
+): Promise<void> {
   await client.workflow.signalWithStart<typeof cpoQueueWorkflow, [EnqueueRequest]>('cpoQueueWorkflow', {
-    ...queueStartOptions(taskQueue, party),
+    ...queueStartOptions(taskQueue, party, settings),
     signal: enqueueSignal,
     signalArgs: [request],
   });

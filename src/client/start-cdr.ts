@@ -14,6 +14,7 @@ import { parseSessionEnded, type SessionEnded } from '../cdr/session-ended';
 import { cdrWorkflowId } from '../../workflows/ids';
 import { CdrDeliveryStatus, CdrId, CdrOperatorId, CdrSessionId } from '../../workflows/search-attributes';
 import type { cdrSessionWorkflow } from '../../workflows/cdr-session';
+import type { QueueSettings } from '../../workflows/definitions';
 import { signalEnqueue } from './queue-signals';
 
 export interface StartedCdr {
@@ -25,11 +26,14 @@ export interface StartedCdr {
 
 export const DEFAULT_TASK_QUEUE = 'cdrflow';
 
-/** Validates `sessionEnded` (throws InvalidSessionEndedError naming each bad field) and starts its CDR workflow. */
+/**
+ * Validates `sessionEnded` (throws InvalidSessionEndedError naming each bad field) and starts its CDR workflow.
+ * `queueSettings` tune the CPO's queue workflow when this call is the one that starts it.
+ */
 export async function startCdr(
   client: Client,
   sessionEnded: unknown,
-  options: { taskQueue?: string } = {},
+  options: { taskQueue?: string; queueSettings?: QueueSettings } = {},
 ): Promise<StartedCdr> {
   const input: SessionEnded = parseSessionEnded(sessionEnded);
   const taskQueue = options.taskQueue ?? DEFAULT_TASK_QUEUE;
@@ -38,7 +42,7 @@ export async function startCdr(
   const workflowId = cdrWorkflowId(party, session.id);
 
   // Enqueue first: the place in the queue is taken before any build can finish.
-  await signalEnqueue(client, taskQueue, party, { cdrId, sessionId: session.id });
+  await signalEnqueue(client, taskQueue, party, { cdrId, sessionId: session.id }, options.queueSettings);
   try {
     await client.workflow.start<typeof cdrSessionWorkflow>('cdrSessionWorkflow', {
       taskQueue,

@@ -141,3 +141,15 @@ export async function recordCheck(pool: Pool, key: CdrKey, status: CheckStatus, 
     [...keyParams(key), status, detail],
   );
 }
+
+/** Operator re-send: a rejected CDR goes back to queued, keeping its attempt history. */
+export async function requeueRejectedCdr(pool: Pool, key: CdrKey): Promise<{ sessionId: string } | undefined> {
+  const result = await pool.query<{ session_id: string }>(
+    `UPDATE cdrs SET status = 'queued', next_attempt_at = NULL, updated_at = now()
+     WHERE ${KEY} AND status = 'rejected'
+     RETURNING session_id`,
+    keyParams(key),
+  );
+  const row = result.rows[0];
+  return row ? { sessionId: row.session_id } : undefined;
+}

@@ -37,7 +37,9 @@ function sessions(count: number, prefix: string) {
 
 async function handIn(inputs: ReturnType<typeof sessions>) {
   const started = [];
-  for (const input of inputs) started.push(await startCdr(pipeline.client, input, { taskQueue: pipeline.taskQueue }));
+  for (const input of inputs) {
+    started.push(await startCdr(pipeline.client, input, { taskQueue: pipeline.taskQueue, queueSettings: { headStorePatienceMs: 1_000 } }));
+  }
   return started;
 }
 
