@@ -1,0 +1,83 @@
+/** The IOP client against a real HTTP mock on loopback: headers, deadlines, outcomes. */
+import { createIopClient, type IopClient } from '../../src/iop/iop-client';
+import { startMockIop, type MockIop } from '../../src/dev/mock-iop';
+
+let mock: MockIop;
+let iop: IopClient;
+beforeAll(async () => {
+  mock = await startMockIop();
+  iop = createIopClient({
+    cdrsUrl: mock.cdrsUrl,
+    token: mock.token,
+    checkUrlTemplate: `${mock.cdrsUrl}/{cdr_id}`,
+    requestTimeoutMs: 300,
+  });
+});
+afterAll(async () => {
+  await iop.close();
+  await mock.close();
+});
+beforeEach(() => mock.control({ behaviour: 'accept', failNext: 0, latencyMs: 0, withLocation: false, rejectIds: [] }));
+
+const cdr = (id: string) => ({ id, total_cost: 1.5 });
+
+test('POSTs with the token and counts HTTP 200 + OCPI 1000 as delivered', async () => {
+  expect(await iop.postCdr(cdr('c1'))).toEqual({ kind: 'delivered', location: null });
+  expect(mock.received.at(-1)?.cdr).toEqual(cdr('c1'));
+});
+
+test('keeps the Location the IOP returns', async () => {
+  mock.control({ withLocation: true });
+  expect(await iop.postCdr(cdr('c2'))).toEqual({ kind: 'delivered', location: `${mock.cdrsUrl}/c2` });
+});
+
+test('a wrong token gets a credentials alert, not a rejection', async () => {
+  const wrong = createIopClient({ cdrsUrl: mock.cdrsUrl, token: 'wrong', checkUrlTemplate: '{cdr_id}', requestTimeoutMs: 300 });
+  try {
+    expect(await wrong.postCdr(cdr('c3'))).toMatchObject({ kind: 'retry', credentialsAlert: true });
+  } finally {
+    await wrong.close();
+  }
+});
+
+test.each([
+  ['http500', { kind: 'retry', unknownOutcome: false }],
+  ['ocpi3000', { kind: 'retry', unknownOutcome: false }],
+  ['timeout', { kind: 'retry', unknownOutcome: true }],
+  ['store-then-timeout', { kind: 'retry', unknownOutcome: true }],
+  ['drop', { kind: 'retry', unknownOutcome: true }],
+  ['reject', { kind: 'rejected' }],
+] as const)('an IOP answering %s gives %o', async (behaviour, expected) => {
+  mock.control({ behaviour });
+  expect(await iop.postCdr(cdr(`b-${behaviour}`))).toMatchObject(expected);
+});
+
+test('gives up on a slow IOP at the deadline', async () => {
+  mock.control({ latencyMs: 1_000 });
+  const started = Date.now();
+  expect(await iop.postCdr(cdr('slow'))).toMatchObject({ kind: 'retry', unknownOutcome: true });
+  expect(Date.now() - started).toBeLessThan(1_000);
+});
+
+test('a refused connection is retried without doubt about the outcome', async () => {
+  const closed = createIopClient({
+    cdrsUrl: 'http://127.0.0.1:1/cdrs',
+    token: 't',
+    checkUrlTemplate: 'http://127.0.0.1:1/cdrs/{cdr_id}',
+    requestTimeoutMs: 300,
+  });
+  try {
+    expect(await closed.postCdr(cdr('x'))).toMatchObject({ kind: 'retry', unknownOutcome: false });
+    expect(await closed.getCdr('http://127.0.0.1:1/cdrs/x')).toBeUndefined();
+  } finally {
+    await closed.close();
+  }
+});
+
+test('reads a CDR back at its check URL', async () => {
+  await iop.postCdr(cdr('check-me'));
+  const answer = await iop.getCdr(iop.checkUrl('check-me', null));
+  expect(answer).toMatchObject({ httpStatus: 200, body: { status_code: 1000, data: cdr('check-me') } });
+  expect(iop.checkUrl('a/b', null)).toBe(`${mock.cdrsUrl}/a%2Fb`);
+  expect(iop.checkUrl('x', 'https://iop/loc/x')).toBe('https://iop/loc/x');
+});

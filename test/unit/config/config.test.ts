@@ -1,0 +1,51 @@
+import { apiConfig, ConfigError, databaseConfig, iopConfig, temporalConfig } from '../../../src/config';
+
+const iopEnv = { IOP_CDRS_URL: 'https://iop.example/ocpi/emsp/2.1.1/cdrs', IOP_TOKEN: 'secret-token-123' };
+
+function messageOf(run: () => unknown): string {
+  try {
+    run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as Error).message;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+test('names a missing variable', () => {
+  expect(messageOf(() => databaseConfig({}))).toMatch(/DATABASE_URL: is required/);
+  expect(messageOf(() => iopConfig({ IOP_TOKEN: 'x' }))).toMatch(/IOP_CDRS_URL: is required/);
+});
+
+test('names the variable and the rule of a bad value, and lists every bad one', () => {
+  const message = messageOf(() => iopConfig({ ...iopEnv, IOP_REQUEST_TIMEOUT_MS: 'soon', IOP_RETRY_MAX_MS: '-1' }));
+  expect(message).toMatch(/IOP_REQUEST_TIMEOUT_MS: /);
+  expect(message).toMatch(/IOP_RETRY_MAX_MS: must be >= 10/);
+  expect(messageOf(() => temporalConfig({ TEMPORAL_ADDRESS: 'nohost' }))).toMatch(/TEMPORAL_ADDRESS: must be host:port/);
+  expect(messageOf(() => databaseConfig({ DATABASE_URL: 'mysql://x' }))).toMatch(/DATABASE_URL: must be a postgres/);
+});
+
+test('never echoes a token in its errors', () => {
+  const message = messageOf(() => iopConfig({ ...iopEnv, IOP_CDRS_URL: 'not a url' }));
+  expect(message).not.toContain(iopEnv.IOP_TOKEN);
+});
+
+test('refuses plain http to a non-loopback IOP unless explicitly allowed', () => {
+  const plain = { ...iopEnv, IOP_CDRS_URL: 'http://iop.example/cdrs' };
+  expect(messageOf(() => iopConfig(plain))).toMatch(/IOP_CDRS_URL: must use https/);
+  expect(iopConfig({ ...plain, IOP_ALLOW_INSECURE_HTTP: 'true' }).cdrsUrl).toBe('http://iop.example/cdrs');
+  expect(iopConfig({ ...iopEnv, IOP_CDRS_URL: 'http://127.0.0.1:9000/cdrs/' }).cdrsUrl).toBe('http://127.0.0.1:9000/cdrs');
+});
+
+test('derives the check URL template from the CDR endpoint by default', () => {
+  expect(iopConfig(iopEnv).checkUrlTemplate).toBe(`${iopEnv.IOP_CDRS_URL}/{cdr_id}`);
+  expect(messageOf(() => iopConfig({ ...iopEnv, IOP_CDR_CHECK_URL_TEMPLATE: 'https://x/cdrs' }))).toMatch(
+    /IOP_CDR_CHECK_URL_TEMPLATE: must contain \{cdr_id\}/,
+  );
+});
+
+test('applies documented defaults', () => {
+  expect(temporalConfig({})).toEqual({ TEMPORAL_ADDRESS: '127.0.0.1:7233', TEMPORAL_NAMESPACE: 'default', TEMPORAL_TASK_QUEUE: 'cdrflow' });
+  expect(iopConfig(iopEnv)).toMatchObject({ requestTimeoutMs: 10_000, retryInitialMs: 1_000, retryMaxMs: 60_000 });
+  expect(apiConfig({ OCPI_TOKENS: 'a' })).toMatchObject({ port: 8080, defaultLimit: 20 });
+});

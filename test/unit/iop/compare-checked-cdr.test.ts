@@ -1,0 +1,26 @@
+import { compareCheckedCdr } from '../../../src/iop/compare-checked-cdr';
+
+const sent = { id: 'c1', total_cost: 3.45, charging_periods: [{ start_date_time: '2026-01-01T00:00:00Z' }] };
+const ok = (data: unknown) => ({ httpStatus: 200, body: { status_code: 1000, data }, location: null });
+
+test('matches when the IOP holds the CDR as sent, whatever the key order', () => {
+  const reordered = { charging_periods: [{ start_date_time: '2026-01-01T00:00:00Z' }], total_cost: 3.45, id: 'c1' };
+  expect(compareCheckedCdr(sent, ok(reordered)).status).toBe('match');
+});
+
+test('names the first field that differs', () => {
+  expect(compareCheckedCdr(sent, ok({ ...sent, total_cost: 3.4 }))).toEqual({
+    status: 'mismatch',
+    detail: 'differs at total_cost',
+  });
+  expect(compareCheckedCdr(sent, ok({ ...sent, charging_periods: [] })).detail).toBe('differs at charging_periods');
+});
+
+test('records that the check was not possible when the IOP offers no GET or does not answer', () => {
+  expect(compareCheckedCdr(sent, { httpStatus: 404, body: { status_code: 2000 }, location: null })).toEqual({
+    status: 'not_possible',
+    detail: 'IOP answered HTTP 404, OCPI 2000',
+  });
+  expect(compareCheckedCdr(sent, { httpStatus: 405, body: undefined, location: null }).status).toBe('not_possible');
+  expect(compareCheckedCdr(sent, undefined).status).toBe('not_possible');
+});

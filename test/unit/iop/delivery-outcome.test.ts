@@ -1,0 +1,75 @@
+import { classifyAnswer, classifyNetworkError } from '../../../src/iop/delivery-outcome';
+
+const envelope = (statusCode: number, message?: string) => ({
+  data: {},
+  status_code: statusCode,
+  status_message: message,
+  timestamp: '2026-11-26T10:00:00Z',
+});
+
+describe('classifyAnswer', () => {
+  test.each([
+    ['HTTP 200 + OCPI 1000 without Location (GIREVE)', 200, envelope(1000), null, 'delivered'],
+    ['HTTP 201 + OCPI 1000 with Location', 201, envelope(1000), 'https://iop/cdrs/1', 'delivered'],
+    ['HTTP 200 + OCPI 2001', 200, envelope(2001, 'bad'), null, 'rejected'],
+    ['HTTP 400 + OCPI 2001', 400, envelope(2001, 'total_cost'), null, 'rejected'],
+    ['HTTP 400 without envelope', 400, undefined, null, 'rejected'],
+    ['HTTP 422 without envelope', 422, undefined, null, 'rejected'],
+    ['HTTP 409 + OCPI 2000', 409, envelope(2000), null, 'rejected'],
+    ['HTTP 200 + OCPI 3000', 200, envelope(3000), null, 'retry'],
+    ['HTTP 200 with a non-OCPI body', 200, undefined, null, 'retry'],
+    ['HTTP 500', 500, envelope(3000), null, 'retry'],
+    ['HTTP 503 without body', 503, undefined, null, 'retry'],
+    ['HTTP 401', 401, envelope(2000), null, 'retry'],
+    ['HTTP 403', 403, undefined, null, 'retry'],
+    ['HTTP 404 + OCPI 2000', 404, envelope(2000), null, 'retry'],
+    ['HTTP 408', 408, undefined, null, 'retry'],
+    ['HTTP 429 + OCPI 2000', 429, envelope(2000), null, 'retry'],
+    ['HTTP 409 without envelope', 409, undefined, null, 'retry'],
+  ])('%s -> %s', (_name, httpStatus, body, location, kind) => {
+    expect(classifyAnswer({ httpStatus, body, location }).kind).toBe(kind);
+  });
+
+  test('keeps the Location header of a delivered CDR', () => {
+    expect(classifyAnswer({ httpStatus: 200, body: envelope(1000), location: 'https://iop/c/1' })).toEqual({
+      kind: 'delivered',
+      location: 'https://iop/c/1',
+    });
+  });
+
+  test('keeps the IOP message of a rejection for the operator', () => {
+    const outcome = classifyAnswer({ httpStatus: 400, body: envelope(2001, 'total_cost mismatch'), location: null });
+    expect(outcome).toEqual({ kind: 'rejected', reason: 'HTTP 400, OCPI 2001 total_cost mismatch' });
+  });
+
+  test('raises a credentials alert on 401 and 403, and retries', () => {
+    for (const httpStatus of [401, 403]) {
+      expect(classifyAnswer({ httpStatus, body: undefined, location: null })).toMatchObject({
+        kind: 'retry',
+        credentialsAlert: true,
+      });
+    }
+  });
+
+  test('an unparseable 2xx leaves the outcome unknown: the IOP may have stored it', () => {
+    expect(classifyAnswer({ httpStatus: 200, body: undefined, location: null })).toMatchObject({ unknownOutcome: true });
+  });
+});
+
+describe('classifyNetworkError', () => {
+  test('a refused connection never reached the IOP', () => {
+    expect(classifyNetworkError(Object.assign(new Error('x'), { code: 'ECONNREFUSED' }))).toMatchObject({
+      kind: 'retry',
+      unknownOutcome: false,
+    });
+  });
+
+  test.each([
+    ['headers timeout', Object.assign(new Error('x'), { code: 'UND_ERR_HEADERS_TIMEOUT' })],
+    ['abort signal timeout', Object.assign(new Error('The operation was aborted due to timeout'), { name: 'TimeoutError' })],
+    ['reset', Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' })],
+    ['wrapped reset', new Error('fetch failed', { cause: Object.assign(new Error('x'), { code: 'ECONNRESET' }) })],
+  ])('a %s leaves the outcome unknown', (_name, error) => {
+    expect(classifyNetworkError(error)).toMatchObject({ kind: 'retry', unknownOutcome: true });
+  });
+});
