@@ -33,6 +33,8 @@ export interface MockControl {
   failNextBehaviour?: MockBehaviour;
   /** CDR ids refused as invalid whatever the behaviour. */
   rejectIds?: string[];
+  /** eMI3 operator ids (`FR*ABC`, read from the CDR's evse_id) whose CDRs get HTTP 500: a per-CPO outage. */
+  failOperators?: string[];
   /** Added to every answer, in ms. */
   latencyMs?: number;
   /** Answer accepted POSTs with a Location header (GIREVE itself sends none). */
@@ -66,6 +68,7 @@ export async function startMockIop(options: { port?: number; token?: string; con
     failNext: 0,
     failNextBehaviour: 'http500',
     rejectIds: [],
+    failOperators: [],
     latencyMs: 0,
     withLocation: false,
   };
@@ -121,6 +124,9 @@ export async function startMockIop(options: { port?: number; token?: string; con
     }
     const id = typeof cdr.id === 'string' ? cdr.id : '';
     if (!id) return answer(res, 400, 2001, null, 'id: is required');
+    if (state.failOperators.some((operator) => evseIdOf(cdr).startsWith(`${operator}*`))) {
+      return answer(res, 500, 3000, null, 'internal error for this operator');
+    }
     if (behaviour === 'reject' || state.rejectIds.includes(id)) {
       return answer(res, 400, 2001, null, `CDR ${id} refused: total_cost does not match the tariff`);
     }
@@ -174,6 +180,12 @@ export async function startMockIop(options: { port?: number; token?: string; con
         server.close(() => resolve());
       }),
   };
+}
+
+function evseIdOf(cdr: Record<string, unknown>): string {
+  const location = cdr.location as { evses?: Array<{ evse_id?: unknown }> } | undefined;
+  const evseId = location?.evses?.[0]?.evse_id;
+  return typeof evseId === 'string' ? evseId : '';
 }
 
 function readBody(req: IncomingMessage): Promise<string> {

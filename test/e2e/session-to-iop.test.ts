@@ -4,14 +4,19 @@
  */
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { startCdr } from '../../src/client/start-cdr';
-import { simulatedSessionEnded } from '../../src/dev/simulated-session';
+import {
+  handIn as handInSessions,
+  partyOfWorkflow,
+  resultOf as resultOfWorkflow,
+  simulatedSessions,
+  type SessionEndedInputs,
+} from '../support/sessions';
 import { findCdr } from '../../src/store/cdr-repo';
-import { cdrSessionWorkflow } from '../../workflows/cdr-session';
 import { validateCdr } from '../../src/cdr/validate-cdr';
 import { startApiServer } from '../../src/api/server';
 import { apiConfig } from '../../src/config';
 import { createTestDatabase, type TestDatabase } from '../support/db';
-import { bundleWorkflows, randomParty, startTestPipeline, waitFor, type TestPipeline } from '../support/temporal';
+import { bundleWorkflows, startTestPipeline, waitFor, type TestPipeline } from '../support/temporal';
 
 let db: TestDatabase;
 let bundle: WorkflowBundleWithSourceMap;
@@ -27,24 +32,9 @@ afterAll(async () => {
 });
 beforeEach(() => pipeline.iop.control({ behaviour: 'accept', failNext: 0, rejectIds: [], latencyMs: 0 }));
 
-function sessions(count: number, prefix: string) {
-  const party = randomParty();
-  const start = new Date('2026-11-20T08:00:00Z');
-  return Array.from({ length: count }, (_, index) =>
-    simulatedSessionEnded({ party, sessionId: `${prefix}-${index}`, start: new Date(start.getTime() + index * 60_000), kwh: 5 + index }),
-  );
-}
-
-async function handIn(inputs: ReturnType<typeof sessions>) {
-  const started = [];
-  for (const input of inputs) {
-    started.push(await startCdr(pipeline.client, input, { taskQueue: pipeline.taskQueue, queueSettings: { headStorePatienceMs: 1_000 } }));
-  }
-  return started;
-}
-
-const resultOf = (workflowId: string) =>
-  pipeline.client.workflow.getHandle<typeof cdrSessionWorkflow>(workflowId).result();
+const sessions = (count: number, prefix: string) => simulatedSessions(count, prefix);
+const handIn = (inputs: SessionEndedInputs) => handInSessions(pipeline.client, pipeline.taskQueue, inputs);
+const resultOf = (workflowId: string) => resultOfWorkflow(pipeline.client, workflowId);
 
 test('delivers N valid CDRs to the IOP in the order the sessions were handed in', async () => {
   const started = await handIn(sessions(12, 'e2e'));
@@ -55,7 +45,7 @@ test('delivers N valid CDRs to the IOP in the order the sessions were handed in'
   expect(receivedIds).toEqual(started.map((s) => s.cdrId));
   for (const received of pipeline.iop.received) expect(validateCdr(received.cdr).valid).toBe(true);
 
-  const row = await findCdr(db.pool, { ...simulatedParty(started[0]!.workflowId), id: started[0]!.cdrId });
+  const row = await findCdr(db.pool, { ...partyOfWorkflow(started[0]!.workflowId), id: started[0]!.cdrId });
   expect(row?.status).toBe('sent');
   expect(row?.sent_at).toBeInstanceOf(Date);
 
@@ -103,7 +93,7 @@ test('holds CDRs while the IOP fails, then delivers them in FIFO order, none los
   expect(received.filter((id) => first.some((s) => s.cdrId === id))).toEqual(first.map((s) => s.cdrId));
   expect(received.filter((id) => second.some((s) => s.cdrId === id))).toEqual(second.map((s) => s.cdrId));
   expect(received).toHaveLength(6);
-  const headRow = await findCdr(db.pool, { ...simulatedParty(first[0]!.workflowId), id: first[0]!.cdrId });
+  const headRow = await findCdr(db.pool, { ...partyOfWorkflow(first[0]!.workflowId), id: first[0]!.cdrId });
   expect(headRow?.attempts).toBeGreaterThan(1);
 });
 
@@ -124,7 +114,7 @@ test('a terminated session workflow does not block its queue: its CDR is still d
   pipeline.iop.control({ behaviour: 'http500' });
   const started = await handIn(sessions(3, 'terminated'));
   const middle = started[1]!;
-  const party = simulatedParty(middle.workflowId);
+  const party = partyOfWorkflow(middle.workflowId);
   await waitFor('the middle CDR to be stored', async () => (await findCdr(db.pool, { ...party, id: middle.cdrId })) !== undefined);
   await pipeline.client.workflow.getHandle(middle.workflowId).terminate('operator test');
   pipeline.iop.control({ behaviour: 'accept' });
@@ -145,7 +135,7 @@ test('an invalid CDR is stored with its reasons, never posted, and the queue mov
   expect(badResult.status).toBe('invalid');
   expect(badResult.status === 'invalid' && badResult.errors.join('\n')).toMatch(/^total_energy: must equal the sum/m);
   expect((await resultOf(goodStarted!.workflowId)).status).toBe('delivered');
-  const row = await findCdr(db.pool, { ...simulatedParty(badStarted!.workflowId), id: badStarted!.cdrId });
+  const row = await findCdr(db.pool, { ...partyOfWorkflow(badStarted!.workflowId), id: badStarted!.cdrId });
   expect(row?.status).toBe('invalid');
   expect(row?.validation_errors?.[0]).toMatch(/total_energy/);
   expect(pipeline.iop.received.some((r) => r.id === badStarted!.cdrId)).toBe(false);
@@ -157,12 +147,8 @@ test('a CDR the IOP rejects is parked as rejected and does not block the CDRs be
   pipeline.iop.control({ rejectIds: [started[1]!.cdrId] });
   const results = await Promise.all(started.map((s) => resultOf(s.workflowId)));
   expect(results.map((r) => r.status)).toEqual(['delivered', 'rejected', 'delivered']);
-  const row = await findCdr(db.pool, { ...simulatedParty(started[1]!.workflowId), id: started[1]!.cdrId });
+  const row = await findCdr(db.pool, { ...partyOfWorkflow(started[1]!.workflowId), id: started[1]!.cdrId });
   expect(row?.status).toBe('rejected');
   expect(row?.last_error).toMatch(/OCPI 2001/);
 });
 
-function simulatedParty(workflowId: string) {
-  const match = /^cdr:([A-Z]{2})\*([A-Z0-9]{3}):/.exec(workflowId)!;
-  return { country_code: match[1]!, party_id: match[2]! };
-}
