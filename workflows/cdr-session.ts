@@ -10,11 +10,13 @@ import type { SessionEnded } from '../src/cdr/session-ended';
 import { deliveryResultSignal, type DeliveryResult } from './definitions';
 import { CdrDeliveryStatus, CdrId } from './search-attributes';
 
-const cdrActivities = proxyActivities<CdrActivities>({
-  startToCloseTimeout: '1 minute',
-  // Our own dependencies (database, Temporal) may be down for a while: never give up on the CDR.
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 },
-});
+// Our own dependencies (database, Temporal) may be down for a while: never give up on the CDR.
+const retry = { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 };
+// Build, store and notify take milliseconds: a short timeout gets a CDR going again soon
+// when the worker that ran its activity dies.
+const cdrActivities = proxyActivities<CdrActivities>({ startToCloseTimeout: '15 seconds', retry });
+// The check waits on the IOP, whose request deadline is configurable up to minutes.
+const { checkCdrAtIop } = proxyActivities<CdrActivities>({ startToCloseTimeout: '5 minutes', retry });
 
 export type CdrWorkflowResult =
   | { status: 'invalid'; cdrId: string; errors: string[] }
@@ -42,7 +44,7 @@ export async function cdrSessionWorkflow(sessionEnded: SessionEnded): Promise<Cd
   const outcome = result!;
   setStatus(outcome.status === 'delivered' ? 'sent' : 'rejected', built.cdrId);
   if (outcome.status === 'rejected') return { status: 'rejected', cdrId: built.cdrId, reason: outcome.reason };
-  const check = await cdrActivities.checkCdrAtIop({ ...sessionEnded.party, id: built.cdrId });
+  const check = await checkCdrAtIop({ ...sessionEnded.party, id: built.cdrId });
   return { status: 'delivered', cdrId: built.cdrId, location: outcome.location, check };
 }
 

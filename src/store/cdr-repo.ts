@@ -17,6 +17,7 @@ export interface CdrRow extends CdrKey {
   attempts: number;
   last_error: string | null;
   last_attempt_at: Date | null;
+  post_started_at: Date | null;
   next_attempt_at: Date | null;
   iop_location: string | null;
   sent_at: Date | null;
