@@ -4,14 +4,14 @@
  * deliver it (or the IOP to reject it), then checks it back at the IOP. An invalid CDR is
  * stored with its reasons and the workflow ends there, visibly, without retrying.
  */
-import { condition, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { condition, proxyActivities, type RetryPolicy, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { CdrActivities } from '../activities/cdr-activities';
 import type { SessionEnded } from '../src/cdr/session-ended';
 import { deliveryResultSignal, type DeliveryResult } from './definitions';
 import { CdrDeliveryStatus, CdrId } from './search-attributes';
 
 // Our own dependencies (database, Temporal) may be down for a while: never give up on the CDR.
-const retry = { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 };
+const retry: RetryPolicy = { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 };
 // Build, store and notify take milliseconds: a short timeout gets a CDR going again soon
 // when the worker that ran its activity dies.
 const cdrActivities = proxyActivities<CdrActivities>({ startToCloseTimeout: '15 seconds', retry });
