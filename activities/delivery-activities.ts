@@ -1,7 +1,13 @@
 /**
- * The POST of the head CDR, run by the CPO's queue workflow as a local activity: the
- * shortest path from the queue to the IOP. It reads the body from Postgres, POSTs it,
- * and records the outcome, all in one activity so each CDR costs one round trip.
+ * The POSTs of the CDRs at the head of a CPO's queue, run by the queue workflow as a local
+ * activity: the shortest path from the queue to the IOP. One call takes a run of ready CDRs
+ * from the head and POSTs them one after the other, so the workflow hop between two CDRs
+ * is paid once per run instead of once per CDR; each outcome is written to Postgres while
+ * the next POST is on the wire.
+ *
+ * No duplicates: every CDR is marked `post_started_at` before its POST. A CDR found so
+ * marked at the next attempt (the worker died mid-POST), or whose last POST timed out, is
+ * first looked up at the IOP and counted delivered if the IOP has it.
  */
 import { log } from '@temporalio/activity';
 import type { Pool } from 'pg';
@@ -9,7 +15,15 @@ import type { Party } from '../src/cdr/party';
 import { operatorId } from '../src/cdr/party';
 import type { IopClient } from '../src/iop/iop-client';
 import { retryDelayMs, type RetrySchedule } from '../src/iop/retry-backoff';
-import { findCdr, markRejected, markSent, recordFailedAttempt, startPost } from '../src/store/cdr-repo';
+import {
+  findCdr,
+  markRejected,
+  markSent,
+  recordFailedAttempt,
+  releasePosts,
+  startPosts,
+  type PostClaim,
+} from '../src/store/cdr-repo';
 
 export interface DeliveryActivityDeps {
   pool: Pool;
@@ -19,10 +33,11 @@ export interface DeliveryActivityDeps {
 
 export interface DeliverRequest {
   party: Party;
-  cdrId: string;
-  /** Failed attempts so far at this CDR, for the backoff. */
+  /** Ready CDRs from the head of the queue, in queue order. */
+  cdrIds: string[];
+  /** Failed attempts so far at the head CDR, for its backoff. */
   failedAttempts: number;
-  /** The last attempt may have reached the IOP: ask it before POSTing again. */
+  /** The head's last attempt may have reached the IOP: ask it before POSTing again. */
   outcomeUnknown: boolean;
 }
 
@@ -32,47 +47,102 @@ export type DeliverResult =
   | { kind: 'retry'; reason: string; unknownOutcome: boolean; retryAfterMs: number };
 
 export function createDeliveryActivities(deps: DeliveryActivityDeps) {
+  const { pool, iop } = deps;
+
+  /** The IOP already holds this CDR (an earlier POST arrived although we never heard back). */
+  async function iopHasCdr(cdrId: string): Promise<boolean> {
+    const answer = await iop.getCdr(iop.checkUrl(cdrId, null));
+    const body = answer?.body as { status_code?: unknown; data?: unknown } | undefined;
+    return answer?.httpStatus === 200 && body?.status_code === 1000 && Boolean(body.data);
+  }
+
+  async function deliverOne(
+    party: Party,
+    claim: PostClaim,
+    mayBeAtIop: boolean,
+    failedAttempts: number,
+    writes: WriteBehind,
+  ): Promise<DeliverResult> {
+    const key = { ...party, id: claim.id };
+    if (mayBeAtIop && (await iopHasCdr(claim.id))) {
+      writes.track(markSent(pool, key, null));
+      return { kind: 'delivered', location: null };
+    }
+    const outcome = await iop.postCdr(claim.cdr);
+    switch (outcome.kind) {
+      case 'delivered':
+        writes.track(markSent(pool, key, outcome.location));
+        return outcome;
+      case 'rejected':
+        log.warn('IOP rejected CDR', { operator: operatorId(party), cdrId: claim.id, reason: outcome.reason });
+        writes.track(markRejected(pool, key, outcome.reason));
+        return outcome;
+      case 'retry': {
+        const retryAfterMs = retryDelayMs(failedAttempts + 1, deps.retry);
+        const reason = outcome.credentialsAlert ? `${outcome.reason} [credentials alert]` : outcome.reason;
+        if (outcome.credentialsAlert) log.error('IOP refuses our token', { operator: operatorId(party) });
+        writes.track(recordFailedAttempt(pool, key, reason, new Date(Date.now() + retryAfterMs)));
+        return { kind: 'retry', reason, unknownOutcome: outcome.unknownOutcome, retryAfterMs };
+      }
+    }
+  }
+
   return {
-    async deliverCdr(request: DeliverRequest): Promise<DeliverResult> {
-      const key = { ...request.party, id: request.cdrId };
-      const claim = await startPost(deps.pool, key);
-      if (!claim) return alreadySettled(deps.pool, key);
-
-      if (request.outcomeUnknown || claim.interruptedPostAt) {
-        const checkUrl = deps.iop.checkUrl(key.id, null);
-        const answer = await deps.iop.getCdr(checkUrl);
-        const body = answer?.body as { status_code?: unknown; data?: unknown } | undefined;
-        if (answer && answer.httpStatus === 200 && body?.status_code === 1000 && body.data) {
-          // The earlier POST did arrive: count it delivered rather than send a duplicate.
-          await markSent(deps.pool, key, null);
-          return { kind: 'delivered', location: null };
+    /**
+     * Returns one result per CDR handled, in order; stops after the first `retry` (that CDR
+     * stays the head). A failed database write fails the whole call, which the workflow
+     * retries: the CDRs already delivered are then found settled or at the IOP.
+     */
+    async deliverCdrs(request: DeliverRequest): Promise<DeliverResult[]> {
+      const { party, cdrIds } = request;
+      const claims = await startPosts(pool, party, cdrIds);
+      const results: DeliverResult[] = [];
+      const writes = new WriteBehind();
+      try {
+        for (const [index, cdrId] of cdrIds.entries()) {
+          const claim = claims.get(cdrId);
+          const result = claim
+            ? await deliverOne(
+                party,
+                claim,
+                claim.interruptedPostAt !== null || (index === 0 && request.outcomeUnknown),
+                index === 0 ? request.failedAttempts : 0,
+                writes,
+              )
+            : await alreadySettled(pool, { ...party, id: cdrId });
+          results.push(result);
+          if (result.kind === 'retry') {
+            await releasePosts(pool, party, cdrIds.slice(index + 1).filter((id) => claims.has(id)));
+            break;
+          }
         }
+      } finally {
+        await writes.flush();
       }
-
-      const outcome = await deps.iop.postCdr(claim.cdr);
-      switch (outcome.kind) {
-        case 'delivered':
-          await markSent(deps.pool, key, outcome.location);
-          return outcome;
-        case 'rejected':
-          log.warn('IOP rejected CDR', { operator: operatorId(request.party), cdrId: key.id, reason: outcome.reason });
-          await markRejected(deps.pool, key, outcome.reason);
-          return outcome;
-        case 'retry': {
-          const retryAfterMs = retryDelayMs(request.failedAttempts + 1, deps.retry);
-          const reason = outcome.credentialsAlert ? `${outcome.reason} [credentials alert]` : outcome.reason;
-          if (outcome.credentialsAlert) log.error('IOP refuses our token', { operator: operatorId(request.party) });
-          await recordFailedAttempt(deps.pool, key, reason, new Date(Date.now() + retryAfterMs));
-          return { kind: 'retry', reason, unknownOutcome: outcome.unknownOutcome, retryAfterMs };
-        }
-      }
+      return results;
     },
   };
 }
 
 export type DeliveryActivities = ReturnType<typeof createDeliveryActivities>;
 
-/** The head is no longer queued in the store: report what the store says happened to it. */
+/** Database writes that run while the next POST is on the wire; flush() fails if any failed. */
+class WriteBehind {
+  private readonly pending: Promise<void>[] = [];
+  private failure: unknown;
+
+  track(write: Promise<void>): void {
+    // Caught at once: a rejection must not go unhandled while the next POST is awaited.
+    this.pending.push(write.catch((error: unknown) => void (this.failure ??= error)));
+  }
+
+  async flush(): Promise<void> {
+    await Promise.all(this.pending);
+    if (this.failure !== undefined) throw this.failure;
+  }
+}
+
+/** The CDR is no longer queued in the store: report what the store says happened to it. */
 async function alreadySettled(pool: Pool, key: { country_code: string; party_id: string; id: string }): Promise<DeliverResult> {
   const row = await findCdr(pool, key);
   if (!row) return { kind: 'rejected', reason: 'CDR is not in the store' };

@@ -35,9 +35,9 @@ import { DeliveryQueue } from './delivery-queue';
 import { cdrWorkflowId } from './ids';
 import { CdrAttempts, CdrDeliveryStatus } from './search-attributes';
 
-const { deliverCdr } = proxyLocalActivities<DeliveryActivities>({
-  // Covers the IOP request timeout plus the database writes around it.
-  startToCloseTimeout: '2 minutes',
+const { deliverCdrs } = proxyLocalActivities<DeliveryActivities>({
+  // Covers a run of POSTs, each within the IOP request timeout.
+  startToCloseTimeout: '10 minutes',
   // Failures here are our own (database down): retry forever, the head must not be dropped.
   retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 },
 });
@@ -48,6 +48,11 @@ const { inspectHead, requeueRejected } = proxyActivities<QueueActivities>({
 });
 
 const DEFAULT_HEAD_STORE_PATIENCE_MS = 30_000;
+/**
+ * CDRs per local activity call: the workflow hop between calls (~10 ms here) is paid once
+ * per run of CDRs. A pause takes effect after the run under way.
+ */
+const DEFAULT_DELIVERY_BATCH_SIZE = 20;
 /** Hand over to a fresh run well before Temporal's history limits (50k events). */
 const DEFAULT_CONTINUE_AS_NEW_AFTER_EVENTS = 10_000;
 
@@ -56,6 +61,7 @@ export async function cpoQueueWorkflow(initial: QueueState): Promise<void> {
   const { party } = initial;
   const patienceMs = initial.settings?.headStorePatienceMs ?? DEFAULT_HEAD_STORE_PATIENCE_MS;
   const historyLimit = initial.settings?.continueAsNewAfterEvents ?? DEFAULT_CONTINUE_AS_NEW_AFTER_EVENTS;
+  const batchSize = initial.settings?.deliveryBatchSize ?? DEFAULT_DELIVERY_BATCH_SIZE;
   const outgoing = new Set<Promise<void>>();
 
   setHandler(enqueueSignal, (request) => void queue.enqueue(request, Date.now()));
@@ -127,24 +133,27 @@ export async function cpoQueueWorkflow(initial: QueueState): Promise<void> {
     }
     if (!queue.headReady) continue;
 
-    const ready = queue.head!;
-    const result = await deliverCdr({
+    const run = queue.readyRun(batchSize);
+    const results = await deliverCdrs({
       party,
-      cdrId: ready.cdrId,
+      cdrIds: run.map((entry) => entry.cdrId),
       failedAttempts: queue.headAttempts,
       outcomeUnknown: queue.headOutcomeUnknown,
     });
-    if (result.kind === 'retry') {
-      if (queue.head === ready) queue.recordHeadFailure(result.reason, result.unknownOutcome);
-      showStatus();
-      await sleep(result.retryAfterMs);
-      continue;
+    for (const [index, result] of results.entries()) {
+      const entry = run[index]!;
+      if (result.kind === 'retry') {
+        if (queue.head === entry) queue.recordHeadFailure(result.reason, result.unknownOutcome);
+        showStatus();
+        await sleep(result.retryAfterMs);
+        break;
+      }
+      finish(
+        entry.cdrId,
+        result.kind === 'delivered'
+          ? { status: 'delivered', location: result.location }
+          : { status: 'rejected', reason: result.reason },
+      );
     }
-    finish(
-      ready.cdrId,
-      result.kind === 'delivered'
-        ? { status: 'delivered', location: result.location }
-        : { status: 'rejected', reason: result.reason },
-    );
   }
 }

@@ -46,6 +46,8 @@ export interface QueueSettings {
   continueAsNewAfterEvents?: number;
   /** How long the head may wait for its CDR to be stored before the queue looks into why. */
   headStorePatienceMs?: number;
+  /** Most CDRs POSTed (one after the other) by one local activity call. */
+  deliveryBatchSize?: number;
 }
 
 export interface QueueStatus {

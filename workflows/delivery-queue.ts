@@ -33,6 +33,17 @@ export class DeliveryQueue {
     return !this.state.paused && this.head?.stored === true;
   }
 
+  /** The run of stored CDRs at the head, up to `max`, in order: what may be POSTed next. */
+  readyRun(max: number): QueueEntry[] {
+    if (this.state.paused) return [];
+    const run: QueueEntry[] = [];
+    for (const entry of this.state.entries) {
+      if (!entry.stored || run.length >= max) break;
+      run.push(entry);
+    }
+    return run;
+  }
+
   has(cdrId: string): boolean {
     return this.queued.has(cdrId);
   }

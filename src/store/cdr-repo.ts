@@ -3,6 +3,7 @@
  * CDR's body (sent to the IOP from here: workflows carry only ids) and its delivery state.
  */
 import type { Pool } from 'pg';
+import type { Party } from '../cdr/party';
 import type { CdrKey } from './cdr-key';
 
 export type CdrStatus = 'queued' | 'sent' | 'rejected' | 'invalid';
@@ -81,26 +82,40 @@ export async function findCdrBySession(
 }
 
 export interface PostClaim {
+  id: string;
   cdr: unknown;
   /** A previous POST started and never finished: the worker died while it was on the wire. */
   interruptedPostAt: Date | null;
 }
 
 /**
- * Marks a queued CDR as being POSTed and returns its body, in one statement. Returns
- * undefined when the CDR is not queued (already sent, rejected, invalid or unknown).
+ * Marks queued CDRs of one party as being POSTed and returns their bodies, in one
+ * statement. CDRs that are not queued (already sent, rejected, invalid, unknown) are left
+ * out of the result.
  */
-export async function startPost(pool: Pool, key: CdrKey): Promise<PostClaim | undefined> {
-  const result = await pool.query<{ cdr: unknown; interrupted_post_at: Date | null }>(
-    `WITH previous AS (SELECT post_started_at FROM cdrs WHERE ${KEY} FOR UPDATE)
+export async function startPosts(pool: Pool, party: Party, ids: string[]): Promise<Map<string, PostClaim>> {
+  const result = await pool.query<{ id: string; cdr: unknown; interrupted_post_at: Date | null }>(
+    `WITH previous AS (
+       SELECT id, post_started_at FROM cdrs
+       WHERE country_code = $1 AND party_id = $2 AND id = ANY($3) AND status = 'queued'
+       FOR UPDATE)
      UPDATE cdrs SET post_started_at = now()
      FROM previous
-     WHERE ${KEY} AND status = 'queued'
-     RETURNING cdrs.cdr, previous.post_started_at AS interrupted_post_at`,
-    keyParams(key),
+     WHERE cdrs.country_code = $1 AND cdrs.party_id = $2 AND cdrs.id = previous.id
+     RETURNING cdrs.id, cdrs.cdr, previous.post_started_at AS interrupted_post_at`,
+    [party.country_code, party.party_id, ids],
   );
-  const row = result.rows[0];
-  return row ? { cdr: row.cdr, interruptedPostAt: row.interrupted_post_at } : undefined;
+  return new Map(result.rows.map((row) => [row.id, { id: row.id, cdr: row.cdr, interruptedPostAt: row.interrupted_post_at }]));
+}
+
+/** Undoes startPosts for CDRs that were claimed but not POSTed after all. */
+export async function releasePosts(pool: Pool, party: Party, ids: string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await pool.query(
+    `UPDATE cdrs SET post_started_at = NULL
+     WHERE country_code = $1 AND party_id = $2 AND id = ANY($3) AND status = 'queued'`,
+    [party.country_code, party.party_id, ids],
+  );
 }
 
 /** One failed delivery attempt, for operators: count, reason, when the next one is due. */

@@ -56,6 +56,16 @@ describe('DeliveryQueue', () => {
     expect(ids(queue)).toEqual([]);
   });
 
+  test('offers the run of stored CDRs from the head, stopping at the first one not stored', () => {
+    const queue = newQueue();
+    for (const id of ['a', 'b', 'c', 'd']) queue.enqueue({ cdrId: id, sessionId: `s-${id}` }, 1);
+    for (const id of ['a', 'b', 'd']) queue.markStored({ cdrId: id, sessionId: `s-${id}`, valid: true }, 2);
+    expect(queue.readyRun(10).map((e) => e.cdrId)).toEqual(['a', 'b']);
+    expect(queue.readyRun(1).map((e) => e.cdrId)).toEqual(['a']);
+    queue.paused = true;
+    expect(queue.readyRun(10)).toEqual([]);
+  });
+
   test('pausing holds a ready head', () => {
     const queue = newQueue();
     queue.enqueue({ cdrId: 'a', sessionId: 's' }, 1);

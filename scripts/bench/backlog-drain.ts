@@ -1,0 +1,83 @@
+/**
+ * Backlog drain benchmark (issue 9): K CDRs of one CPO queue up while the IOP is down;
+ * when it comes back (answering in 50 ms), how fast does the queue drain, in strict FIFO,
+ * against a bare sequential POST loop of the same bodies to the same mock IOP?
+ *
+ *   npx tsx scripts/bench/backlog-drain.ts [--cdrs=10000] [--latency=50]
+ */
+import { createIopClient } from '../../src/iop/iop-client';
+import { simulatedSessionEnded } from '../../src/dev/simulated-session';
+import { startCdr } from '../../src/client/start-cdr';
+import { cpoQueueWorkflowId } from '../../workflows/ids';
+import { pauseSignal, queueStatusQuery, resumeSignal } from '../../workflows/definitions';
+import { argNumber, fmt, startBenchEnv } from './bench-env';
+
+const party = { country_code: 'FR', party_id: 'BNC' };
+
+async function main(): Promise<void> {
+  const count = argNumber('cdrs', 10_000);
+  const latencyMs = argNumber('latency', 50);
+  const env = await startBenchEnv({ iopLatencyMs: latencyMs });
+  const log = (line: string) => process.stdout.write(`${line}\n`);
+  try {
+    env.iop.control({ behaviour: 'http500' });
+    log(`handing in ${count} ended sessions for FR*BNC while the IOP answers 500 ...`);
+    const handInStart = Date.now();
+    const started: string[] = [];
+    const base = Date.parse('2026-11-01T00:00:00Z');
+    for (let index = 0; index < count; index++) {
+      const input = simulatedSessionEnded({ party, sessionId: `BENCH-${index}`, start: new Date(base + index * 60_000) });
+      started.push((await startCdr(env.client, input, { taskQueue: env.taskQueue })).cdrId);
+    }
+    log(`  handed in at ${fmt(count / ((Date.now() - handInStart) / 1000))} sessions/s`);
+    await waitUntil(async () => {
+      const stored = await env.pool.query("SELECT count(*) FROM cdrs WHERE status = 'queued'");
+      return Number(stored.rows[0].count) === count;
+    });
+    const queue = env.client.workflow.getHandle(cpoQueueWorkflowId(party));
+    await queue.signal(pauseSignal);
+    await waitUntil(async () => (await queue.query(queueStatusQuery)).paused);
+    log(`  all ${count} stored; queue depth ${(await queue.query(queueStatusQuery)).depth}, paused for the baseline`);
+
+    // Baseline: the same bodies, POSTed one after the other with the same HTTP client.
+    env.iop.control({ behaviour: 'accept' });
+    const bodies = await env.pool.query<{ cdr: unknown }>("SELECT cdr FROM cdrs ORDER BY created_at");
+    const bare = createIopClient({ cdrsUrl: env.iop.cdrsUrl, token: env.iop.token, checkUrlTemplate: '{cdr_id}', requestTimeoutMs: 10_000 });
+    const bareStart = process.hrtime.bigint();
+    for (const row of bodies.rows) await bare.postCdr(row.cdr);
+    const bareMs = Number(process.hrtime.bigint() - bareStart) / 1e6;
+    await bare.close();
+    env.iop.received.length = 0;
+
+    await queue.signal(resumeSignal);
+    await waitUntil(async () => env.iop.received.length >= count, 3_600_000);
+    const first = env.iop.received[0]!.receivedAt.getTime();
+    const last = env.iop.received[count - 1]!.receivedAt.getTime();
+    const drainMs = last - first;
+    const inOrder = env.iop.received.map((r) => r.id).join() === started.join();
+    const barePerCdr = bareMs / count;
+    const drainPerCdr = drainMs / (count - 1);
+    log('');
+    log(`| backlog of ${count} CDRs, IOP ${latencyMs} ms | CDRs/s | ms per CDR |`);
+    log('|---|---|---|');
+    log(`| bare sequential POST loop | ${fmt(1000 / barePerCdr)} | ${fmt(barePerCdr, 2)} |`);
+    log(`| cdrflow queue drain (first to last acceptance) | ${fmt(1000 / drainPerCdr)} | ${fmt(drainPerCdr, 2)} |`);
+    log(`ratio drain/bare: ${fmt(barePerCdr / drainPerCdr, 3)}x (goal >= 0.8x)`);
+    log(`delivered exactly once, in FIFO order: ${inOrder && env.iop.received.length === count ? 'yes' : 'NO'}`);
+  } finally {
+    await env.close();
+  }
+}
+
+async function waitUntil(probe: () => Promise<boolean>, timeoutMs = 1_800_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await probe())) {
+    if (Date.now() > deadline) throw new Error('benchmark timed out');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${String(error)}\n`);
+  process.exit(1);
+});
