@@ -4,9 +4,9 @@
  * workflow is still building, settled long ago, or never ran.
  */
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { defaultPayloadConverter } from '@temporalio/common';
 import type { Pool } from 'pg';
 import type { Party } from '../src/cdr/party';
+import { originalSessionEnded } from '../src/client/session-workflow-input';
 import type { CdrKey } from '../src/store/cdr-key';
 import { findCdr, requeueRejectedCdr } from '../src/store/cdr-repo';
 import type { DeliveryResult } from '../workflows/definitions';
@@ -51,14 +51,12 @@ export function createQueueActivities(deps: QueueActivityDeps) {
       if (description.status.name === 'RUNNING') return { verdict: 'building' };
 
       // The session workflow ended before storing its CDR (terminated, say): run it again on its original input.
-      const history = await handle.fetchHistory();
-      const payloads = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads;
-      const firstPayload = payloads?.[0];
-      if (!firstPayload) return { verdict: 'abandoned', reason: 'the CDR workflow has no input to rebuild from' };
+      const sessionEnded = await originalSessionEnded(handle);
+      if (sessionEnded === undefined) return { verdict: 'abandoned', reason: 'the CDR workflow has no input to rebuild from' };
       await deps.temporal.workflow.start('cdrSessionWorkflow', {
         taskQueue: deps.taskQueue,
         workflowId: handle.workflowId,
-        args: [defaultPayloadConverter.fromPayload(firstPayload)],
+        args: [sessionEnded],
         workflowIdReusePolicy: 'ALLOW_DUPLICATE',
         typedSearchAttributes: description.typedSearchAttributes,
       });

@@ -9,6 +9,8 @@ import type { PartyRef } from './ids';
 export interface EnqueueRequest {
   cdrId: string;
   sessionId: string;
+  /** An operator replays the session: queue its CDR again even if it left the queue before. */
+  replay?: boolean;
 }
 
 /** Sent by the session workflow once its CDR is stored (or found invalid and never to be sent). */

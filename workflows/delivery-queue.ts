@@ -50,8 +50,9 @@ export class DeliveryQueue {
 
   /** Takes the CDR's place at the tail; a CDR already queued or recently finished keeps its fate. */
   enqueue(request: EnqueueRequest, now: number): boolean {
+    if (request.replay) this.forgetFinished(request.cdrId);
     if (this.queued.has(request.cdrId) || this.finished.has(request.cdrId)) return false;
-    this.push({ ...request, enqueuedAt: now, stored: false });
+    this.push({ cdrId: request.cdrId, sessionId: request.sessionId, enqueuedAt: now, stored: false });
     return true;
   }
 
@@ -71,9 +72,13 @@ export class DeliveryQueue {
 
   /** An operator re-sends a CDR that had left the queue (rejected, fixed since). */
   requeue(request: EnqueueRequest, now: number): void {
-    this.finished.delete(request.cdrId);
-    this.state.recentlyFinished = this.state.recentlyFinished.filter((id) => id !== request.cdrId);
-    if (!this.queued.has(request.cdrId)) this.push({ ...request, enqueuedAt: now, stored: true });
+    this.forgetFinished(request.cdrId);
+    if (!this.queued.has(request.cdrId)) this.push({ cdrId: request.cdrId, sessionId: request.sessionId, enqueuedAt: now, stored: true });
+  }
+
+  private forgetFinished(cdrId: string): void {
+    if (!this.finished.delete(cdrId)) return;
+    this.state.recentlyFinished = this.state.recentlyFinished.filter((id) => id !== cdrId);
   }
 
   /** Takes a CDR off the queue (delivered, rejected, invalid or abandoned). */

@@ -1,62 +1,72 @@
 /**
  * Builds the OCPI 2.1.1 CDR of an ended session. Pure: the same input and `now` give the
  * same CDR, so a rebuild (replay, retry) never invents a second one. The result is not yet
- * validated: validate-cdr.ts decides whether it may be sent.
+ * validated: validate-cdr.ts decides whether it may be sent. docs/how-a-cdr-is-built.md
+ * walks through every field.
  */
 import type { Cdr } from '../ocpi/cdr';
 import { toOcpiDateTime } from '../ocpi/primitives';
 import { cdrIdFor } from './cdr-id';
-import { clipAndMerge, MS_PER_HOUR, round4, totalLength, type Interval } from './intervals';
+import { buildChargingPeriods } from './cdr-periods';
+import { chooseTotalCost } from './cdr-total-cost';
+import { fromE4, msToHoursE4 } from './decimal';
+import { clipAndMerge, totalLength, type Interval } from './intervals';
+import { priceCdr, type CdrPricing } from './price-cdr';
+import { volumeE4 } from './priced-period';
+import { selectTariff } from './select-tariff';
 import type { SessionEnded } from './session-ended';
 
-export function buildCdr(input: SessionEnded, now: Date): Cdr {
-  const { session } = input;
-  const sessionInterval: Interval = {
-    start: Date.parse(session.start_datetime),
-    end: Date.parse(session.end_datetime ?? session.start_datetime),
-  };
-  const outOfOrder = clipAndMerge(
-    (input.out_of_order ?? []).map((interval) => ({ start: Date.parse(interval.start), end: Date.parse(interval.end) })),
-    sessionInterval,
-  );
-  const sessionMs = Math.max(0, sessionInterval.end - sessionInterval.start);
-  const cdr: Cdr = {
-    id: cdrIdFor(input.party, session.id),
-    start_date_time: session.start_datetime,
-    stop_date_time: session.end_datetime ?? session.start_datetime,
-    auth_id: session.auth_id,
-    auth_method: session.auth_method,
-    location: session.location,
-    currency: session.currency,
-    tariffs: input.tariffs,
-    charging_periods: session.charging_periods ?? [],
-    total_cost: round4(session.total_cost ?? 0),
-    total_energy: round4(session.kwh),
-    // GIREVE 3.3: the whole session, charging or not, except while the EVSE was out of order.
-    total_time: round4((sessionMs - totalLength(outOfOrder)) / MS_PER_HOUR),
-    total_parking_time: round4(parkingMs(input, sessionInterval, outOfOrder) / MS_PER_HOUR),
-    last_updated: toOcpiDateTime(now),
-  };
-  if (session.meter_id !== undefined) cdr.meter_id = session.meter_id;
-  if (input.authorization_id !== undefined) cdr.authorization_id = input.authorization_id;
-  if (input.signed_data !== undefined) cdr.signed_data = input.signed_data;
-  return cdr;
+export interface BuiltCdrWithPricing {
+  cdr: Cdr;
+  /** How total_cost was computed (lines per dimension and element), or why it could not be. */
+  pricing: CdrPricing;
 }
 
-/** Time in periods that delivered no energy (parked, not charging), out-of-order time excluded. */
-function parkingMs(input: SessionEnded, session: Interval, outOfOrder: Interval[]): number {
-  const periods = input.session.charging_periods ?? [];
-  const parked: Interval[] = [];
-  periods.forEach((period, index) => {
-    const charging = period.dimensions.some((dimension) => dimension.type === 'ENERGY' && dimension.volume > 0);
-    if (charging) return;
-    const next = periods[index + 1];
-    parked.push({ start: Date.parse(period.start_date_time), end: next ? Date.parse(next.start_date_time) : session.end });
-  });
-  const parkedMs = totalLength(clipAndMerge(parked, session));
-  const parkedWhileOutOfOrder = outOfOrder.reduce(
-    (sum, broken) => sum + totalLength(clipAndMerge(parked, broken)),
-    0,
+/** Throws CdrBuildError when the session can't be priced at all (no tariff and no total_cost). */
+export function buildCdr(input: SessionEnded, now: Date): Cdr {
+  return buildCdrWithPricing(input, now).cdr;
+}
+
+export function buildCdrWithPricing(input: SessionEnded, now: Date): BuiltCdrWithPricing {
+  const { session } = input;
+  const stopText = session.end_datetime ?? session.start_datetime;
+  const sessionSpan: Interval = { start: Date.parse(session.start_datetime), end: Date.parse(stopText) };
+  const outOfOrder = clipAndMerge(
+    (input.out_of_order ?? []).map((interval) => ({ start: Date.parse(interval.start), end: Date.parse(interval.end) })),
+    sessionSpan,
   );
-  return Math.max(0, parkedMs - parkedWhileOutOfOrder);
+  const chargingPeriods = buildChargingPeriods(session, sessionSpan.end, outOfOrder);
+  const sessionMs = Math.max(0, sessionSpan.end - sessionSpan.start);
+  const tariffs = tariffsFor(input);
+  const authorizationId = input.authorization_id ?? session.authorization_id;
+  // Keys in the order of mod_cdrs.md 3.1, so the JSON reads like the spec.
+  const draft: Cdr = {
+    id: cdrIdFor(input.party, session.id),
+    start_date_time: session.start_datetime,
+    stop_date_time: stopText,
+    auth_id: session.auth_id,
+    ...(authorizationId === undefined ? {} : { authorization_id: authorizationId }),
+    auth_method: session.auth_method,
+    location: session.location,
+    ...(session.meter_id === undefined ? {} : { meter_id: session.meter_id }),
+    currency: session.currency,
+    ...(tariffs.length === 0 ? {} : { tariffs }),
+    charging_periods: chargingPeriods,
+    ...(input.signed_data === undefined ? {} : { signed_data: input.signed_data }),
+    total_cost: 0,
+    total_energy: session.kwh,
+    // GIREVE 3.3: the whole session, charging or not, except while the EVSE was out of order.
+    total_time: fromE4(msToHoursE4(sessionMs - totalLength(outOfOrder))),
+    total_parking_time: fromE4(chargingPeriods.reduce((sum, period) => sum + volumeE4(period, 'PARKING_TIME'), 0n)),
+    last_updated: toOcpiDateTime(now),
+  };
+
+  const pricing = priceCdr(draft);
+  return { cdr: { ...draft, total_cost: chooseTotalCost(pricing, session.total_cost) }, pricing };
+}
+
+/** Only the tariff that priced the session; all of them when that can't be told (validation explains). */
+function tariffsFor(input: SessionEnded): SessionEnded['tariffs'] {
+  const choice = selectTariff(input.tariffs, input.session.location.evses[0].connectors[0].tariff_id);
+  return choice.found ? [choice.tariff] : input.tariffs;
 }

@@ -4,8 +4,6 @@ export interface Interval {
   end: number;
 }
 
-export const MS_PER_HOUR = 3_600_000;
-
 /** Merges overlapping intervals and clips them to `within`, so no time is counted twice. */
 export function clipAndMerge(intervals: readonly Interval[], within: Interval): Interval[] {
   const clipped = intervals
@@ -23,9 +21,4 @@ export function clipAndMerge(intervals: readonly Interval[], within: Interval): 
 
 export function totalLength(intervals: readonly Interval[]): number {
   return intervals.reduce((sum, interval) => sum + (interval.end - interval.start), 0);
-}
-
-/** OCPI numbers carry at most 4 decimals; round half away from zero on the decimal string. */
-export function round4(value: number): number {
-  return Number((Math.sign(value) * Math.round(Math.abs(value) * 1e4 + 1e-9) / 1e4).toFixed(4));
 }

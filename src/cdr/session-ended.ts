@@ -5,9 +5,11 @@
  */
 import { z } from 'zod';
 import { countryCodeAlpha2, ocpiDateTime, partyId } from '../ocpi/primitives';
-import { sessionSchema } from '../ocpi/session';
+import { sessionSchema, type Session } from '../ocpi/session';
 import { signedDataSchema } from '../ocpi/signed-data';
 import { tariffSchema } from '../ocpi/tariff';
+import { evseIdBelongsTo, isEmi3EvseId } from './evse-id';
+import { operatorId, type Party } from './party';
 
 export const partySchema = z.object({
   country_code: countryCodeAlpha2,
@@ -22,26 +24,58 @@ export const outOfOrderIntervalSchema = z
     path: ['end'],
   });
 
-export const sessionEndedSchema = z.object({
-  party: partySchema,
-  session: sessionSchema.superRefine((session, ctx) => {
-    if (session.end_datetime === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['end_datetime'], message: 'is required: the session must have ended' });
-    }
-    if (session.status !== 'COMPLETED') {
-      ctx.addIssue({ code: 'custom', path: ['status'], message: 'must be COMPLETED for a CDR' });
-    }
-  }),
-  /** GIREVE's authorization id, echoed unchanged in the CDR; absent when there was no authorization. */
-  authorization_id: z
-    .string()
-    .max(36, 'must be at most 36 characters')
-    .regex(/^[\x20-\x7e]*$/, 'must be printable ASCII')
-    .optional(),
-  tariffs: z.array(tariffSchema).default([]),
-  out_of_order: z.array(outOfOrderIntervalSchema).optional(),
-  signed_data: signedDataSchema.optional(),
-});
+export const sessionEndedSchema = z
+  .object({
+    party: partySchema,
+    session: sessionSchema.superRefine((session, ctx) => {
+      if (session.end_datetime === undefined) {
+        ctx.addIssue({ code: 'custom', path: ['end_datetime'], message: 'is required: the session must have ended' });
+      } else if (Date.parse(session.end_datetime) <= Date.parse(session.start_datetime)) {
+        ctx.addIssue({ code: 'custom', path: ['end_datetime'], message: 'must be after start_datetime' });
+      }
+      if (session.status !== 'COMPLETED') {
+        ctx.addIssue({ code: 'custom', path: ['status'], message: 'must be COMPLETED for a CDR' });
+      }
+    }),
+    /** GIREVE's authorization id, echoed unchanged in the CDR; absent when there was no authorization. */
+    authorization_id: z
+      .string()
+      .max(36, 'must be at most 36 characters')
+      .regex(/^[\x20-\x7e]*$/, 'must be printable ASCII')
+      .optional(),
+    tariffs: z.array(tariffSchema).default([]),
+    out_of_order: z.array(outOfOrderIntervalSchema).optional(),
+    signed_data: signedDataSchema.optional(),
+  })
+  .superRefine((input, ctx) => {
+    for (const problem of crossFieldProblems(input)) ctx.addIssue({ code: 'custom', ...problem });
+  });
+
+/** Rules between the parts of a SessionEnded, checked at the edge so the CPO hears of them at once. */
+function crossFieldProblems(input: {
+  party: Party;
+  session: Session;
+  authorization_id?: string | undefined;
+  tariffs: readonly unknown[];
+}): Array<{ path: PropertyKey[]; message: string }> {
+  const problems: Array<{ path: PropertyKey[]; message: string }> = [];
+  const { session, party } = input;
+  if (input.tariffs.length === 0 && session.total_cost === undefined) {
+    problems.push({ path: ['session', 'total_cost'], message: 'is required when no tariff is given (nothing to price the session with)' });
+  }
+  const evseId = session.location.evses[0].evse_id;
+  const evsePath = ['session', 'location', 'evses', 0, 'evse_id'];
+  if (evseId === undefined) {
+    problems.push({ path: evsePath, message: `is required by GIREVE: the eMI3 EVSE id, like ${operatorId(party)}*E0001` });
+  } else if (!isEmi3EvseId(evseId) || !evseIdBelongsTo(evseId, party)) {
+    problems.push({ path: evsePath, message: `must be an eMI3 EVSE id starting with the CPO's operator id ${operatorId(party)}*E (GIREVE)` });
+  }
+  const sessionAuthorization = session.authorization_id;
+  if (input.authorization_id !== undefined && sessionAuthorization !== undefined && input.authorization_id !== sessionAuthorization) {
+    problems.push({ path: ['authorization_id'], message: 'must equal session.authorization_id: GIREVE echoes one authorization unchanged' });
+  }
+  return problems;
+}
 
 export type SessionEnded = z.infer<typeof sessionEndedSchema>;
 export type SessionEndedInput = z.input<typeof sessionEndedSchema>;

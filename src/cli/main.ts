@@ -7,6 +7,7 @@ import { runApiCommand } from './api-command';
 import { sessionEndedJsonSchema } from './json-schema-command';
 import { runMigrateCommand } from './migrate-command';
 import { runMockIopCommand } from './mock-iop-command';
+import { registerOperatorCommands } from './operator-commands';
 import { runSessionEndedCommand } from './session-ended-command';
 import { runWorkerCommand } from './worker-command';
 
@@ -50,6 +51,7 @@ export async function main(argv: string[]): Promise<void> {
     .action(async (options: { sessions: string; stay: boolean }) =>
       runDemoCommand({ ...options, stay: options.stay && process.stdout.isTTY === true && !process.env.CI }),
     );
+  registerOperatorCommands(program);
   program.command('migrate').description('apply pending database migrations').action(runMigrateCommand);
   program
     .command('json-schema')

@@ -33,7 +33,12 @@ export const DEFAULT_TASK_QUEUE = 'cdrflow';
 export async function startCdr(
   client: Client,
   sessionEnded: unknown,
-  options: { taskQueue?: string; queueSettings?: QueueSettings } = {},
+  options: {
+    taskQueue?: string;
+    queueSettings?: QueueSettings;
+    /** Operator replay: start a new run although the session was handed in before (its CDR must not be queued or sent). */
+    replay?: boolean;
+  } = {},
 ): Promise<StartedCdr> {
   const input: SessionEnded = parseSessionEnded(sessionEnded);
   const taskQueue = options.taskQueue ?? DEFAULT_TASK_QUEUE;
@@ -42,13 +47,14 @@ export async function startCdr(
   const workflowId = cdrWorkflowId(party, session.id);
 
   // Enqueue first: the place in the queue is taken before any build can finish.
-  await signalEnqueue(client, taskQueue, party, { cdrId, sessionId: session.id }, options.queueSettings);
+  const replay = options.replay === true;
+  await signalEnqueue(client, taskQueue, party, { cdrId, sessionId: session.id, ...(replay ? { replay } : {}) }, options.queueSettings);
   try {
     await client.workflow.start<typeof cdrSessionWorkflow>('cdrSessionWorkflow', {
       taskQueue,
       workflowId,
       args: [input],
-      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      workflowIdReusePolicy: replay ? 'ALLOW_DUPLICATE' : 'REJECT_DUPLICATE',
       typedSearchAttributes: [
         { key: CdrOperatorId, value: operatorId(party) },
         { key: CdrSessionId, value: session.id },

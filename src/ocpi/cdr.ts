@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { chargingPeriodSchema } from './charging-period';
 import { authMethodSchema } from './enums';
-import { authorizationId, ciString, currencyCode, nonNegativeDecimal, ocpiDateTime, ocpiString } from './primitives';
+import { authorizationId, ciString, currencyCode, nonNegativeDecimal, ocpiDateTime, ocpiId, ocpiString } from './primitives';
 import { signedDataSchema } from './signed-data';
 import { tariffSchema } from './tariff';
 import { usedLocationSchema } from './used-location';
@@ -20,10 +20,10 @@ const remark = ocpiString(255).refine(
 );
 
 export const cdrSchema = z.object({
-  id: ciString(36),
+  id: ciString(36).min(1, { error: 'must not be empty' }),
   start_date_time: ocpiDateTime,
   stop_date_time: ocpiDateTime,
-  auth_id: ocpiString(36),
+  auth_id: ocpiId(36),
   /** GIREVE extension: the authorization this CDR refers to; absent when there was none. */
   authorization_id: authorizationId.optional(),
   auth_method: authMethodSchema,

@@ -22,11 +22,13 @@ import {
   nonNegativeDecimal,
   nonNegativeInteger,
   ocpiDateTime,
+  ocpiId,
   ocpiInteger,
   ocpiString,
   ocpiUrl,
   timeOfDay,
 } from './primitives';
+import { ianaTimeZone } from './time-zone';
 
 // Strings on purpose (exactly 6 decimals, so no float formatting surprises), checked
 // against the spec's regex and then against the WGS 84 range the regex cannot express.
@@ -147,13 +149,13 @@ export type StatusSchedule = z.infer<typeof statusScheduleSchema>;
 
 /** 3.3: voltage and amperage are ints (the spec's examples are right here, some CDRs are not). */
 export const connectorSchema = z.object({
-  id: ocpiString(36),
+  id: ocpiId(36),
   standard: connectorTypeSchema,
   format: connectorFormatSchema,
   power_type: powerTypeSchema,
   voltage: nonNegativeInteger,
   amperage: nonNegativeInteger,
-  tariff_id: ocpiString(36).optional(),
+  tariff_id: ocpiId(36).optional(),
   terms_and_conditions: ocpiUrl.optional(),
   last_updated: ocpiDateTime,
 });
@@ -161,7 +163,7 @@ export type Connector = z.infer<typeof connectorSchema>;
 
 /** 3.2: at least one connector. GIREVE's eMI3 prefix rule on evse_id is checked in src/cdr. */
 export const evseSchema = z.object({
-  uid: ocpiString(39),
+  uid: ocpiId(39),
   evse_id: ocpiString(48).optional(),
   status: statusSchema,
   status_schedule: z.array(statusScheduleSchema).optional(),
@@ -182,7 +184,7 @@ export type Evse = z.infer<typeof evseSchema>;
  * parsing stays idempotent and we never send what we were not given.
  */
 export const locationSchema = z.object({
-  id: ocpiString(39),
+  id: ocpiId(39),
   type: locationTypeSchema,
   name: ocpiString(255).optional(),
   address: ocpiString(45),
@@ -197,7 +199,7 @@ export const locationSchema = z.object({
   suboperator: businessDetailsSchema.optional(),
   owner: businessDetailsSchema.optional(),
   facilities: z.array(facilitySchema).optional(),
-  time_zone: ocpiString(255).optional(),
+  time_zone: ianaTimeZone.optional(),
   opening_times: hoursSchema.optional(),
   charging_when_closed: z.boolean().optional(),
   images: z.array(imageSchema).optional(),

@@ -85,6 +85,14 @@ export function ocpiString(max: number) {
   return z.string().max(max, maxLength(max));
 }
 
+/**
+ * An identifier: string(max) that is not empty. An empty id identifies nothing, and the
+ * receiver could not tell it from a missing one.
+ */
+export function ocpiId(max: number) {
+  return ocpiString(max).min(1, { error: 'must not be empty' });
+}
+
 /** GIREVE's `authorization_id` (Session, CDR): length unpublished; 36 printable ASCII like 2.2's authorization_reference. */
 export const authorizationId = ciString(36);
 

@@ -5,16 +5,16 @@
 import { z } from 'zod';
 import { chargingPeriodSchema } from './charging-period';
 import { authMethodSchema, sessionStatusSchema } from './enums';
-import { authorizationId, currencyCode, nonNegativeDecimal, ocpiDateTime, ocpiString } from './primitives';
+import { authorizationId, currencyCode, nonNegativeDecimal, ocpiDateTime, ocpiId, ocpiString } from './primitives';
 import { usedLocationSchema } from './used-location';
 
 /** Note the 2.1.1 names `start_datetime` / `end_datetime` (a CDR says `start_date_time`). */
 export const sessionSchema = z.object({
-  id: ocpiString(36),
+  id: ocpiId(36),
   start_datetime: ocpiDateTime,
   end_datetime: ocpiDateTime.optional(),
   kwh: nonNegativeDecimal,
-  auth_id: ocpiString(36),
+  auth_id: ocpiId(36),
   /** GIREVE extension: absent when the session was not authorised through GIREVE. */
   authorization_id: authorizationId.optional(),
   auth_method: authMethodSchema,

@@ -12,6 +12,7 @@ import {
   nonNegativeDecimal,
   nonNegativeInteger,
   ocpiDateTime,
+  ocpiId,
   ocpiString,
   ocpiUrl,
   timeOfDay,
@@ -57,7 +58,7 @@ export type TariffElement = z.infer<typeof tariffElementSchema>;
 
 /** 3.1 */
 export const tariffSchema = z.object({
-  id: ocpiString(36),
+  id: ocpiId(36),
   currency: currencyCode,
   tariff_alt_text: z.array(displayTextSchema).optional(),
   tariff_alt_url: ocpiUrl.optional(),

@@ -169,3 +169,9 @@ export async function requeueRejectedCdr(pool: Pool, key: CdrKey): Promise<{ ses
   const row = result.rows[0];
   return row ? { sessionId: row.session_id } : undefined;
 }
+
+/** Operator replay: forget a CDR that never reached the IOP (invalid or rejected), so it can be rebuilt. */
+export async function deleteUnsentCdr(pool: Pool, key: CdrKey): Promise<boolean> {
+  const result = await pool.query(`DELETE FROM cdrs WHERE ${KEY} AND status IN ('invalid', 'rejected')`, keyParams(key));
+  return (result.rowCount ?? 0) > 0;
+}

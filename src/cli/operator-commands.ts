@@ -1,0 +1,123 @@
+/**
+ * Operator commands: answer "where is the CDR of session X?", "why is CPO Y's queue
+ * stuck?", and act: pause / resume a CPO's delivery, re-send a rejected CDR, replay a
+ * session. Every command takes --json for scripts.
+ */
+import { readFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { cdrStatus } from '../operator/cdr-status';
+import { withOperatorContext } from '../operator/operator-context';
+import { parseOperatorId } from '../operator/party-arg';
+import { pauseQueue, queueReport, resendCdr, resumeQueue } from '../operator/queue-control';
+import { replaySession } from '../operator/replay-session';
+import { listCdrsByStatus } from '../store/cdr-listing';
+
+interface OutputOptions {
+  json?: boolean;
+}
+
+function print(value: unknown, options: OutputOptions, human: () => string): void {
+  process.stdout.write(options.json ? `${JSON.stringify(value, null, 2)}\n` : `${human()}\n`);
+}
+
+function table(record: object): string {
+  return Object.entries(record)
+    .map(([key, value]) => `${key.padEnd(18)} ${typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value)}`)
+    .join('\n');
+}
+
+export function registerOperatorCommands(program: Command): void {
+  program
+    .command('status')
+    .description("where is the CDR of a session: its workflow, delivery state, attempts, last error")
+    .argument('<operator>', 'CPO operator id, e.g. FR*ABC')
+    .argument('<session-id>', 'the OCPI session id')
+    .option('--json', 'JSON output')
+    .action(async (operator: string, sessionId: string, options: OutputOptions) => {
+      const report = await withOperatorContext((context) => cdrStatus(context, parseOperatorId(operator), sessionId));
+      print(report, options, () => table(report));
+    });
+
+  program
+    .command('queue')
+    .description("a CPO's delivery queue: depth, head, oldest age, current error, stored CDRs by status")
+    .argument('<operator>', 'CPO operator id, e.g. FR*ABC')
+    .option('--json', 'JSON output')
+    .action(async (operator: string, options: OutputOptions) => {
+      const report = await withOperatorContext((context) => queueReport(context, parseOperatorId(operator)));
+      print(report, options, () => table(report));
+    });
+
+  program
+    .command('pause')
+    .description("pause a CPO's delivery to the IOP (CDRs keep queueing)")
+    .argument('<operator>', 'CPO operator id, e.g. FR*ABC')
+    .option('--json', 'JSON output')
+    .action(async (operator: string, options: OutputOptions) => {
+      const party = parseOperatorId(operator);
+      await withOperatorContext((context) => pauseQueue(context, party));
+      print({ paused: true }, options, () => `delivery paused for ${operator}`);
+    });
+
+  program
+    .command('resume')
+    .description("resume a CPO's delivery to the IOP")
+    .argument('<operator>', 'CPO operator id, e.g. FR*ABC')
+    .option('--json', 'JSON output')
+    .action(async (operator: string, options: OutputOptions) => {
+      const party = parseOperatorId(operator);
+      await withOperatorContext((context) => resumeQueue(context, party));
+      print({ paused: false }, options, () => `delivery resumed for ${operator}`);
+    });
+
+  program
+    .command('resend')
+    .description('re-send a CDR the IOP rejected (after a fix at the IOP): it goes to the tail of the queue')
+    .argument('<operator>', 'CPO operator id, e.g. FR*ABC')
+    .argument('<cdr-id>', 'the CDR id')
+    .option('--json', 'JSON output')
+    .action(async (operator: string, cdrId: string, options: OutputOptions) => {
+      const result = await withOperatorContext((context) => resendCdr(context, parseOperatorId(operator), cdrId));
+      print(result, options, () => (result.requeued ? `CDR ${cdrId} queued again (queue depth ${result.depth})` : `not re-sent: ${result.reason}`));
+      if (!result.requeued) process.exitCode = 1;
+    });
+
+  program
+    .command('list')
+    .description('list stored CDRs in a state, newest first (rejected and invalid ones need an operator)')
+    .requiredOption('--status <status>', 'rejected | invalid | queued | sent')
+    .option('--operator <operator>', 'only this CPO, e.g. FR*ABC')
+    .option('--limit <n>', 'at most this many', '100')
+    .option('--json', 'JSON output')
+    .action(async (options: OutputOptions & { status: string; operator?: string; limit: string }) => {
+      if (!['rejected', 'invalid', 'queued', 'sent'].includes(options.status)) {
+        throw new Error(`--status must be rejected, invalid, queued or sent, not "${options.status}"`);
+      }
+      const rows = await withOperatorContext(({ pool }) =>
+        listCdrsByStatus(pool, options.status as 'rejected', {
+          party: options.operator ? parseOperatorId(options.operator) : undefined,
+          limit: Number(options.limit),
+        }),
+      );
+      print(rows, options, () =>
+        rows.length === 0
+          ? `no ${options.status} CDRs`
+          : rows
+              .map((row) => `${row.country_code}*${row.party_id}  session ${row.session_id}  cdr ${row.id}  ${row.last_error ?? (row.validation_errors ?? []).join('; ')}`)
+              .join('\n'),
+      );
+    });
+
+  program
+    .command('replay')
+    .description('rebuild the CDR of a session whose CDR never reached the IOP (invalid or rejected) and queue it again')
+    .argument('<operator>', 'CPO operator id, e.g. FR*ABC')
+    .argument('<session-id>', 'the OCPI session id')
+    .option('--input <file>', 'a corrected SessionEnded JSON file (default: the original input)')
+    .option('--json', 'JSON output')
+    .action(async (operator: string, sessionId: string, options: OutputOptions & { input?: string }) => {
+      const corrected = options.input ? (JSON.parse(await readFile(options.input, 'utf8')) as unknown) : undefined;
+      const started = await withOperatorContext((context) => replaySession(context, parseOperatorId(operator), sessionId, corrected));
+      print(started, options, () => `replaying: ${started.workflowId} (cdr ${started.cdrId})`);
+    });
+}

@@ -1,0 +1,44 @@
+/** "Where is the CDR of session X?": its workflow and its row, side by side. */
+import { WorkflowNotFoundError } from '@temporalio/client';
+import type { Party } from '../cdr/party';
+import { findCdrBySession } from '../store/cdr-repo';
+import { cdrWorkflowId } from '../../workflows/ids';
+import type { OperatorContext } from './operator-context';
+
+export interface CdrStatusReport {
+  workflowId: string;
+  workflowStatus: string;
+  cdrId: string | null;
+  status: string | null;
+  attempts: number | null;
+  lastError: string | null;
+  nextAttemptAt: string | null;
+  sentAt: string | null;
+  iopLocation: string | null;
+  check: string | null;
+  validationErrors: string[];
+}
+
+export async function cdrStatus({ client, pool }: OperatorContext, party: Party, sessionId: string): Promise<CdrStatusReport> {
+  const workflowId = cdrWorkflowId(party, sessionId);
+  let workflowStatus = 'not found';
+  try {
+    workflowStatus = (await client.workflow.getHandle(workflowId).describe()).status.name;
+  } catch (error) {
+    if (!(error instanceof WorkflowNotFoundError)) throw error;
+  }
+  const row = await findCdrBySession(pool, party, sessionId);
+  return {
+    workflowId,
+    workflowStatus,
+    cdrId: row?.id ?? null,
+    status: row?.status ?? null,
+    attempts: row?.attempts ?? null,
+    lastError: row?.last_error ?? null,
+    nextAttemptAt: row?.next_attempt_at?.toISOString() ?? null,
+    sentAt: row?.sent_at?.toISOString() ?? null,
+    iopLocation: row?.iop_location ?? null,
+    check: row?.check_status ? `${row.check_status}: ${row.check_detail ?? ''}` : null,
+    validationErrors: row?.validation_errors ?? [],
+  };
+}

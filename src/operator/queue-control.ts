@@ -1,0 +1,59 @@
+/** "Why is CPO Y's queue stuck?" and what an operator does about it. */
+import { WorkflowNotFoundError } from '@temporalio/client';
+import type { Party } from '../cdr/party';
+import { countCdrsByStatus } from '../store/cdr-listing';
+import {
+  pauseSignal,
+  queueStatusQuery,
+  resendUpdate,
+  resumeSignal,
+  type QueueStatus,
+  type ResendResult,
+} from '../../workflows/definitions';
+import { cpoQueueWorkflowId } from '../../workflows/ids';
+import type { OperatorContext } from './operator-context';
+
+export interface QueueReport {
+  workflowId: string;
+  running: boolean;
+  depth: number;
+  paused: boolean;
+  head: string | null;
+  oldestAgeSeconds: number | null;
+  headAttempts: number;
+  currentError: string | null;
+  storedByStatus: Record<string, number>;
+}
+
+export async function queueReport({ client, pool }: OperatorContext, party: Party, now = Date.now()): Promise<QueueReport> {
+  const workflowId = cpoQueueWorkflowId(party);
+  let status: QueueStatus | undefined;
+  try {
+    status = await client.workflow.getHandle(workflowId).query(queueStatusQuery);
+  } catch (error) {
+    if (!(error instanceof WorkflowNotFoundError)) throw error;
+  }
+  return {
+    workflowId,
+    running: status !== undefined,
+    depth: status?.depth ?? 0,
+    paused: status?.paused ?? false,
+    head: status?.head?.cdrId ?? null,
+    oldestAgeSeconds: status?.oldestEnqueuedAt ? Math.round((now - status.oldestEnqueuedAt) / 1000) : null,
+    headAttempts: status?.headAttempts ?? 0,
+    currentError: status?.headLastError ?? null,
+    storedByStatus: await countCdrsByStatus(pool, party),
+  };
+}
+
+export async function pauseQueue({ client }: OperatorContext, party: Party): Promise<void> {
+  await client.workflow.getHandle(cpoQueueWorkflowId(party)).signal(pauseSignal);
+}
+
+export async function resumeQueue({ client }: OperatorContext, party: Party): Promise<void> {
+  await client.workflow.getHandle(cpoQueueWorkflowId(party)).signal(resumeSignal);
+}
+
+export async function resendCdr({ client }: OperatorContext, party: Party, cdrId: string): Promise<ResendResult> {
+  return client.workflow.getHandle(cpoQueueWorkflowId(party)).executeUpdate(resendUpdate, { args: [{ cdrId }] });
+}

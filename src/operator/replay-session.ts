@@ -1,0 +1,43 @@
+/**
+ * Replay a session: rebuild its CDR after a fix (tariff data, builder) and queue it again.
+ * Only for a CDR that never reached the IOP (invalid or rejected, or none at all): a CDR
+ * that is queued or sent cannot be changed (OCPI 2.1.1 has no credit CDRs).
+ */
+import { WorkflowNotFoundError } from '@temporalio/client';
+import type { Party } from '../cdr/party';
+import { originalSessionEnded } from '../client/session-workflow-input';
+import { startCdr, type StartedCdr } from '../client/start-cdr';
+import { deleteUnsentCdr, findCdrBySession } from '../store/cdr-repo';
+import { cdrWorkflowId } from '../../workflows/ids';
+import type { OperatorContext } from './operator-context';
+
+export class ReplayRefusedError extends Error {
+  override readonly name = 'ReplayRefusedError';
+}
+
+export async function replaySession(
+  context: OperatorContext,
+  party: Party,
+  sessionId: string,
+  correctedInput?: unknown,
+): Promise<StartedCdr> {
+  const { client, pool } = context;
+  const row = await findCdrBySession(pool, party, sessionId);
+  if (row && (row.status === 'queued' || row.status === 'sent')) {
+    throw new ReplayRefusedError(`CDR ${row.id} is ${row.status}: a CDR cannot be changed once queued or sent`);
+  }
+  const handle = client.workflow.getHandle(cdrWorkflowId(party, sessionId));
+  let input = correctedInput;
+  try {
+    const description = await handle.describe();
+    if (description.status.name === 'RUNNING') {
+      throw new ReplayRefusedError(`workflow ${handle.workflowId} is still running: let it finish or terminate it first`);
+    }
+    input ??= await originalSessionEnded(handle);
+  } catch (error) {
+    if (!(error instanceof WorkflowNotFoundError)) throw error;
+  }
+  if (input === undefined) throw new ReplayRefusedError(`no workflow for session ${sessionId}: hand it in with session-ended`);
+  if (row) await deleteUnsentCdr(pool, row);
+  return startCdr(client, input, { taskQueue: context.taskQueue, replay: true });
+}
