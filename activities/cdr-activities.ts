@@ -6,6 +6,8 @@
 import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
 import { buildCdr } from '../src/cdr/build-cdr';
+import { CdrBuildError } from '../src/cdr/build-error';
+import type { Cdr } from '../src/ocpi/cdr';
 import { cdrIdFor } from '../src/cdr/cdr-id';
 import type { Party } from '../src/cdr/party';
 import type { SessionEnded } from '../src/cdr/session-ended';
@@ -21,6 +23,8 @@ export interface CdrActivityDeps {
   iop: IopClient;
   temporal: Client;
   taskQueue: string;
+  /** GIREVE accepts OCPI 2.2 signed_data only after certification: off unless configured. */
+  sendSignedData: boolean;
   now?: () => Date;
 }
 
@@ -40,17 +44,20 @@ export function createCdrActivities(deps: CdrActivityDeps) {
   const now = deps.now ?? (() => new Date());
   return {
     async buildCdr(sessionEnded: SessionEnded): Promise<BuiltCdr> {
-      let candidate: unknown;
+      let candidate: Cdr;
       try {
         candidate = buildCdr(sessionEnded, now());
       } catch (error) {
         // A session the builder cannot handle is an invalid CDR, not a reason to retry forever.
+        if (!(error instanceof CdrBuildError)) throw error;
         return {
           cdrId: cdrIdFor(sessionEnded.party, sessionEnded.session.id),
           cdr: { session: sessionEnded.session },
-          errors: [`(build): ${(error as Error).message}`],
+          errors: error.problems,
         };
       }
+      // Eichrecht data goes to GIREVE only once the CPO's implementation is certified.
+      if (!deps.sendSignedData) delete candidate.signed_data;
       const validation = validateCdr(candidate);
       const cdrId = cdrIdFor(sessionEnded.party, sessionEnded.session.id);
       return validation.valid

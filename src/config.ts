@@ -5,6 +5,7 @@
  * token values are never echoed.
  */
 import { z } from 'zod';
+import { type PullClient, PullClientsError, readPullClients } from './api/pull-clients';
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -87,21 +88,53 @@ export function iopConfig(env: Env = process.env) {
 }
 export type IopConfig = ReturnType<typeof iopConfig>;
 
+export function cdrConfig(env: Env = process.env) {
+  const section = parseSection(
+    {
+      /** GIREVE Eichrecht: send OCPI 2.2 signed_data in CDRs (only once GIREVE certified the implementation). */
+      CDR_SEND_SIGNED_DATA: z.enum(['true', 'false'], { error: 'must be true or false' }).default('false'),
+    },
+    env,
+  );
+  return { sendSignedData: section.CDR_SEND_SIGNED_DATA === 'true' };
+}
+export type CdrConfig = ReturnType<typeof cdrConfig>;
+
+/** Requests per second of a rate limit: may be fractional (0.5 = one every two seconds). */
+const rateFromEnv = z.coerce
+  .number({ error: 'must be a number' })
+  .positive('must be > 0')
+  .max(1_000_000, 'must be <= 1000000');
+
 export function apiConfig(env: Env = process.env) {
   const section = parseSection(
     {
       API_PORT: integerFromEnv(0, 65_535).default(8080),
       API_HOST: z.string().min(1).default('127.0.0.1'),
       OCPI_BASE_URL: httpUrl.default('http://127.0.0.1:8080'),
-      /** Comma-separated tokens that GIREVE presents when it pulls. */
+      /**
+       * Tokens that hubs present when they pull, comma-separated; `token=FR*ABC+FR*DEF`
+       * limits one to those CPO parties' CDRs (syntax in src/api/pull-clients.ts).
+       */
       OCPI_TOKENS: z.string().min(1, 'must list at least one token'),
       OCPI_PULL_DEFAULT_LIMIT: integerFromEnv(1, 10_000).default(20),
       OCPI_PULL_MAX_LIMIT: integerFromEnv(1, 10_000).default(100),
+      /** Per pull token: sustained requests per second, and how many may come at once. */
+      OCPI_RATE_LIMIT_PER_SECOND: rateFromEnv.default(50),
+      OCPI_RATE_LIMIT_BURST: integerFromEnv(1, 1_000_000).default(100),
+      /** Per client IP, for requests without a valid token (probes, wrong tokens, scanners). */
+      OCPI_RATE_LIMIT_PER_IP_PER_SECOND: rateFromEnv.default(5),
+      OCPI_RATE_LIMIT_PER_IP_BURST: integerFromEnv(1, 1_000_000).default(20),
     },
     env,
   );
-  const tokens = section.OCPI_TOKENS.split(',').map((t) => t.trim()).filter((t) => t.length > 0);
-  if (tokens.length === 0) throw new ConfigError('invalid configuration:\n  OCPI_TOKENS: must list at least one token');
+  let clients: PullClient[];
+  try {
+    clients = readPullClients(section.OCPI_TOKENS);
+  } catch (error) {
+    if (!(error instanceof PullClientsError)) throw error;
+    throw new ConfigError(`invalid configuration:\n  OCPI_TOKENS: ${error.message}`);
+  }
   if (section.OCPI_PULL_DEFAULT_LIMIT > section.OCPI_PULL_MAX_LIMIT) {
     throw new ConfigError('invalid configuration:\n  OCPI_PULL_DEFAULT_LIMIT: must be <= OCPI_PULL_MAX_LIMIT');
   }
@@ -109,9 +142,13 @@ export function apiConfig(env: Env = process.env) {
     port: section.API_PORT,
     host: section.API_HOST,
     baseUrl: section.OCPI_BASE_URL.replace(/\/+$/, ''),
-    tokens,
+    clients,
     defaultLimit: section.OCPI_PULL_DEFAULT_LIMIT,
     maxLimit: section.OCPI_PULL_MAX_LIMIT,
+    rateLimit: {
+      perClient: { perSecond: section.OCPI_RATE_LIMIT_PER_SECOND, burst: section.OCPI_RATE_LIMIT_BURST },
+      perAddress: { perSecond: section.OCPI_RATE_LIMIT_PER_IP_PER_SECOND, burst: section.OCPI_RATE_LIMIT_PER_IP_BURST },
+    },
   };
 }
 export type ApiConfig = ReturnType<typeof apiConfig>;

@@ -1,4 +1,4 @@
-import { databaseConfig, iopConfig, temporalConfig } from '../config';
+import { cdrConfig, databaseConfig, iopConfig, temporalConfig } from '../config';
 import { migrate } from '../store/migrate';
 import { createPool } from '../store/pool';
 import { createCdrWorker } from '../worker/create-worker';
@@ -9,6 +9,7 @@ export async function runWorkerCommand(): Promise<void> {
   const database = databaseConfig();
   const temporal = temporalConfig();
   const iop = iopConfig();
+  const cdr = cdrConfig();
   const pool = createPool(database.DATABASE_URL);
   await migrate(pool);
   const worker = await createCdrWorker({
@@ -17,6 +18,7 @@ export async function runWorkerCommand(): Promise<void> {
     taskQueue: temporal.TEMPORAL_TASK_QUEUE,
     pool,
     iop,
+    cdr,
   });
   onShutdownSignal(async () => {
     await worker.shutdown();

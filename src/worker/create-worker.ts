@@ -9,7 +9,7 @@ import type { Pool } from 'pg';
 import { createCdrActivities } from '../../activities/cdr-activities';
 import { createDeliveryActivities } from '../../activities/delivery-activities';
 import { createQueueActivities } from '../../activities/queue-activities';
-import type { IopConfig } from '../config';
+import type { CdrConfig, IopConfig } from '../config';
 import { createIopClient } from '../iop/iop-client';
 
 export interface CdrWorkerOptions {
@@ -18,6 +18,7 @@ export interface CdrWorkerOptions {
   taskQueue: string;
   pool: Pool;
   iop: IopConfig;
+  cdr?: CdrConfig;
   workflowBundle?: WorkflowBundleOption;
 }
 
@@ -42,7 +43,7 @@ export async function createCdrWorker(options: CdrWorkerOptions): Promise<CdrWor
       ? { workflowBundle: options.workflowBundle }
       : { workflowsPath: require.resolve('../../workflows') }),
     activities: {
-      ...createCdrActivities({ pool, iop, temporal, taskQueue }),
+      ...createCdrActivities({ pool, iop, temporal, taskQueue, sendSignedData: options.cdr?.sendSignedData ?? false }),
       ...createDeliveryActivities({
         pool,
         iop,

@@ -62,6 +62,7 @@ export async function startTestPipeline(options: {
   bundle: WorkflowBundleWithSourceMap;
   mockControl?: MockControl;
   env?: Record<string, string>;
+  sendSignedData?: boolean;
 }): Promise<TestPipeline> {
   quietRuntime();
   const iop = await startMockIop({ control: options.mockControl });
@@ -79,6 +80,7 @@ export async function startTestPipeline(options: {
       IOP_RETRY_MAX_MS: '400',
       ...options.env,
     }),
+    cdr: { sendSignedData: options.sendSignedData ?? false },
     workflowBundle: options.bundle,
   });
   const running = worker.run();
