@@ -1,6 +1,6 @@
 /**
- * Activities of the per-session CDR workflow: build and validate, store, tell the CPO's
- * queue, check the delivered CDR back at the IOP. Built by a factory so tests and the
+ * Activities of the per-session CDR workflow: prepare (build, validate, store, tell the
+ * CPO's queue) and check the delivered CDR back at the IOP. Built by a factory so tests and the
  * worker pass real dependencies.
  */
 import type { Client } from '@temporalio/client';
@@ -9,7 +9,6 @@ import { buildCdr } from '../src/cdr/build-cdr';
 import { CdrBuildError } from '../src/cdr/build-error';
 import type { Cdr } from '../src/ocpi/cdr';
 import { cdrIdFor } from '../src/cdr/cdr-id';
-import type { Party } from '../src/cdr/party';
 import type { SessionEnded } from '../src/cdr/session-ended';
 import { validateCdr } from '../src/cdr/validate-cdr';
 import { compareCheckedCdr } from '../src/iop/compare-checked-cdr';
@@ -28,13 +27,14 @@ export interface CdrActivityDeps {
   now?: () => Date;
 }
 
-export interface BuiltCdr {
+interface BuiltCdr {
   cdrId: string;
   cdr: unknown;
   errors: string[];
 }
 
-export interface StoredCdr {
+export interface PreparedCdr {
+  cdrId: string;
   status: CdrStatus;
   validationErrors: string[];
   iopLocation: string | null;
@@ -42,46 +42,52 @@ export interface StoredCdr {
 
 export function createCdrActivities(deps: CdrActivityDeps) {
   const now = deps.now ?? (() => new Date());
+
+  function buildAndValidate(sessionEnded: SessionEnded): BuiltCdr {
+    const cdrId = cdrIdFor(sessionEnded.party, sessionEnded.session.id);
+    let candidate: Cdr;
+    try {
+      candidate = buildCdr(sessionEnded, now());
+    } catch (error) {
+      // A session the builder cannot handle is an invalid CDR, not a reason to retry forever.
+      if (!(error instanceof CdrBuildError)) throw error;
+      return { cdrId, cdr: { session: sessionEnded.session }, errors: error.problems };
+    }
+    // Eichrecht data goes to GIREVE only once the CPO's implementation is certified.
+    if (!deps.sendSignedData) delete candidate.signed_data;
+    const validation = validateCdr(candidate);
+    return validation.valid ? { cdrId, cdr: validation.cdr, errors: [] } : { cdrId, cdr: candidate, errors: validation.errors };
+  }
+
   return {
-    async buildCdr(sessionEnded: SessionEnded): Promise<BuiltCdr> {
-      let candidate: Cdr;
-      try {
-        candidate = buildCdr(sessionEnded, now());
-      } catch (error) {
-        // A session the builder cannot handle is an invalid CDR, not a reason to retry forever.
-        if (!(error instanceof CdrBuildError)) throw error;
-        return {
-          cdrId: cdrIdFor(sessionEnded.party, sessionEnded.session.id),
-          cdr: { session: sessionEnded.session },
-          errors: error.problems,
-        };
-      }
-      // Eichrecht data goes to GIREVE only once the CPO's implementation is certified.
-      if (!deps.sendSignedData) delete candidate.signed_data;
-      const validation = validateCdr(candidate);
-      const cdrId = cdrIdFor(sessionEnded.party, sessionEnded.session.id);
-      return validation.valid
-        ? { cdrId, cdr: validation.cdr, errors: [] }
-        : { cdrId, cdr: candidate, errors: validation.errors };
-    },
-
-    async storeCdr(input: { party: Party; sessionId: string; built: BuiltCdr }): Promise<StoredCdr> {
-      const { built } = input;
-      const lastUpdated = lastUpdatedOf(built.cdr) ?? now();
+    /**
+     * Builds and validates the session's CDR, stores it (queued, or invalid with its
+     * reasons) and tells the CPO's queue. One local activity, so a session costs the
+     * Temporal server as little as possible; every step is idempotent, so a retry after a
+     * crash stores nothing twice (the first stored CDR wins) and the queue ignores a
+     * repeated notice.
+     */
+    async prepareCdr(sessionEnded: SessionEnded): Promise<PreparedCdr> {
+      const built = buildAndValidate(sessionEnded);
+      const invalid = built.errors.length > 0;
       const row = await insertCdr(deps.pool, {
-        ...input.party,
+        ...sessionEnded.party,
         id: built.cdrId,
-        session_id: input.sessionId,
+        session_id: sessionEnded.session.id,
         cdr: built.cdr,
-        last_updated: lastUpdated,
-        status: built.errors.length > 0 ? 'invalid' : 'queued',
-        validation_errors: built.errors.length > 0 ? built.errors : undefined,
+        last_updated: lastUpdatedOf(built.cdr) ?? now(),
+        status: invalid ? 'invalid' : 'queued',
+        validation_errors: invalid ? built.errors : undefined,
       });
-      return { status: row.status, validationErrors: row.validation_errors ?? [], iopLocation: row.iop_location };
-    },
-
-    async notifyCdrStored(party: Party, notice: { cdrId: string; sessionId: string; valid: boolean }): Promise<void> {
-      await signalCdrStored(deps.temporal, deps.taskQueue, party, notice);
+      // A rebuild of a CDR already sent or rejected has nothing to tell the queue.
+      if (row.status === 'queued' || row.status === 'invalid') {
+        await signalCdrStored(deps.temporal, deps.taskQueue, sessionEnded.party, {
+          cdrId: built.cdrId,
+          sessionId: sessionEnded.session.id,
+          valid: row.status === 'queued',
+        });
+      }
+      return { cdrId: built.cdrId, status: row.status, validationErrors: row.validation_errors ?? [], iopLocation: row.iop_location };
     },
 
     /** Check CDR (GIREVE): read back what we sent and record whether it matches. */
