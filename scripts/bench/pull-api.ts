@@ -98,9 +98,8 @@ async function loadCdrs(pool: Pool): Promise<void> {
                             timestamptz '2021-01-01T00:00:00Z' + g * interval '90 seconds' AS at) AS row_values`,
       [template, first, last],
     );
-    process.stdout.write(`\r  loaded ${thousands(last)} / ${thousands(CDRS)} CDRs`);
+    if (last % 500_000 === 0 || last === CDRS) log(`  loaded ${thousands(last)} / ${thousands(CDRS)} CDRs`);
   }
-  process.stdout.write('\n');
 }
 
 // ---------------------------------------------------------------------------- API process
@@ -221,8 +220,9 @@ async function main(): Promise<void> {
     await loadCdrs(pool);
     const loadSeconds = (performance.now() - t0) / 1000;
     t0 = performance.now();
-    // What autovacuum does on a live table; index-only scans need the visibility map it sets.
-    await pool.query('VACUUM ANALYZE cdrs');
+    // What autovacuum does on a live database: index-only scans need the visibility map it
+    // sets, and the pull counters (updated once per hour loaded) need their dead rows gone.
+    await pool.query('VACUUM ANALYZE');
     const vacuumSeconds = (performance.now() - t0) / 1000;
     const size = await pool.query<{ size: string }>(`SELECT pg_size_pretty(pg_total_relation_size('cdrs')) AS size`);
     log(`load: ${loadSeconds.toFixed(1)} s (${thousands(CDRS / loadSeconds)} CDRs/s, count triggers on), VACUUM ANALYZE ${vacuumSeconds.toFixed(1)} s, cdrs ${size.rows[0]?.size}`);
@@ -255,6 +255,7 @@ async function main(): Promise<void> {
       { name: `(c) same page by Link`, path: linkUrl.search, position: { after: cursor } },
     ];
     const rows: { scenario: string; clients: number; api: Measurement; sql: Measurement }[] = [];
+    const loadAtStart = os.loadavg()[0] ?? 0;
     for (const scenario of scenarios) {
       for (const clients of [1, CONCURRENCY]) {
         const url = `${api.url}/ocpi/cpo/2.1.1/cdrs${scenario.path}`;
@@ -268,6 +269,8 @@ async function main(): Promise<void> {
       }
     }
     printTable(rows);
+    // Other work on the machine shows in the figures; say how busy it was.
+    log(`\nload average (1 min) at start of measuring ${loadAtStart.toFixed(2)}, at end ${os.loadavg()[0]?.toFixed(2)}, on ${os.cpus().length} CPUs`);
     await agent.close();
   } finally {
     await cleanUp();

@@ -14,7 +14,7 @@ export class ApiError extends Error {
     /** The OCPI status_code of the envelope (status_codes.md). */
     readonly statusCode: number,
     message: string,
-    /** Extra response headers (Allow, WWW-Authenticate). */
+    /** Extra response headers (Allow, WWW-Authenticate, Retry-After). */
     readonly headers: Readonly<Record<string, string>> = {},
   ) {
     super(message);
@@ -39,5 +39,20 @@ export const methodNotAllowed = (method: string, allowed: readonly string[]) =>
 
 export const uriTooLong = (max: number) =>
   new ApiError(414, ocpiStatusCodes.CLIENT_ERROR, `request URL longer than ${max} characters`);
+
+// The rest of the body is not read: closing the connection is the only way to refuse it.
+export const payloadTooLarge = (max: number) =>
+  new ApiError(413, ocpiStatusCodes.CLIENT_ERROR, `request body larger than ${max} bytes (a GET takes no body)`, {
+    Connection: 'close',
+  });
+
+/**
+ * Status 2000, not 3000: OCPI's 2xxx range is "the client did something wrong", and sending
+ * faster than agreed is the client's doing; the server is fine. Retry-After says when to resume.
+ */
+export const tooManyRequests = (retryAfterSeconds: number) =>
+  new ApiError(429, ocpiStatusCodes.CLIENT_ERROR, `too many requests: retry after ${retryAfterSeconds} s`, {
+    'Retry-After': String(retryAfterSeconds),
+  });
 
 export const serviceUnavailable = (message: string) => new ApiError(503, ocpiStatusCodes.SERVER_ERROR, message);

@@ -1,20 +1,21 @@
 /**
- * GET /ocpi/cpo/2.1.1/cdrs: one page of the CDRs GIREVE may pull (mod_cdrs.md 2.1.1),
+ * GET /ocpi/cpo/2.1.1/cdrs: one page of the CDRs the caller may pull (mod_cdrs.md 2.1.1),
  * with the pagination headers of transport_and_format.md.
  */
 import { countPullableCdrs, findPullPage } from '../store/cdr-pull-query';
 import type { Handler } from './handler';
 import { nextPageLink } from './next-page-link';
 import { readPullRequest } from './pull-params';
+import { JsonText } from './respond';
 
-export const listCdrs: Handler = async ({ pool, config, query }) => {
+export const listCdrs: Handler = async ({ pool, config, scope, query }) => {
   const request = readPullRequest(query, config);
   const position = request.after ? { after: request.after } : { offset: request.offset };
   // One row beyond the page tells whether a next page exists, without trusting the count
   // (taken by another statement, so CDRs inserted in between may already be in it).
   const [total, rows] = await Promise.all([
-    countPullableCdrs(pool, request.window),
-    findPullPage(pool, request.window, position, request.limit + 1),
+    countPullableCdrs(pool, scope, request.window),
+    findPullPage(pool, scope, request.window, position, request.limit + 1),
   ]);
   const page = rows.slice(0, request.limit);
   const lastSent = page.at(-1);
@@ -23,5 +24,5 @@ export const listCdrs: Handler = async ({ pool, config, query }) => {
     'X-Limit': String(config.maxLimit),
   };
   if (rows.length > page.length && lastSent) headers.Link = nextPageLink(config.baseUrl, request, lastSent.key);
-  return { data: page.map((row) => row.cdr), headers };
+  return { data: new JsonText(`[${page.map((row) => row.cdrJson).join(',')}]`), headers };
 };

@@ -3,14 +3,22 @@ import type { ServerResponse } from 'node:http';
 import { ocpiEnvelope, ocpiStatusCodes } from '../ocpi/response-envelope';
 import type { ApiError } from './api-error';
 
+/**
+ * JSON text sent as is in the envelope's `data`. Stored CDRs come out of Postgres as JSON
+ * text; parsing them only to serialize them again would be most of the API's own work.
+ * Only text that is known to be valid JSON (Postgres jsonb output) may be wrapped.
+ */
+export class JsonText {
+  constructor(readonly text: string) {}
+}
+
 /** A handler's successful answer: the envelope's data plus any extra headers (pagination). */
 export interface Answer {
   data: unknown;
   headers?: Readonly<Record<string, string>>;
 }
 
-function send(res: ServerResponse, httpStatus: number, body: unknown, headers: Readonly<Record<string, string>>): void {
-  const json = JSON.stringify(body);
+function send(res: ServerResponse, httpStatus: number, json: string, headers: Readonly<Record<string, string>>): void {
   res.writeHead(httpStatus, {
     ...headers,
     'Content-Type': 'application/json; charset=utf-8',
@@ -22,10 +30,16 @@ function send(res: ServerResponse, httpStatus: number, body: unknown, headers: R
 }
 
 export function sendAnswer(res: ServerResponse, answer: Answer): void {
-  send(res, 200, ocpiEnvelope(answer.data, ocpiStatusCodes.SUCCESS, 'Success'), answer.headers ?? {});
+  const headers = answer.headers ?? {};
+  if (!(answer.data instanceof JsonText)) {
+    return send(res, 200, JSON.stringify(ocpiEnvelope(answer.data, ocpiStatusCodes.SUCCESS, 'Success')), headers);
+  }
+  // `data` first, as ocpiEnvelope writes it, then the rest of the envelope.
+  const rest = JSON.stringify(ocpiEnvelope(undefined, ocpiStatusCodes.SUCCESS, 'Success'));
+  send(res, 200, `{"data":${answer.data.text},${rest.slice(1)}`, headers);
 }
 
 /** An error answer has no `data`, as in transport_and_format.md's error example. */
 export function sendError(res: ServerResponse, error: ApiError): void {
-  send(res, error.httpStatus, ocpiEnvelope(undefined, error.statusCode, error.message), error.headers);
+  send(res, error.httpStatus, JSON.stringify(ocpiEnvelope(undefined, error.statusCode, error.message)), error.headers);
 }

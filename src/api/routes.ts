@@ -14,6 +14,12 @@ export interface Route {
   /** Literal segments, and `:name` for a path parameter (one non-empty segment). */
   pattern: string;
   authenticated: boolean;
+  /**
+   * Counted against the caller's rate limit. The probes are not: a supervisor sharing an
+   * address with a flood of unauthenticated calls (a local TLS proxy) must not see the
+   * service as dead and restart it.
+   */
+  rateLimited: boolean;
   queryParameters: readonly string[];
   handle: Handler;
 }
@@ -21,12 +27,12 @@ export interface Route {
 export const ALLOWED_METHODS = ['GET', 'HEAD'] as const;
 
 export const routes: readonly Route[] = [
-  { pattern: HEALTH_PATH, authenticated: false, queryParameters: [], handle: health },
-  { pattern: READY_PATH, authenticated: false, queryParameters: [], handle: ready },
-  { pattern: VERSIONS_PATH, authenticated: true, queryParameters: [], handle: listVersions },
-  { pattern: VERSION_DETAILS_PATH, authenticated: true, queryParameters: [], handle: versionDetails },
-  { pattern: CDRS_PATH, authenticated: true, queryParameters: PULL_PARAMETERS, handle: listCdrs },
-  { pattern: `${CDRS_PATH}/:cdr_id`, authenticated: true, queryParameters: [], handle: getCdr },
+  { pattern: HEALTH_PATH, authenticated: false, rateLimited: false, queryParameters: [], handle: health },
+  { pattern: READY_PATH, authenticated: false, rateLimited: false, queryParameters: [], handle: ready },
+  { pattern: VERSIONS_PATH, authenticated: true, rateLimited: true, queryParameters: [], handle: listVersions },
+  { pattern: VERSION_DETAILS_PATH, authenticated: true, rateLimited: true, queryParameters: [], handle: versionDetails },
+  { pattern: CDRS_PATH, authenticated: true, rateLimited: true, queryParameters: PULL_PARAMETERS, handle: listCdrs },
+  { pattern: `${CDRS_PATH}/:cdr_id`, authenticated: true, rateLimited: true, queryParameters: [], handle: getCdr },
 ];
 
 export interface RouteMatch {

@@ -1,8 +1,9 @@
 /**
  * The GIREVE-facing OCPI HTTP service (CPO side): discovery, CDR pull and check, probes.
  *
- * Every answer is JSON in the OCPI envelope. Checks run in this order, so the most
- * basic fault is the one reported: URL length (414), path (404), method (405), token
+ * Every answer is JSON in the OCPI envelope. Checks run in this order, so the most basic
+ * fault is the one reported: URL length (414), body size (413), rate (429, per token, or
+ * per IP address without a valid token; probes exempt), path (404), method (405), token
  * (401), parameters (400), then the handler. Anything unexpected is logged (never the
  * Authorization header) and answered 500 / status 3000 without details.
  */
@@ -11,22 +12,29 @@ import type { AddressInfo } from 'node:net';
 import type { Pool } from 'pg';
 import type { ApiConfig } from '../config';
 import { ocpiStatusCodes } from '../ocpi/response-envelope';
-import { ApiError, invalidParameter, methodNotAllowed, notFound, unauthorized, uriTooLong } from './api-error';
+import { ApiError, invalidParameter, methodNotAllowed, notFound, tooManyRequests, unauthorized, uriTooLong } from './api-error';
 import { createTokenCheck } from './auth';
+import { clientAddressKey } from './client-address';
 import { answerClientError } from './client-error';
 import type { RequestContext } from './handler';
+import type { PullClient } from './pull-clients';
 import { readQuery } from './query-params';
+import { createRateLimiter } from './rate-limiter';
+import {
+  HEADERS_TIMEOUT_MS,
+  limitRequestBody,
+  MAX_HEADER_BYTES,
+  MAX_URL_LENGTH,
+  REQUEST_TIMEOUT_MS,
+} from './request-limits';
 import { type Answer, sendAnswer, sendError } from './respond';
 import { ALLOWED_METHODS, matchRoute } from './routes';
-
-/** Longer request targets are refused (414) before any parsing. */
-export const MAX_URL_LENGTH = 2048;
 
 export interface ApiServerOptions {
   pool: Pool;
   /**
-   * Read at each request (baseUrl for links), except the tokens, read once. A test that
-   * listens on port 0 may therefore set baseUrl once the port is known.
+   * Read at each request (baseUrl for links), except the clients and rate limits, read
+   * once. A test that listens on port 0 may therefore set baseUrl once the port is known.
    */
   config: ApiConfig;
   /** Where unexpected errors go; defaults to console.error. */
@@ -46,9 +54,14 @@ function decodePathParams(raw: Record<string, string>): Record<string, string> {
 }
 
 export function createApiServer({ pool, config, logError = console.error }: ApiServerOptions): http.Server {
-  const isAuthorized = createTokenCheck(config.tokens);
+  const findClient = createTokenCheck(config.clients);
+  const limitClient = createRateLimiter(config.rateLimit.perClient);
+  const limitAddress = createRateLimiter(config.rateLimit.perAddress);
 
-  const server = http.createServer((req, res) => void respond(req, res));
+  const server = http.createServer(
+    { maxHeaderSize: MAX_HEADER_BYTES, headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS },
+    (req, res) => void respond(req, res),
+  );
   server.on('clientError', answerClientError);
   return server;
 
@@ -64,22 +77,35 @@ export function createApiServer({ pool, config, logError = console.error }: ApiS
     }
   }
 
+  // Spends one request of the caller's bucket: its client's, or its address's without a valid token.
+  function spendRate(req: http.IncomingMessage, client: PullClient | undefined): void {
+    const decision = client
+      ? limitClient(client.label)
+      : limitAddress(clientAddressKey(req.socket.remoteAddress));
+    if (!decision.allowed) throw tooManyRequests(decision.retryAfterSeconds);
+  }
+
   async function handle(req: http.IncomingMessage): Promise<Answer> {
     const target = req.url ?? '/';
     if (target.length > MAX_URL_LENGTH) throw uriTooLong(MAX_URL_LENGTH);
+    limitRequestBody(req);
+    const client = findClient(req.headers.authorization);
     const queryStart = target.indexOf('?');
     const path = queryStart < 0 ? target : target.slice(0, queryStart);
     const search = queryStart < 0 ? '' : target.slice(queryStart + 1);
-
     const match = matchRoute(path);
+    // Unknown paths count too: a scanner walking URLs is slowed like any other caller.
+    if (!match || match.route.rateLimited) spendRate(req, client);
     if (!match) throw notFound(`unknown route: ${path.slice(0, 100)}`);
     const method = req.method ?? 'GET';
     if (!(ALLOWED_METHODS as readonly string[]).includes(method)) throw methodNotAllowed(method, ALLOWED_METHODS);
-    if (match.route.authenticated && !isAuthorized(req.headers.authorization)) throw unauthorized();
+    if (match.route.authenticated && !client) throw unauthorized();
 
     const context: RequestContext = {
       pool,
       config,
+      // Without a token nothing is visible; the routes that read CDRs all demand one anyway.
+      scope: client?.sees ?? [],
       query: readQuery(search, match.route.queryParameters),
       pathParams: decodePathParams(match.rawPathParams),
     };

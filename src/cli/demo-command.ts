@@ -10,6 +10,7 @@ import { startApiServer } from '../api/server';
 import { startCdr } from '../client/start-cdr';
 import { apiConfig, iopConfig, temporalConfig } from '../config';
 import { ensureDatabase } from '../dev/ensure-database';
+import { startEmbeddedPostgres } from '../dev/embedded-postgres';
 import { startMockIop } from '../dev/mock-iop';
 import { simulatedSessionEnded } from '../dev/simulated-session';
 import { migrate } from '../store/migrate';
@@ -22,27 +23,36 @@ import type { cdrSessionWorkflow } from '../../workflows/cdr-session';
 import { onShutdownSignal } from './process-lifecycle';
 
 const DEMO_PARTY = { country_code: 'FR', party_id: 'DEM' };
-const DATA_DIR = join(__dirname, '..', '..', '.data');
+/** Git-ignored; CDRFLOW_DATA_DIR moves it (the tests do). */
+const DATA_DIR = process.env.CDRFLOW_DATA_DIR ?? join(__dirname, '..', '..', '.data');
 
 export async function runDemoCommand(options: { sessions: string; stay: boolean }): Promise<void> {
   const say = (line: string) => process.stdout.write(`${line}\n`);
   Runtime.install({ logger: new DefaultLogger('WARN') });
+  mkdirSync(DATA_DIR, { recursive: true });
   const stopActions: Array<() => Promise<unknown>> = [];
   const stopAll = async () => {
     for (const stop of stopActions.reverse()) await stop().catch(() => undefined);
   };
 
-  const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/cdrflow_demo';
-  await ensureDatabase(databaseUrl);
+  // DATABASE_URL set: that server. Unset: an embedded Postgres (PGlite) under .data/, nothing to install.
+  let databaseUrl = process.env.DATABASE_URL;
+  if (databaseUrl) {
+    await ensureDatabase(databaseUrl);
+    say(`database     ${new URL(databaseUrl).pathname.slice(1)} on ${new URL(databaseUrl).host} (DATABASE_URL)`);
+  } else {
+    const embedded = await startEmbeddedPostgres({ dataDir: join(DATA_DIR, 'pglite') });
+    stopActions.push(() => embedded.stop());
+    databaseUrl = embedded.url;
+    say(`database     embedded Postgres (PGlite) in ${join(DATA_DIR, 'pglite')}, at ${new URL(databaseUrl).host}; set DATABASE_URL to use a server`);
+  }
   const pool = createPool(databaseUrl);
   stopActions.push(() => pool.end());
   await migrate(pool);
-  say(`database     ${new URL(databaseUrl).pathname.slice(1)} on ${new URL(databaseUrl).host} (migrated)`);
 
   let temporalAddress = process.env.TEMPORAL_ADDRESS;
   let uiUrl = process.env.TEMPORAL_UI_URL ?? 'http://127.0.0.1:8233';
   if (!temporalAddress) {
-    mkdirSync(DATA_DIR, { recursive: true });
     const devServer: DevServer = await startDevServer({
       port: 7233,
       headless: false,
@@ -73,15 +83,15 @@ export async function runDemoCommand(options: { sessions: string; stay: boolean 
     await workerRunning;
   });
 
-  const pullToken = process.env.OCPI_TOKENS?.split(',')[0] ?? 'demo-pull-token';
-  const api = await startApiServer({
-    pool,
-    config: apiConfig({
-      API_PORT: process.env.API_PORT ?? '8080',
-      OCPI_TOKENS: pullToken,
-      OCPI_BASE_URL: process.env.OCPI_BASE_URL ?? `http://127.0.0.1:${process.env.API_PORT ?? '8080'}`,
-    }),
+  const apiSettings = apiConfig({
+    API_PORT: process.env.API_PORT ?? '8080',
+    OCPI_TOKENS: process.env.OCPI_TOKENS ?? 'demo-pull-token',
+    OCPI_BASE_URL: process.env.OCPI_BASE_URL ?? `http://127.0.0.1:${process.env.API_PORT ?? '8080'}`,
   });
+  const pullToken = apiSettings.clients[0]!.token;
+  const api = await startApiServer({ pool, config: apiSettings });
+  // Port 0 (tests): the public base URL is known only once the API listens.
+  if (apiSettings.port === 0) apiSettings.baseUrl = api.url;
   stopActions.push(() => api.close());
   say(`OCPI API     ${api.url}/ocpi/versions`);
 

@@ -1,7 +1,8 @@
 /**
  * The reads behind GIREVE's pull (OCPI CDRs sender interface): count and page of the CDRs
- * it may see, and one CDR by id for its check. A CDR that failed our own validation was
- * never meant to leave the CPO, so it is never pullable.
+ * a client may see, and one CDR by id for its check. A CDR that failed our own validation
+ * was never meant to leave the CPO, so it is never pullable. Every read takes a scope, the
+ * CPO parties whose CDRs the client sees, and filters on it in SQL.
  *
  * Pages follow the order of the `cdrs_pull_order` index (same columns, same WHERE), so
  * Postgres walks the index instead of sorting. A page is addressed either by offset (what
@@ -10,6 +11,7 @@
  * removed before it while a client walks the pages.
  */
 import type { Pool } from 'pg';
+import type { Party } from '../cdr/party';
 
 /** A `last_updated` window: `from` inclusive, `to` exclusive, as OCPI's date_from/date_to. */
 export interface PullWindow {
@@ -17,6 +19,9 @@ export interface PullWindow {
   from?: Date | string;
   to?: Date | string;
 }
+
+/** The CPO parties whose CDRs a reader sees: all of this platform's, or only those listed (none if empty). */
+export type PullScope = 'all' | readonly Party[];
 
 /** Where a row sits in the pull order; the keyset cursor of the next page. */
 export interface PullSortKey {
@@ -30,8 +35,11 @@ export interface PullSortKey {
 export type PagePosition = { offset: number } | { after: PullSortKey };
 
 export interface PullPageRow {
-  /** The stored CDR, exactly as built. */
-  cdr: unknown;
+  /**
+   * The stored CDR as JSON text, exactly as Postgres holds it: the API passes it through
+   * without decoding and re-encoding it (a page of 20 CDRs is about 30 KB of JSON).
+   */
+  cdrJson: string;
   key: PullSortKey;
 }
 
@@ -41,56 +49,135 @@ const windowParams = (window: PullWindow) => [window.from ?? '-infinity', window
 // A key before every real row (its last_updated is -infinity), so the first page needs no other statement.
 const START_KEY: PullSortKey = { last_updated: '-infinity', country_code: '', party_id: '', id: '' };
 
-export async function countPullableCdrs(pool: Pool, window: PullWindow): Promise<number> {
+/**
+ * The scope as a predicate on country_code / party_id, with its parameters numbered from
+ * `firstParam`. One party becomes two equalities, which the pull index checks itself.
+ */
+function scopeFilter(scope: PullScope, firstParam: number): { sql: string; params: string[] } {
+  if (scope === 'all') return { sql: 'TRUE', params: [] };
+  if (scope.length === 0) return { sql: 'FALSE', params: [] };
+  const pairs = scope.map((_, index) => `($${firstParam + 2 * index}, $${firstParam + 2 * index + 1})`);
+  return {
+    sql: `(country_code, party_id) IN (${pairs.join(', ')})`,
+    params: scope.flatMap((party) => [party.country_code, party.party_id]),
+  };
+}
+
+/**
+ * The exact number of pullable CDRs in the window, read mostly from the per-day and per-hour
+ * counts of migration 002: whole UTC days of the window from the day counts, whole hours
+ * left at its two edges from the hour counts, and only the rows of the partial hours at its
+ * very ends from cdrs. Cost: one row per day of the window plus at most two hours of CDRs,
+ * instead of one index entry per CDR. One statement, so all parts read the same snapshot.
+ */
+export async function countPullableCdrs(pool: Pool, scope: PullScope, window: PullWindow): Promise<number> {
+  const filter = scopeFilter(scope, 3);
   const result = await pool.query<{ total: number }>(
-    `SELECT count(*) AS total FROM cdrs
-     WHERE status <> 'invalid' AND last_updated >= $1 AND last_updated < $2`,
-    windowParams(window),
+    `WITH win AS (
+       SELECT $1::timestamptz AS f, $2::timestamptz AS t
+     ), whole AS (
+       -- First and last whole hour / day inside [f, t); infinities stay infinite.
+       SELECT f, t,
+              date_trunc('hour', f + interval '1 hour' - interval '1 microsecond', 'UTC') AS fh,
+              date_trunc('hour', t, 'UTC') AS th,
+              date_trunc('day', f + interval '1 day' - interval '1 microsecond', 'UTC') AS fd,
+              date_trunc('day', t, 'UTC') AS td
+       FROM win
+     ), parts AS (
+       -- Days [fd, td) if any; hours [fh, hl) and [hr, th) around them; rows [f, rl) and [rr, t) around those.
+       SELECT *,
+              CASE WHEN fd < td THEN fd ELSE th END AS hl,
+              CASE WHEN fd < td THEN td ELSE th END AS hr,
+              CASE WHEN fh < th THEN fh ELSE t END AS rl,
+              CASE WHEN fh < th THEN th ELSE t END AS rr
+       FROM whole
+     )
+     SELECT (
+         (SELECT coalesce(sum(pullable), 0) FROM cdrs_pullable_per_day
+          WHERE day >= parts.fd AND day < parts.td AND ${filter.sql})
+       + (SELECT coalesce(sum(pullable), 0) FROM cdrs_pullable_per_hour
+          WHERE hour >= parts.fh AND hour < parts.hl AND ${filter.sql})
+       + (SELECT coalesce(sum(pullable), 0) FROM cdrs_pullable_per_hour
+          WHERE hour >= parts.hr AND hour < parts.th AND ${filter.sql})
+       + (SELECT count(*) FROM cdrs
+          WHERE status <> 'invalid' AND last_updated >= parts.f AND last_updated < parts.rl AND ${filter.sql})
+       + (SELECT count(*) FROM cdrs
+          WHERE status <> 'invalid' AND last_updated >= parts.rr AND last_updated < parts.t AND ${filter.sql})
+     )::bigint AS total
+     FROM parts`,
+    [...windowParams(window), ...filter.params],
   );
   return result.rows[0]?.total ?? 0;
 }
 
-/** Up to `limit` CDRs of the window in pull order, from the given position. */
+/**
+ * Up to `limit` CDRs of the window in pull order, from the given position. The positions
+ * are found on the index alone (an index-only scan when the table is vacuumed) and only the
+ * page's own rows are read from the table, so an offset skips index entries, not CDRs.
+ */
 export async function findPullPage(
   pool: Pool,
+  scope: PullScope,
   window: PullWindow,
   position: PagePosition,
   limit: number,
 ): Promise<PullPageRow[]> {
   const after = 'after' in position ? position.after : START_KEY;
   const offset = 'offset' in position ? position.offset : 0;
+  const filter = scopeFilter(scope, 9);
   const result = await pool.query<{
-    cdr: unknown;
+    cdr_json: string;
     last_updated: string;
     country_code: string;
     party_id: string;
     id: string;
   }>(
-    `SELECT cdr,
-            to_char(last_updated AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS last_updated,
-            country_code, party_id, id
-     FROM cdrs
-     WHERE status <> 'invalid' AND last_updated >= $1 AND last_updated < $2
-       AND (last_updated, country_code, party_id, id) > ($3::timestamptz, $4, $5, $6)
-     ORDER BY last_updated, country_code, party_id, id
-     OFFSET $7 LIMIT $8`,
-    [...windowParams(window), after.last_updated, after.country_code, after.party_id, after.id, offset, limit],
+    `SELECT stored.cdr::text AS cdr_json,
+            to_char(page.last_updated AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS last_updated,
+            page.country_code, page.party_id, page.id
+     FROM (
+       SELECT last_updated, country_code, party_id, id
+       FROM cdrs
+       WHERE status <> 'invalid' AND last_updated >= $1 AND last_updated < $2
+         AND (last_updated, country_code, party_id, id) > ($3::timestamptz, $4, $5, $6)
+         AND ${filter.sql}
+       ORDER BY last_updated, country_code, party_id, id
+       OFFSET $7 LIMIT $8
+     ) page
+     JOIN cdrs stored ON (stored.country_code, stored.party_id, stored.id) = (page.country_code, page.party_id, page.id)
+     ORDER BY page.last_updated, page.country_code, page.party_id, page.id`,
+    [
+      ...windowParams(window),
+      after.last_updated,
+      after.country_code,
+      after.party_id,
+      after.id,
+      offset,
+      limit,
+      ...filter.params,
+    ],
   );
-  return result.rows.map(({ cdr, ...key }) => ({ cdr, key }));
+  return result.rows.map(({ cdr_json, ...key }) => ({ cdrJson: cdr_json, key }));
 }
 
 /**
- * The pullable CDR with this id, for a hub checking one. OCPI ids are CiStrings (compared
- * case-insensitively) and unique within the CPO's platform; should two parties of the
- * platform reuse an id anyway, the first in pull order answers, always the same one.
+ * The pullable CDR with this id within the scope, for a hub checking one. OCPI ids are
+ * CiStrings (compared case-insensitively) and unique within the CPO's platform; should two
+ * parties of the platform reuse an id anyway, the first in pull order answers, always the
+ * same one.
  */
-export async function findPullableCdrById(pool: Pool, id: string): Promise<{ cdr: unknown } | undefined> {
-  const result = await pool.query<{ cdr: unknown }>(
-    `SELECT cdr FROM cdrs
-     WHERE status <> 'invalid' AND lower(id) = lower($1)
+export async function findPullableCdrById(
+  pool: Pool,
+  scope: PullScope,
+  id: string,
+): Promise<{ cdrJson: string } | undefined> {
+  const filter = scopeFilter(scope, 2);
+  const result = await pool.query<{ cdrJson: string }>(
+    `SELECT cdr::text AS "cdrJson" FROM cdrs
+     WHERE status <> 'invalid' AND lower(id) = lower($1) AND ${filter.sql}
      ORDER BY last_updated, country_code, party_id, id
      LIMIT 1`,
-    [id],
+    [id, ...filter.params],
   );
   return result.rows[0];
 }

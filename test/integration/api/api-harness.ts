@@ -4,7 +4,8 @@
  * (GET with the token, JSON body, next Link).
  */
 import type { Pool } from 'pg';
-import type { ApiConfig } from '../../../src/config';
+import { operatorId, type Party } from '../../../src/cdr/party';
+import { apiConfig, type ApiConfig } from '../../../src/config';
 import { startApiServer, type StartedApiServer } from '../../../src/api/server';
 import type { Cdr } from '../../../src/ocpi/cdr';
 import { toOcpiDateTime } from '../../../src/ocpi/primitives';
@@ -22,16 +23,28 @@ export interface TestApi {
   stop(): Promise<void>;
 }
 
-export async function startTestApi(limits: { defaultLimit?: number; maxLimit?: number } = {}): Promise<TestApi> {
+export interface TestApiOptions {
+  defaultLimit?: number;
+  maxLimit?: number;
+  /** Environment for apiConfig beyond the defaults below (OCPI_TOKENS, OCPI_RATE_LIMIT_*). */
+  env?: Record<string, string>;
+}
+
+export async function startTestApi(options: TestApiOptions = {}): Promise<TestApi> {
   const db = await createTestDatabase();
-  const config: ApiConfig = {
-    port: 0,
-    host: '127.0.0.1',
-    baseUrl: 'http://placeholder.invalid',
-    tokens: [PULL_TOKEN, SECOND_TOKEN],
-    defaultLimit: limits.defaultLimit ?? 20,
-    maxLimit: limits.maxLimit ?? 50,
-  };
+  const config = apiConfig({
+    API_PORT: '0',
+    API_HOST: '127.0.0.1',
+    OCPI_TOKENS: `${PULL_TOKEN},${SECOND_TOKEN}`,
+    OCPI_PULL_DEFAULT_LIMIT: String(options.defaultLimit ?? 20),
+    OCPI_PULL_MAX_LIMIT: String(options.maxLimit ?? 50),
+    // Tests fire requests back to back; only the rate-limit tests set real limits.
+    OCPI_RATE_LIMIT_PER_SECOND: '100000',
+    OCPI_RATE_LIMIT_BURST: '100000',
+    OCPI_RATE_LIMIT_PER_IP_PER_SECOND: '100000',
+    OCPI_RATE_LIMIT_PER_IP_BURST: '100000',
+    ...options.env,
+  });
   const api: StartedApiServer = await startApiServer({ pool: db.pool, config });
   // Port 0: the public base URL is known only once the server listens.
   config.baseUrl = api.url;
@@ -46,10 +59,10 @@ export async function startTestApi(limits: { defaultLimit?: number; maxLimit?: n
   };
 }
 
-export const CPO = { country_code: 'FR', party_id: 'AB1' } as const;
+export const CPO: Party = { country_code: 'FR', party_id: 'AB1' };
 
 /** A CDR as the pipeline builds it: valid OCPI 2.1.1 with GIREVE's rules (alpha-3 country, 6-decimal coordinates). */
-export function plausibleCdr(id: string, lastUpdated: Date): Cdr {
+export function plausibleCdr(id: string, lastUpdated: Date, party: Party = CPO): Cdr {
   const stop = new Date(lastUpdated.getTime() - 60_000);
   const start = new Date(stop.getTime() - 90 * 60_000);
   const at = toOcpiDateTime;
@@ -72,7 +85,7 @@ export function plausibleCdr(id: string, lastUpdated: Date): Cdr {
       evses: [
         {
           uid: 'EVSE-01',
-          evse_id: 'FR*AB1*E0001',
+          evse_id: `${operatorId(party)}*E0001`,
           status: 'AVAILABLE',
           connectors: [
             {
@@ -105,10 +118,11 @@ export async function storeCdr(
   id: string,
   lastUpdated: Date,
   status: 'queued' | 'invalid' = 'queued',
+  party: Party = CPO,
 ): Promise<Cdr> {
-  const cdr = plausibleCdr(id, lastUpdated);
+  const cdr = plausibleCdr(id, lastUpdated, party);
   await insertCdr(pool, {
-    ...CPO,
+    ...party,
     id,
     session_id: `SESSION-${id}`,
     cdr,
@@ -156,12 +170,13 @@ export const cdrIds = (data: unknown): string[] => (data as Cdr[]).map((cdr) => 
 export async function walkPages(
   firstUrl: string,
   beforeEachPage: (pageIndex: number) => Promise<void> = async () => undefined,
+  token: string = PULL_TOKEN,
 ): Promise<{ pages: OcpiAnswer[]; ids: string[] }> {
   const pages: OcpiAnswer[] = [];
   let url: string | undefined = firstUrl;
   while (url !== undefined) {
     await beforeEachPage(pages.length);
-    const page = await ocpiGet(url);
+    const page = await ocpiGet(url, token);
     if (page.status !== 200) throw new Error(`page ${pages.length} answered ${page.status}: ${JSON.stringify(page.body)}`);
     pages.push(page);
     url = nextLink(page);

@@ -2,6 +2,7 @@
  * A malformed request is the client's mistake: HTTP 400, OCPI status 2001, and a message
  * naming the parameter and its rule, never a 500 and never a silently widened pull.
  */
+import fc from 'fast-check';
 import { CDRS_PATH, VERSIONS_PATH } from '../../../src/api/paths';
 import { ocpiGet, startTestApi, storeCdr, type TestApi } from './api-harness';
 
@@ -116,4 +117,35 @@ test.each(badRequests)('$rule: 400 with status 2001 naming $parameter', async ({
 test('a cursor this server wrote, unchanged, is accepted', async () => {
   const answer = await ocpiGet(`${api.url}${list(`cursor=${cursorOf(goodKey)}`)}`);
   expect(answer.status).toBe(200);
+});
+
+// Pieces a hostile or broken client might send, glued at random into query strings and ids.
+const queryPiece = fc.constantFrom(
+  'date_from', 'date_to', 'offset', 'limit', 'cursor', '=', '&', '%', '%00', '%FF', '+', '-1', '0', '1e9',
+  '9999999999999999999999', '2024-05-01T00:00:00Z', '2024-05-01T00:00:00.1234Z', 'T', 'Z', ':', '.', 'null',
+  '[]', '{}', '\u00e9', '%E2%82%AC', ' ', '#', '?', '/', 'eyJ', '__proto__', 'constructor',
+);
+
+test('no query string, however broken, makes the pull answer anything but 200 or 400 with the envelope', async () => {
+  await fc.assert(
+    fc.asyncProperty(fc.array(queryPiece, { maxLength: 12 }), async (pieces) => {
+      const answer = await ocpiGet(`${api.url}${CDRS_PATH}?${encodeURI(pieces.join('')).replace(/%25/g, '%')}`);
+      expect([200, 400]).toContain(answer.status);
+      expect(answer.body.status_code).toBe(answer.status === 200 ? 1000 : 2001);
+      expect(answer.body.timestamp).toMatch(/Z$/);
+    }),
+    { numRuns: 300 },
+  );
+});
+
+test('no CDR id in the path, however broken, makes the check answer anything but 200, 400 or 404', async () => {
+  await fc.assert(
+    fc.asyncProperty(fc.array(queryPiece, { minLength: 1, maxLength: 8 }), async (pieces) => {
+      const id = encodeURI(pieces.join('')).replace(/%25/g, '%').replace(/[?#]/g, '_');
+      const answer = await ocpiGet(`${api.url}${CDRS_PATH}/${id}`);
+      expect([200, 400, 404]).toContain(answer.status);
+      expect(answer.body.status_code).toBe(answer.status === 200 ? 1000 : answer.status === 400 ? 2001 : 2000);
+    }),
+    { numRuns: 300 },
+  );
 });

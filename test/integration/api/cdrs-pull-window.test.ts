@@ -64,3 +64,12 @@ test('a percent-encoded DateTime means the same as a plain one', async () => {
   const page = await pull('date_from=2024-05-01T10%3A00%3A00Z&date_to=2024-05-01T11%3A00%3A00Z');
   expect(cdrIds(page.body.data)).toEqual(['EDGE-AT-FROM', 'EDGE-MIDDLE', 'EDGE-JUST-BEFORE-TO']);
 });
+
+test('a CDR stored a moment ago is in the very next pull: no settle window hides recent CDRs', async () => {
+  // Hiding the newest CDRs would lose them for good: GIREVE's next incremental pull starts
+  // at the time of this one (date_from = its last request), past the hidden ones.
+  const justNow = new Date();
+  await storeCdr(api.db.pool, 'EDGE-JUST-NOW', justNow);
+  const page = await pull(`date_from=${new Date(justNow.getTime() - 1000).toISOString()}`);
+  expect(cdrIds(page.body.data)).toEqual(['EDGE-JUST-NOW']);
+});

@@ -1,0 +1,43 @@
+/**
+ * The README's run command, as a process: with DATABASE_URL unset it runs on an embedded
+ * Postgres (PGlite), with DATABASE_URL set on that server; both end with the CDRs at the
+ * mock IOP, in order, and pullable. (It reuses the test run's Temporal dev server.)
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli } from '../support/cli';
+import { createTestDatabase, type TestDatabase } from '../support/db';
+import { temporalAddress } from '../support/temporal';
+
+const dataDir = mkdtempSync(join(tmpdir(), 'cdrflow-demo-'));
+let db: TestDatabase;
+beforeAll(async () => {
+  db = await createTestDatabase({ migrate: false });
+});
+afterAll(async () => {
+  await db?.drop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+const demoEnv = (extra: Record<string, string> = {}) => ({
+  TEMPORAL_ADDRESS: temporalAddress(),
+  API_PORT: '0',
+  MOCK_IOP_PORT: '0',
+  CDRFLOW_DATA_DIR: dataDir,
+  ...extra,
+});
+
+test.each([
+  ['unset: embedded Postgres (PGlite)', {}, /embedded Postgres \(PGlite\)/],
+  ['set: that Postgres server', { DATABASE_URL: '' }, /\(DATABASE_URL\)/],
+])('the demo delivers and serves the CDRs with DATABASE_URL %s', async (_name, extra, databaseLine) => {
+  const env = 'DATABASE_URL' in extra ? demoEnv({ DATABASE_URL: db.url }) : demoEnv();
+  const result = await runCli(['demo', '--no-stay', '--sessions', '3'], env);
+  expect(result.stderr).not.toMatch(/cdrflow: /);
+  expect(result.code).toBe(0);
+  expect(result.stdout).toMatch(databaseLine);
+  expect(result.stdout.match(/ delivered /g)).toHaveLength(3);
+  expect(result.stdout).toContain('in hand-in order: yes');
+  expect(result.stdout).toContain('a GIREVE pull returns them too: 3 of 3');
+}, 180_000);
