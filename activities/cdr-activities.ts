@@ -38,6 +38,8 @@ export interface PreparedCdr {
   status: CdrStatus;
   validationErrors: string[];
   iopLocation: string | null;
+  /** Where the CDR goes (host of the IOP endpoint), shown as a search attribute. */
+  iop: string;
 }
 
 export function createCdrActivities(deps: CdrActivityDeps) {
@@ -87,7 +89,13 @@ export function createCdrActivities(deps: CdrActivityDeps) {
           valid: row.status === 'queued',
         });
       }
-      return { cdrId: built.cdrId, status: row.status, validationErrors: row.validation_errors ?? [], iopLocation: row.iop_location };
+      return {
+        cdrId: built.cdrId,
+        status: row.status,
+        validationErrors: row.validation_errors ?? [],
+        iopLocation: row.iop_location,
+        iop: deps.iop.host,
+      };
     },
 
     /** Check CDR (GIREVE): read back what we sent and record whether it matches. */

@@ -16,7 +16,7 @@ import {
 import type { CdrActivities } from '../activities/cdr-activities';
 import type { SessionEnded } from '../src/cdr/session-ended';
 import { deliveryResultSignal, type DeliveryResult } from './definitions';
-import { CdrDeliveryStatus, CdrId } from './search-attributes';
+import { CdrAttempts, CdrDeliveryStatus, CdrId, CdrIop } from './search-attributes';
 
 // Our own dependencies (database, Temporal) may be down for a while: never give up on the CDR.
 const retry: RetryPolicy = { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 };
@@ -36,6 +36,7 @@ export async function cdrSessionWorkflow(sessionEnded: SessionEnded): Promise<Cd
 
   const prepared = await prepareCdr(sessionEnded);
   const { cdrId } = prepared;
+  upsertSearchAttributes([{ key: CdrIop, value: prepared.iop }]);
   setStatus(prepared.status, cdrId);
   if (prepared.status === 'invalid') return { status: 'invalid', cdrId, errors: prepared.validationErrors };
   // A rebuild of a session whose CDR was settled before: nothing more to send.
@@ -44,16 +45,17 @@ export async function cdrSessionWorkflow(sessionEnded: SessionEnded): Promise<Cd
   else await condition(() => result !== undefined);
 
   const outcome = result!;
-  setStatus(outcome.status === 'delivered' ? 'sent' : 'rejected', cdrId);
+  setStatus(outcome.status === 'delivered' ? 'sent' : 'rejected', cdrId, outcome.attempts);
   if (outcome.status === 'rejected') return { status: 'rejected', cdrId, reason: outcome.reason };
   const check = await checkCdrAtIop({ ...sessionEnded.party, id: cdrId });
   return { status: 'delivered', cdrId, location: outcome.location, check };
 }
 
-function setStatus(status: string, cdrId: string): void {
+function setStatus(status: string, cdrId: string, attempts?: number): void {
   if (workflowInfo().typedSearchAttributes.get(CdrDeliveryStatus) === status) return;
   upsertSearchAttributes([
     { key: CdrId, value: cdrId },
     { key: CdrDeliveryStatus, value: status },
+    ...(attempts !== undefined ? [{ key: CdrAttempts, value: attempts }] : []),
   ]);
 }

@@ -142,6 +142,7 @@ export async function cpoQueueWorkflow(initial: QueueState): Promise<void> {
     });
     for (const [index, result] of results.entries()) {
       const entry = run[index]!;
+      const attempts = (queue.head === entry ? queue.headAttempts : 0) + 1;
       if (result.kind === 'retry') {
         if (queue.head === entry) queue.recordHeadFailure(result.reason, result.unknownOutcome);
         showStatus();
@@ -151,8 +152,8 @@ export async function cpoQueueWorkflow(initial: QueueState): Promise<void> {
       finish(
         entry.cdrId,
         result.kind === 'delivered'
-          ? { status: 'delivered', location: result.location }
-          : { status: 'rejected', reason: result.reason },
+          ? { status: 'delivered', location: result.location, attempts }
+          : { status: 'rejected', reason: result.reason, attempts },
       );
     }
   }

@@ -18,9 +18,13 @@ export interface CdrStoredNotice extends EnqueueRequest {
   valid: boolean;
 }
 
-export type DeliveryResult =
+export type DeliveryResult = (
   | { status: 'delivered'; location: string | null }
-  | { status: 'rejected'; reason: string };
+  | { status: 'rejected'; reason: string }
+) & {
+  /** POSTs it took, when the queue knows. */
+  attempts?: number;
+};
 
 export interface QueueEntry extends EnqueueRequest {
   /** Workflow time when the entry was queued (ms since epoch). */

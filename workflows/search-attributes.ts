@@ -9,6 +9,8 @@ export const CdrSessionId = defineSearchAttributeKey('CdrSessionId', SearchAttri
 export const CdrId = defineSearchAttributeKey('CdrId', SearchAttributeType.KEYWORD);
 export const CdrDeliveryStatus = defineSearchAttributeKey('CdrDeliveryStatus', SearchAttributeType.KEYWORD);
 export const CdrAttempts = defineSearchAttributeKey('CdrAttempts', SearchAttributeType.INT);
+/** The IOP the CDR goes to (host of IOP_CDRS_URL), for a CPO connected to more than one. */
+export const CdrIop = defineSearchAttributeKey('CdrIop', SearchAttributeType.KEYWORD);
 
 /** name -> type as `temporal server start-dev --search-attribute name=Type` expects it. */
 export const searchAttributeRegistrations: Record<string, 'Keyword' | 'Int'> = {
@@ -17,4 +19,5 @@ export const searchAttributeRegistrations: Record<string, 'Keyword' | 'Int'> = {
   CdrId: 'Keyword',
   CdrDeliveryStatus: 'Keyword',
   CdrAttempts: 'Int',
+  CdrIop: 'Keyword',
 };

@@ -9,6 +9,8 @@ import { classifyAnswer, classifyNetworkError, type DeliveryOutcome, type IopAns
 export type IopClientConfig = Pick<IopConfig, 'cdrsUrl' | 'token' | 'checkUrlTemplate' | 'requestTimeoutMs'>;
 
 export interface IopClient {
+  /** host[:port] of the IOP's CDR endpoint: names the IOP in search attributes and metrics. */
+  readonly host: string;
   postCdr(cdr: unknown): Promise<DeliveryOutcome>;
   /** GET the CDR at `url`: the IOP's answer, or undefined when the network failed. */
   getCdr(url: string): Promise<IopAnswer | undefined>;
@@ -50,6 +52,7 @@ export function createIopClient(config: IopClientConfig): IopClient {
   }
 
   return {
+    host: new URL(config.cdrsUrl).host,
     async postCdr(cdr) {
       try {
         return classifyAnswer(await send('POST', config.cdrsUrl, JSON.stringify(cdr)));

@@ -1,0 +1,76 @@
+/**
+ * docker-compose.yml cannot run on the project's machines (no Docker engine), so it is
+ * checked statically: the services, pinned images, health checks, the variables each
+ * cdrflow process needs, and the search attributes the workflows use. .env.example must
+ * list every variable cdrflow reads.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { searchAttributeRegistrations } from '../../../workflows/search-attributes';
+import { allConfigSections, API_SECTIONS, variablesRead, WORKER_SECTIONS } from './config-surface';
+
+const root = join(__dirname, '..', '..', '..');
+
+interface ComposeService {
+  image?: string;
+  build?: unknown;
+  command?: string[] | string;
+  environment?: Record<string, string | number>;
+  healthcheck?: { test: unknown };
+  depends_on?: Record<string, { condition: string }> | string[];
+}
+const compose = parse(readFileSync(join(root, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
+  services: Record<string, ComposeService>;
+};
+const services = compose.services;
+
+test('the compose stack has Postgres, Temporal, its UI, the search attributes, the worker and the API', () => {
+  expect(Object.keys(services).sort()).toEqual(
+    ['api', 'postgres', 'temporal', 'temporal-search-attributes', 'temporal-ui', 'worker'].sort(),
+  );
+  expect(services.worker?.command).toEqual(['worker']);
+  expect(services.api?.command).toEqual(['api']);
+  expect(services.worker?.build).toBe('.');
+  expect(services.api?.build).toBe('.');
+});
+
+test('every third-party image is pinned to a version', () => {
+  for (const [name, service] of Object.entries(services)) {
+    if (service.image === undefined) continue;
+    expect(`${name}: ${service.image}`).toMatch(/:[0-9][\w.-]*$/);
+  }
+});
+
+test('the database, Temporal and the API have health checks, and start in order', () => {
+  for (const name of ['postgres', 'temporal', 'api']) expect(services[name]?.healthcheck?.test).toBeDefined();
+  expect(services.worker?.depends_on).toMatchObject({
+    postgres: { condition: 'service_healthy' },
+    'temporal-search-attributes': { condition: 'service_completed_successfully' },
+  });
+});
+
+test.each([
+  ['worker', WORKER_SECTIONS],
+  ['api', API_SECTIONS],
+])('the %s service sets every variable its process requires', (name, sections) => {
+  const environment = services[name]?.environment ?? {};
+  const required = variablesRead(sections).filter((use) => use.required).map((use) => use.name);
+  expect(required.length).toBeGreaterThan(0);
+  for (const variable of required) expect(`${name}: ${variable}=${environment[variable] ?? '(missing)'}`).not.toMatch(/\(missing\)$/);
+});
+
+test('the stack registers exactly the search attributes the workflows use', () => {
+  const command = JSON.stringify(services['temporal-search-attributes']?.command);
+  const registered = [...command.matchAll(/(Cdr\w+)=(Keyword|Int)/g)].map((match) => `${match[1]}=${match[2]}`).sort();
+  const used = Object.entries(searchAttributeRegistrations).map(([key, type]) => `${key}=${type}`).sort();
+  expect(registered).toEqual(used);
+});
+
+test('.env.example lists every variable cdrflow reads', () => {
+  const example = readFileSync(join(root, '.env.example'), 'utf8');
+  const listed = new Set([...example.matchAll(/^([A-Z][A-Z0-9_]+)=/gm)].map((match) => match[1]));
+  const read = variablesRead(allConfigSections()).map((use) => use.name);
+  expect(read.length).toBeGreaterThan(10);
+  expect(read.filter((name) => !listed.has(name))).toEqual([]);
+});
