@@ -152,3 +152,51 @@ export function apiConfig(env: Env = process.env) {
   };
 }
 export type ApiConfig = ReturnType<typeof apiConfig>;
+
+/** The intake for CPO backends (POST /sessions/ended); off unless INTAKE_TOKENS is set. */
+export function intakeConfig(env: Env = process.env) {
+  const section = parseSection(
+    {
+      /** Comma-separated tokens CPO backends present (Authorization: Bearer ...). */
+      INTAKE_TOKENS: z.string().optional(),
+      INTAKE_HOST: z.string().min(1).default('127.0.0.1'),
+      INTAKE_PORT: integerFromEnv(0, 65_535).default(8081),
+    },
+    env,
+  );
+  const tokens = (section.INTAKE_TOKENS ?? '').split(',').map((t) => t.trim()).filter((t) => t.length > 0);
+  return { enabled: tokens.length > 0, tokens, host: section.INTAKE_HOST, port: section.INTAKE_PORT };
+}
+
+/** Pino's levels; `silent` turns logging off. */
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** Metrics and logs, for both the worker and the API. */
+export function observabilityConfig(env: Env = process.env) {
+  const section = parseSection(
+    {
+      LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+      /**
+       * The worker's Prometheus endpoint (GET /metrics). Unset: no metrics server, so two
+       * workers on one host never fight over a port unless a deployer asked for one.
+       */
+      WORKER_METRICS_PORT: integerFromEnv(0, 65_535).optional(),
+      WORKER_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+      /** When set, /metrics (API and worker) demands `Authorization: Bearer <METRICS_TOKEN>`. */
+      METRICS_TOKEN: z
+        .string()
+        .min(16, 'must be at least 16 characters')
+        .regex(/^[\x21-\x7E]+$/, 'must be printable ASCII without spaces')
+        .optional(),
+    },
+    env,
+  );
+  return {
+    logLevel: section.LOG_LEVEL,
+    workerMetrics:
+      section.WORKER_METRICS_PORT === undefined ? null : { host: section.WORKER_METRICS_HOST, port: section.WORKER_METRICS_PORT },
+    metricsToken: section.METRICS_TOKEN ?? null,
+  };
+}
+export type ObservabilityConfig = ReturnType<typeof observabilityConfig>;
+export type LogLevelName = ObservabilityConfig['logLevel'];

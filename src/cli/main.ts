@@ -5,6 +5,7 @@ import { runBuildCdrCommand } from './build-cdr-command';
 import { runDemoCommand } from './demo-command';
 import { runApiCommand } from './api-command';
 import { sessionEndedJsonSchema } from './json-schema-command';
+import { runIntakeCommand } from './intake-command';
 import { runMigrateCommand } from './migrate-command';
 import { runMockIopCommand } from './mock-iop-command';
 import { registerOperatorCommands } from './operator-commands';
@@ -43,6 +44,10 @@ export async function main(argv: string[]): Promise<void> {
     .command('api')
     .description('run the GIREVE-facing OCPI HTTP service (versions, CDR pull and check)')
     .action(runApiCommand);
+  program
+    .command('intake')
+    .description('run the intake for CPO backends: POST /sessions/ended (INTAKE_TOKENS, INTAKE_PORT)')
+    .action(runIntakeCommand);
   program
     .command('demo')
     .description('run the whole pipeline locally: dev server + UI, worker, API, mock IOP, a few sessions')

@@ -1,0 +1,25 @@
+import { Client, Connection } from '@temporalio/client';
+import { startCdr } from '../client/start-cdr';
+import { ConfigError, intakeConfig, temporalConfig } from '../config';
+import { startIntakeServer } from '../intake/intake-server';
+import { onShutdownSignal } from './process-lifecycle';
+
+/** `cdrflow intake`: POST /sessions/ended for CPO backends in any language. */
+export async function runIntakeCommand(): Promise<void> {
+  const intake = intakeConfig();
+  if (!intake.enabled) throw new ConfigError('invalid configuration:\n  INTAKE_TOKENS: is required');
+  const temporal = temporalConfig();
+  const connection = await Connection.connect({ address: temporal.TEMPORAL_ADDRESS });
+  const client = new Client({ connection, namespace: temporal.TEMPORAL_NAMESPACE });
+  const server = await startIntakeServer({
+    host: intake.host,
+    port: intake.port,
+    tokens: intake.tokens,
+    startSession: (sessionEnded) => startCdr(client, sessionEnded, { taskQueue: temporal.TEMPORAL_TASK_QUEUE }),
+  });
+  onShutdownSignal(async () => {
+    await server.close();
+    await connection.close();
+  });
+  process.stderr.write(`cdrflow intake: POST ${server.url}/sessions/ended -> task queue ${temporal.TEMPORAL_TASK_QUEUE}\n`);
+}
