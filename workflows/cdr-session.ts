@@ -48,6 +48,8 @@ export async function cdrSessionWorkflow(sessionEnded: SessionEnded): Promise<Cd
   setStatus(outcome.status === 'delivered' ? 'sent' : 'rejected', cdrId, outcome.attempts);
   if (outcome.status === 'rejected') return { status: 'rejected', cdrId, reason: outcome.reason };
   const check = await checkCdrAtIop({ ...sessionEnded.party, id: cdrId });
+  // Surfaced for operators: the IOP holds something else than what we sent.
+  if (check.startsWith('mismatch')) setStatus('sent-check-mismatch', cdrId);
   return { status: 'delivered', cdrId, location: outcome.location, check };
 }
 

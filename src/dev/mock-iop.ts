@@ -39,6 +39,8 @@ export interface MockControl {
   latencyMs?: number;
   /** Answer accepted POSTs with a Location header (GIREVE itself sends none). */
   withLocation?: boolean;
+  /** Check CDR answers with a CDR whose total_cost differs from what was received. */
+  alterOnCheck?: boolean;
 }
 
 export interface ReceivedCdr {
@@ -71,6 +73,7 @@ export async function startMockIop(options: { port?: number; token?: string; con
     failOperators: [],
     latencyMs: 0,
     withLocation: false,
+    alterOnCheck: false,
   };
   const control = (change: MockControl) => Object.assign(state, change);
   control(options.control ?? {});
@@ -110,7 +113,9 @@ export async function startMockIop(options: { port?: number; token?: string; con
       await sleep(state.latencyMs);
       const id = decodeURIComponent(url.pathname.slice(CDRS_PATH.length + 1));
       const found = [...received].reverse().find((entry) => entry.id === id);
-      return found ? answer(res, 200, 1000, found.cdr) : answer(res, 404, 2000, null, `unknown CDR ${id}`);
+      if (!found) return answer(res, 404, 2000, null, `unknown CDR ${id}`);
+      const total = typeof found.cdr.total_cost === 'number' ? found.cdr.total_cost : 0;
+      return answer(res, 200, 1000, state.alterOnCheck ? { ...found.cdr, total_cost: total + 1 } : found.cdr);
     }
     return answer(res, 404, 2000, null, 'no such endpoint');
   }

@@ -5,6 +5,7 @@
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { findCdr } from '../../src/store/cdr-repo';
 import { cpoQueueWorkflowId } from '../../workflows/ids';
+import { CdrDeliveryStatus } from '../../workflows/search-attributes';
 import { queueStatusQuery, pauseSignal, resumeSignal, resendUpdate } from '../../workflows/definitions';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 import {
@@ -29,7 +30,7 @@ afterAll(async () => {
   await db?.drop();
 });
 beforeEach(() =>
-  pipeline.iop.control({ behaviour: 'accept', failNext: 0, rejectIds: [], failOperators: [], latencyMs: 0 }),
+  pipeline.iop.control({ behaviour: 'accept', failNext: 0, rejectIds: [], failOperators: [], latencyMs: 0, alterOnCheck: false }),
 );
 
 const queueHandle = (party: { country_code: string; party_id: string }) =>
@@ -148,4 +149,15 @@ test('the queue continues as new, carrying its queue and its memory, without los
   await handIn(pipeline.client, pipeline.taskQueue, simulatedSessions(1, 'continue', party));
   await new Promise((resolve) => setTimeout(resolve, 500));
   expect((await queueHandle(party).query(queueStatusQuery)).depth).toBe(0);
+});
+
+test('a CDR the IOP holds differently from what was sent is recorded as a check mismatch and surfaced', async () => {
+  pipeline.iop.control({ alterOnCheck: true });
+  const started = await handIn(pipeline.client, pipeline.taskQueue, simulatedSessions(1, 'mismatch'));
+  const [result] = await resultsOf(pipeline.client, started);
+  expect(result).toMatchObject({ status: 'delivered', check: 'mismatch: differs at total_cost' });
+  const row = await findCdr(db.pool, { ...partyOfWorkflow(started[0]!.workflowId), id: started[0]!.cdrId });
+  expect(row).toMatchObject({ status: 'sent', check_status: 'mismatch', check_detail: 'differs at total_cost' });
+  const description = await pipeline.client.workflow.getHandle(started[0]!.workflowId).describe();
+  expect(description.typedSearchAttributes.get(CdrDeliveryStatus)).toBe('sent-check-mismatch');
 });
