@@ -2,7 +2,6 @@
  * End to end on real parts: real Temporal dev server, real Postgres, real HTTP to a mock
  * IOP. Ended sessions become CDRs delivered to the IOP in hand-in order.
  */
-import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { startCdr } from '../../src/client/start-cdr';
 import {
   handIn as handInSessions,
@@ -15,43 +14,32 @@ import { findCdr } from '../../src/store/cdr-repo';
 import { validateCdr } from '../../src/cdr/validate-cdr';
 import { startApiServer } from '../../src/api/server';
 import { apiConfig } from '../../src/config';
-import { createTestDatabase, type TestDatabase } from '../support/db';
-import { bundleWorkflows, startTestPipeline, waitFor, type TestPipeline } from '../support/temporal';
+import { usePipeline, waitFor } from '../support/temporal';
 
-let db: TestDatabase;
-let bundle: WorkflowBundleWithSourceMap;
-let pipeline: TestPipeline;
+const suite = usePipeline();
 
-beforeAll(async () => {
-  [db, bundle] = await Promise.all([createTestDatabase(), bundleWorkflows()]);
-  pipeline = await startTestPipeline({ pool: db.pool, bundle });
-});
-afterAll(async () => {
-  await pipeline?.stop();
-  await db?.drop();
-});
-beforeEach(() => pipeline.iop.control({ behaviour: 'accept', failNext: 0, rejectIds: [], latencyMs: 0 }));
+beforeEach(() => suite.pipeline.iop.control({ behaviour: 'accept', failNext: 0, rejectIds: [], latencyMs: 0 }));
 
 const sessions = (count: number, prefix: string) => simulatedSessions(count, prefix);
-const handIn = (inputs: SessionEndedInputs) => handInSessions(pipeline.client, pipeline.taskQueue, inputs);
-const resultOf = (workflowId: string) => resultOfWorkflow(pipeline.client, workflowId);
+const handIn = (inputs: SessionEndedInputs) => handInSessions(suite.pipeline.client, suite.pipeline.taskQueue, inputs);
+const resultOf = (workflowId: string) => resultOfWorkflow(suite.pipeline.client, workflowId);
 
 test('delivers N valid CDRs to the IOP in the order the sessions were handed in', async () => {
   const started = await handIn(sessions(12, 'e2e'));
   const results = await Promise.all(started.map((s) => resultOf(s.workflowId)));
   expect(results.map((r) => r.status)).toEqual(Array(12).fill('delivered'));
 
-  const receivedIds = pipeline.iop.received.map((r) => r.id).filter((id) => started.some((s) => s.cdrId === id));
+  const receivedIds = suite.pipeline.iop.received.map((r) => r.id).filter((id) => started.some((s) => s.cdrId === id));
   expect(receivedIds).toEqual(started.map((s) => s.cdrId));
-  for (const received of pipeline.iop.received) expect(validateCdr(received.cdr).valid).toBe(true);
+  for (const received of suite.pipeline.iop.received) expect(validateCdr(received.cdr).valid).toBe(true);
 
-  const row = await findCdr(db.pool, { ...partyOfWorkflow(started[0]!.workflowId), id: started[0]!.cdrId });
+  const row = await findCdr(suite.db.pool, { ...partyOfWorkflow(started[0]!.workflowId), id: started[0]!.cdrId });
   expect(row?.status).toBe('sent');
   expect(row?.sent_at).toBeInstanceOf(Date);
 
   // GIREVE pulls the same CDRs back, 5 per page, following Link until there is none.
   const config = apiConfig({ API_PORT: '0', OCPI_TOKENS: 'pull-token' });
-  const api = await startApiServer({ pool: db.pool, config });
+  const api = await startApiServer({ pool: suite.db.pool, config });
   config.baseUrl = api.url; // known once it listens; used in Link
   try {
     const pulled: Array<{ id: string; total_energy: number }> = [];
@@ -70,7 +58,7 @@ test('delivers N valid CDRs to the IOP in the order the sessions were handed in'
     }
     expect(pages).toBe(3);
     expect(pulled.map((cdr) => cdr.id).sort()).toEqual(started.map((s) => s.cdrId).sort());
-    const sentById = new Map(pipeline.iop.received.map((r) => [r.id, r.cdr]));
+    const sentById = new Map(suite.pipeline.iop.received.map((r) => [r.id, r.cdr]));
     for (const cdr of pulled) expect(cdr).toEqual(sentById.get(cdr.id));
   } finally {
     await api.close();
@@ -78,52 +66,52 @@ test('delivers N valid CDRs to the IOP in the order the sessions were handed in'
 });
 
 test('holds CDRs while the IOP fails, then delivers them in FIFO order, none lost or duplicated', async () => {
-  pipeline.iop.control({ failNext: 6, failNextBehaviour: 'http500' });
+  suite.pipeline.iop.control({ failNext: 6, failNextBehaviour: 'http500' });
   const first = await handIn(sessions(3, 'outage-a'));
-  await waitFor('the IOP to refuse a few POSTs', () => pipeline.iop.postCount() > 0 && true);
-  pipeline.iop.control({ failNext: 4, failNextBehaviour: 'timeout' });
+  await waitFor('the IOP to refuse a few POSTs', () => suite.pipeline.iop.postCount() > 0 && true);
+  suite.pipeline.iop.control({ failNext: 4, failNextBehaviour: 'timeout' });
   const second = await handIn(sessions(3, 'outage-b'));
   const all = [...first, ...second];
   const results = await Promise.all(all.map((s) => resultOf(s.workflowId)));
   expect(results.map((r) => r.status)).toEqual(Array(6).fill('delivered'));
 
   const ids = new Set(all.map((s) => s.cdrId));
-  const received = pipeline.iop.received.map((r) => r.id).filter((id) => ids.has(id));
+  const received = suite.pipeline.iop.received.map((r) => r.id).filter((id) => ids.has(id));
   // Each party's CDRs arrive in hand-in order; the two parties' queues are independent.
   expect(received.filter((id) => first.some((s) => s.cdrId === id))).toEqual(first.map((s) => s.cdrId));
   expect(received.filter((id) => second.some((s) => s.cdrId === id))).toEqual(second.map((s) => s.cdrId));
   expect(received).toHaveLength(6);
-  const headRow = await findCdr(db.pool, { ...partyOfWorkflow(first[0]!.workflowId), id: first[0]!.cdrId });
+  const headRow = await findCdr(suite.db.pool, { ...partyOfWorkflow(first[0]!.workflowId), id: first[0]!.cdrId });
   expect(headRow?.attempts).toBeGreaterThan(1);
 });
 
 test('starting the same session twice yields one CDR', async () => {
   const [input] = sessions(1, 'twice');
-  const once = await startCdr(pipeline.client, input, { taskQueue: pipeline.taskQueue });
-  const again = await startCdr(pipeline.client, input, { taskQueue: pipeline.taskQueue });
+  const once = await startCdr(suite.pipeline.client, input, { taskQueue: suite.pipeline.taskQueue });
+  const again = await startCdr(suite.pipeline.client, input, { taskQueue: suite.pipeline.taskQueue });
   expect(again).toEqual({ ...once, alreadyStarted: true });
   await resultOf(once.workflowId);
-  const afterFirstResult = await startCdr(pipeline.client, input, { taskQueue: pipeline.taskQueue });
+  const afterFirstResult = await startCdr(suite.pipeline.client, input, { taskQueue: suite.pipeline.taskQueue });
   expect(afterFirstResult.alreadyStarted).toBe(true);
-  const count = await db.pool.query('SELECT count(*) FROM cdrs WHERE id = $1', [once.cdrId]);
+  const count = await suite.db.pool.query('SELECT count(*) FROM cdrs WHERE id = $1', [once.cdrId]);
   expect(count.rows[0].count).toBe(1);
-  expect(pipeline.iop.received.filter((r) => r.id === once.cdrId)).toHaveLength(1);
+  expect(suite.pipeline.iop.received.filter((r) => r.id === once.cdrId)).toHaveLength(1);
 });
 
 test('a terminated session workflow does not block its queue: its CDR is still delivered in its place', async () => {
-  pipeline.iop.control({ behaviour: 'http500' });
+  suite.pipeline.iop.control({ behaviour: 'http500' });
   const started = await handIn(sessions(3, 'terminated'));
   const middle = started[1]!;
   const party = partyOfWorkflow(middle.workflowId);
-  await waitFor('the middle CDR to be stored', async () => (await findCdr(db.pool, { ...party, id: middle.cdrId })) !== undefined);
-  await pipeline.client.workflow.getHandle(middle.workflowId).terminate('operator test');
-  pipeline.iop.control({ behaviour: 'accept' });
+  await waitFor('the middle CDR to be stored', async () => (await findCdr(suite.db.pool, { ...party, id: middle.cdrId })) !== undefined);
+  await suite.pipeline.client.workflow.getHandle(middle.workflowId).terminate('operator test');
+  suite.pipeline.iop.control({ behaviour: 'accept' });
 
   const last = await resultOf(started[2]!.workflowId);
   expect(last.status).toBe('delivered');
   const ids = new Set(started.map((s) => s.cdrId));
-  expect(pipeline.iop.received.map((r) => r.id).filter((id) => ids.has(id))).toEqual(started.map((s) => s.cdrId));
-  expect((await findCdr(db.pool, { ...party, id: middle.cdrId }))?.status).toBe('sent');
+  expect(suite.pipeline.iop.received.map((r) => r.id).filter((id) => ids.has(id))).toEqual(started.map((s) => s.cdrId));
+  expect((await findCdr(suite.db.pool, { ...party, id: middle.cdrId }))?.status).toBe('sent');
 });
 
 test('an invalid CDR is stored with its reasons, never posted, and the queue moves on', async () => {
@@ -135,19 +123,19 @@ test('an invalid CDR is stored with its reasons, never posted, and the queue mov
   expect(badResult.status).toBe('invalid');
   expect(badResult.status === 'invalid' && badResult.errors.join('\n')).toMatch(/^total_energy: must equal the sum/m);
   expect((await resultOf(goodStarted!.workflowId)).status).toBe('delivered');
-  const row = await findCdr(db.pool, { ...partyOfWorkflow(badStarted!.workflowId), id: badStarted!.cdrId });
+  const row = await findCdr(suite.db.pool, { ...partyOfWorkflow(badStarted!.workflowId), id: badStarted!.cdrId });
   expect(row?.status).toBe('invalid');
   expect(row?.validation_errors?.[0]).toMatch(/total_energy/);
-  expect(pipeline.iop.received.some((r) => r.id === badStarted!.cdrId)).toBe(false);
+  expect(suite.pipeline.iop.received.some((r) => r.id === badStarted!.cdrId)).toBe(false);
 });
 
 test('a CDR the IOP rejects is parked as rejected and does not block the CDRs behind it', async () => {
   const inputs = sessions(3, 'rejected');
   const started = await handIn(inputs);
-  pipeline.iop.control({ rejectIds: [started[1]!.cdrId] });
+  suite.pipeline.iop.control({ rejectIds: [started[1]!.cdrId] });
   const results = await Promise.all(started.map((s) => resultOf(s.workflowId)));
   expect(results.map((r) => r.status)).toEqual(['delivered', 'rejected', 'delivered']);
-  const row = await findCdr(db.pool, { ...partyOfWorkflow(started[1]!.workflowId), id: started[1]!.cdrId });
+  const row = await findCdr(suite.db.pool, { ...partyOfWorkflow(started[1]!.workflowId), id: started[1]!.cdrId });
   expect(row?.status).toBe('rejected');
   expect(row?.last_error).toMatch(/OCPI 2001/);
 });

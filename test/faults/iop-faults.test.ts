@@ -2,12 +2,10 @@
  * Store and forward against a misbehaving IOP (GIREVE rule 3.4): whatever the IOP does,
  * every CDR is delivered exactly once, in FIFO order per CPO, none missing.
  */
-import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { findCdr } from '../../src/store/cdr-repo';
 import { cpoQueueWorkflowId } from '../../workflows/ids';
 import { CdrDeliveryStatus } from '../../workflows/search-attributes';
 import { queueStatusQuery, pauseSignal, resumeSignal, resendUpdate } from '../../workflows/definitions';
-import { createTestDatabase, type TestDatabase } from '../support/db';
 import {
   expectDeliveredOnceInOrder,
   handIn,
@@ -15,83 +13,73 @@ import {
   resultsOf,
   simulatedSessions,
 } from '../support/sessions';
-import { bundleWorkflows, randomParty, startTestPipeline, waitFor, type TestPipeline } from '../support/temporal';
+import { usePipeline, randomParty, waitFor } from '../support/temporal';
 
-let db: TestDatabase;
-let bundle: WorkflowBundleWithSourceMap;
-let pipeline: TestPipeline;
+const suite = usePipeline();
 
-beforeAll(async () => {
-  [db, bundle] = await Promise.all([createTestDatabase(), bundleWorkflows()]);
-  pipeline = await startTestPipeline({ pool: db.pool, bundle });
-});
-afterAll(async () => {
-  await pipeline?.stop();
-  await db?.drop();
-});
 beforeEach(() =>
-  pipeline.iop.control({ behaviour: 'accept', failNext: 0, rejectIds: [], failOperators: [], latencyMs: 0, alterOnCheck: false }),
+  suite.pipeline.iop.control({ behaviour: 'accept', failNext: 0, rejectIds: [], failOperators: [], latencyMs: 0, alterOnCheck: false }),
 );
 
 const queueHandle = (party: { country_code: string; party_id: string }) =>
-  pipeline.client.workflow.getHandle(cpoQueueWorkflowId(party));
+  suite.pipeline.client.workflow.getHandle(cpoQueueWorkflowId(party));
 
 test('an IOP that drops connections for a while, then recovers, gets every CDR once and in order', async () => {
-  pipeline.iop.control({ failNext: 5, failNextBehaviour: 'drop' });
-  const started = await handIn(pipeline.client, pipeline.taskQueue, simulatedSessions(4, 'drop'));
-  expect((await resultsOf(pipeline.client, started)).map((r) => r.status)).toEqual(Array(4).fill('delivered'));
-  expectDeliveredOnceInOrder(pipeline.iop.received, started);
+  suite.pipeline.iop.control({ failNext: 5, failNextBehaviour: 'drop' });
+  const started = await handIn(suite.pipeline.client, suite.pipeline.taskQueue, simulatedSessions(4, 'drop'));
+  expect((await resultsOf(suite.pipeline.client, started)).map((r) => r.status)).toEqual(Array(4).fill('delivered'));
+  expectDeliveredOnceInOrder(suite.pipeline.iop.received, started);
 });
 
 test('a POST that timed out after the IOP stored the CDR is not sent twice', async () => {
-  pipeline.iop.control({ failNext: 1, failNextBehaviour: 'store-then-timeout' });
-  const started = await handIn(pipeline.client, pipeline.taskQueue, simulatedSessions(3, 'unknown-outcome'));
-  expect((await resultsOf(pipeline.client, started)).map((r) => r.status)).toEqual(Array(3).fill('delivered'));
-  expectDeliveredOnceInOrder(pipeline.iop.received, started);
-  const head = await findCdr(db.pool, { ...partyOfWorkflow(started[0]!.workflowId), id: started[0]!.cdrId });
+  suite.pipeline.iop.control({ failNext: 1, failNextBehaviour: 'store-then-timeout' });
+  const started = await handIn(suite.pipeline.client, suite.pipeline.taskQueue, simulatedSessions(3, 'unknown-outcome'));
+  expect((await resultsOf(suite.pipeline.client, started)).map((r) => r.status)).toEqual(Array(3).fill('delivered'));
+  expectDeliveredOnceInOrder(suite.pipeline.iop.received, started);
+  const head = await findCdr(suite.db.pool, { ...partyOfWorkflow(started[0]!.workflowId), id: started[0]!.cdrId });
   expect(head?.status).toBe('sent');
   expect(head?.attempts).toBe(2);
 });
 
 test('an IOP answering OCPI 3000 or refusing our token keeps the head, with a credentials alert for operators', async () => {
-  pipeline.iop.control({ behaviour: 'unauthorized' });
-  const started = await handIn(pipeline.client, pipeline.taskQueue, simulatedSessions(2, 'token'));
+  suite.pipeline.iop.control({ behaviour: 'unauthorized' });
+  const started = await handIn(suite.pipeline.client, suite.pipeline.taskQueue, simulatedSessions(2, 'token'));
   const key = { ...partyOfWorkflow(started[0]!.workflowId), id: started[0]!.cdrId };
   const failing = await waitFor('a recorded failed attempt', async () => {
-    const row = await findCdr(db.pool, key);
+    const row = await findCdr(suite.db.pool, key);
     return row && row.attempts >= 2 ? row : undefined;
   });
   expect(failing.status).toBe('queued');
   expect(failing.last_error).toMatch(/credentials alert/);
   expect(failing.next_attempt_at).toBeInstanceOf(Date);
-  pipeline.iop.control({ behaviour: 'ocpi3000' });
-  await waitFor('an OCPI 3000 attempt', async () => ((await findCdr(db.pool, key))?.last_error?.includes('OCPI 3000') ? true : undefined));
-  pipeline.iop.control({ behaviour: 'accept' });
-  expect((await resultsOf(pipeline.client, started)).map((r) => r.status)).toEqual(['delivered', 'delivered']);
-  expectDeliveredOnceInOrder(pipeline.iop.received, started);
+  suite.pipeline.iop.control({ behaviour: 'ocpi3000' });
+  await waitFor('an OCPI 3000 attempt', async () => ((await findCdr(suite.db.pool, key))?.last_error?.includes('OCPI 3000') ? true : undefined));
+  suite.pipeline.iop.control({ behaviour: 'accept' });
+  expect((await resultsOf(suite.pipeline.client, started)).map((r) => r.status)).toEqual(['delivered', 'delivered']);
+  expectDeliveredOnceInOrder(suite.pipeline.iop.received, started);
 });
 
 test("one CPO's outage does not delay another CPO's CDRs", async () => {
   const down = randomParty();
   const up = randomParty();
-  pipeline.iop.control({ failOperators: [`${down.country_code}*${down.party_id}`] });
-  const stuck = await handIn(pipeline.client, pipeline.taskQueue, simulatedSessions(3, 'down', down));
-  const flowing = await handIn(pipeline.client, pipeline.taskQueue, simulatedSessions(3, 'up', up));
-  expect((await resultsOf(pipeline.client, flowing)).map((r) => r.status)).toEqual(Array(3).fill('delivered'));
+  suite.pipeline.iop.control({ failOperators: [`${down.country_code}*${down.party_id}`] });
+  const stuck = await handIn(suite.pipeline.client, suite.pipeline.taskQueue, simulatedSessions(3, 'down', down));
+  const flowing = await handIn(suite.pipeline.client, suite.pipeline.taskQueue, simulatedSessions(3, 'up', up));
+  expect((await resultsOf(suite.pipeline.client, flowing)).map((r) => r.status)).toEqual(Array(3).fill('delivered'));
   const stuckStatus = await queueHandle(down).query(queueStatusQuery);
   expect(stuckStatus.depth).toBe(3);
   expect(stuckStatus.head?.cdrId).toBe(stuck[0]!.cdrId);
   expect(stuckStatus.headAttempts).toBeGreaterThan(0);
-  pipeline.iop.control({ failOperators: [] });
-  expect((await resultsOf(pipeline.client, stuck)).map((r) => r.status)).toEqual(Array(3).fill('delivered'));
-  expectDeliveredOnceInOrder(pipeline.iop.received, stuck);
-  expectDeliveredOnceInOrder(pipeline.iop.received, flowing);
+  suite.pipeline.iop.control({ failOperators: [] });
+  expect((await resultsOf(suite.pipeline.client, stuck)).map((r) => r.status)).toEqual(Array(3).fill('delivered'));
+  expectDeliveredOnceInOrder(suite.pipeline.iop.received, stuck);
+  expectDeliveredOnceInOrder(suite.pipeline.iop.received, flowing);
 });
 
 test('the queue query shows depth, head and current error; pause holds delivery and resume drains', async () => {
   const party = randomParty();
-  pipeline.iop.control({ behaviour: 'http500' });
-  const started = await handIn(pipeline.client, pipeline.taskQueue, simulatedSessions(3, 'query', party));
+  suite.pipeline.iop.control({ behaviour: 'http500' });
+  const started = await handIn(suite.pipeline.client, suite.pipeline.taskQueue, simulatedSessions(3, 'query', party));
   const status = await waitFor('a failed head attempt', async () => {
     const current = await queueHandle(party).query(queueStatusQuery);
     return current.headAttempts > 0 && current.depth === 3 ? current : undefined;
@@ -102,62 +90,62 @@ test('the queue query shows depth, head and current error; pause holds delivery 
 
   await queueHandle(party).signal(pauseSignal);
   await waitFor('the pause', async () => ((await queueHandle(party).query(queueStatusQuery)).paused ? true : undefined));
-  pipeline.iop.control({ behaviour: 'accept' });
-  const postsWhilePaused = pipeline.iop.postCount();
+  suite.pipeline.iop.control({ behaviour: 'accept' });
+  const postsWhilePaused = suite.pipeline.iop.postCount();
   await new Promise((resolve) => setTimeout(resolve, 1_000));
-  expect(pipeline.iop.postCount()).toBeLessThanOrEqual(postsWhilePaused + 1); // at most the attempt already under way
+  expect(suite.pipeline.iop.postCount()).toBeLessThanOrEqual(postsWhilePaused + 1); // at most the attempt already under way
   expect((await queueHandle(party).query(queueStatusQuery)).depth).toBeGreaterThanOrEqual(2);
 
   await queueHandle(party).signal(resumeSignal);
-  expect((await resultsOf(pipeline.client, started)).map((r) => r.status)).toEqual(Array(3).fill('delivered'));
-  expectDeliveredOnceInOrder(pipeline.iop.received, started);
+  expect((await resultsOf(suite.pipeline.client, started)).map((r) => r.status)).toEqual(Array(3).fill('delivered'));
+  expectDeliveredOnceInOrder(suite.pipeline.iop.received, started);
 });
 
 test('an operator re-sends a rejected CDR after a fix; it goes to the tail of the queue', async () => {
   const party = randomParty();
-  const started = await handIn(pipeline.client, pipeline.taskQueue, simulatedSessions(2, 'resend', party));
-  pipeline.iop.control({ rejectIds: [started[0]!.cdrId] });
-  expect((await resultsOf(pipeline.client, started)).map((r) => r.status)).toEqual(['rejected', 'delivered']);
+  const started = await handIn(suite.pipeline.client, suite.pipeline.taskQueue, simulatedSessions(2, 'resend', party));
+  suite.pipeline.iop.control({ rejectIds: [started[0]!.cdrId] });
+  expect((await resultsOf(suite.pipeline.client, started)).map((r) => r.status)).toEqual(['rejected', 'delivered']);
 
-  pipeline.iop.control({ rejectIds: [] });
+  suite.pipeline.iop.control({ rejectIds: [] });
   const notRejected = await queueHandle(party).executeUpdate(resendUpdate, { args: [{ cdrId: started[1]!.cdrId }] });
   expect(notRejected).toEqual({ requeued: false, reason: 'only a rejected CDR can be re-sent' });
   expect(await queueHandle(party).executeUpdate(resendUpdate, { args: [{ cdrId: started[0]!.cdrId }] })).toMatchObject({
     requeued: true,
   });
   const key = { ...party, id: started[0]!.cdrId };
-  await waitFor('the re-sent CDR to be delivered', async () => ((await findCdr(db.pool, key))?.status === 'sent' ? true : undefined));
-  const arrived = pipeline.iop.received.map((r) => r.id).filter((id) => started.some((s) => s.cdrId === id));
+  await waitFor('the re-sent CDR to be delivered', async () => ((await findCdr(suite.db.pool, key))?.status === 'sent' ? true : undefined));
+  const arrived = suite.pipeline.iop.received.map((r) => r.id).filter((id) => started.some((s) => s.cdrId === id));
   expect(arrived).toEqual([started[1]!.cdrId, started[0]!.cdrId]);
 });
 
 test('the queue continues as new, carrying its queue and its memory, without losing a signal', async () => {
   const party = randomParty();
-  pipeline.iop.control({ latencyMs: 20 });
+  suite.pipeline.iop.control({ latencyMs: 20 });
   const started = await handIn(
-    pipeline.client,
-    pipeline.taskQueue,
+    suite.pipeline.client,
+    suite.pipeline.taskQueue,
     simulatedSessions(25, 'continue', party),
     { headStorePatienceMs: 1_000, continueAsNewAfterEvents: 40 },
   );
-  expect((await resultsOf(pipeline.client, started)).map((r) => r.status)).toEqual(Array(25).fill('delivered'));
-  expectDeliveredOnceInOrder(pipeline.iop.received, started);
+  expect((await resultsOf(suite.pipeline.client, started)).map((r) => r.status)).toEqual(Array(25).fill('delivered'));
+  expectDeliveredOnceInOrder(suite.pipeline.iop.received, started);
   const runs = [];
-  for await (const run of pipeline.client.workflow.list({ query: `WorkflowId = '${cpoQueueWorkflowId(party)}'` })) runs.push(run);
+  for await (const run of suite.pipeline.client.workflow.list({ query: `WorkflowId = '${cpoQueueWorkflowId(party)}'` })) runs.push(run);
   expect(runs.length).toBeGreaterThan(2);
   // A late duplicate hand-in after several hand-overs still makes no second CDR.
-  await handIn(pipeline.client, pipeline.taskQueue, simulatedSessions(1, 'continue', party));
+  await handIn(suite.pipeline.client, suite.pipeline.taskQueue, simulatedSessions(1, 'continue', party));
   await new Promise((resolve) => setTimeout(resolve, 500));
   expect((await queueHandle(party).query(queueStatusQuery)).depth).toBe(0);
 });
 
 test('a CDR the IOP holds differently from what was sent is recorded as a check mismatch and surfaced', async () => {
-  pipeline.iop.control({ alterOnCheck: true });
-  const started = await handIn(pipeline.client, pipeline.taskQueue, simulatedSessions(1, 'mismatch'));
-  const [result] = await resultsOf(pipeline.client, started);
+  suite.pipeline.iop.control({ alterOnCheck: true });
+  const started = await handIn(suite.pipeline.client, suite.pipeline.taskQueue, simulatedSessions(1, 'mismatch'));
+  const [result] = await resultsOf(suite.pipeline.client, started);
   expect(result).toMatchObject({ status: 'delivered', check: 'mismatch: differs at total_cost' });
-  const row = await findCdr(db.pool, { ...partyOfWorkflow(started[0]!.workflowId), id: started[0]!.cdrId });
+  const row = await findCdr(suite.db.pool, { ...partyOfWorkflow(started[0]!.workflowId), id: started[0]!.cdrId });
   expect(row).toMatchObject({ status: 'sent', check_status: 'mismatch', check_detail: 'differs at total_cost' });
-  const description = await pipeline.client.workflow.getHandle(started[0]!.workflowId).describe();
+  const description = await suite.pipeline.client.workflow.getHandle(started[0]!.workflowId).describe();
   expect(description.typedSearchAttributes.get(CdrDeliveryStatus)).toBe('sent-check-mismatch');
 });

@@ -3,33 +3,25 @@
  * /sessions/ended hands a session in once, whatever the retries, and refuses bad input
  * with the field and the rule.
  */
-import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { startCdr } from '../../src/client/start-cdr';
 import { startIntakeServer } from '../../src/intake/intake-server';
-import { createTestDatabase, type TestDatabase } from '../support/db';
 import { resultOf, simulatedSessions } from '../support/sessions';
-import { bundleWorkflows, startTestPipeline, type TestPipeline } from '../support/temporal';
+import { usePipeline } from '../support/temporal';
 
 const TOKEN = 'backend-intake-token-7c1';
-let db: TestDatabase;
-let bundle: WorkflowBundleWithSourceMap;
-let pipeline: TestPipeline;
+const suite = usePipeline();
 let intake: { url: string; close(): Promise<void> };
 
 beforeAll(async () => {
-  [db, bundle] = await Promise.all([createTestDatabase(), bundleWorkflows()]);
-  pipeline = await startTestPipeline({ pool: db.pool, bundle });
   intake = await startIntakeServer({
     host: '127.0.0.1',
     port: 0,
     tokens: ['other-token', TOKEN],
-    startSession: (input) => startCdr(pipeline.client, input, { taskQueue: pipeline.taskQueue }),
+    startSession: (input) => startCdr(suite.pipeline.client, input, { taskQueue: suite.pipeline.taskQueue }),
   });
 });
 afterAll(async () => {
   await intake?.close();
-  await pipeline?.stop();
-  await db?.drop();
 });
 
 const post = (body: unknown, headers: Record<string, string> = {}) =>
@@ -48,8 +40,8 @@ test('hands a session in and answers its workflow id; a repeat answers 200 with 
   const again = await post(input);
   expect(again.status).toBe(200);
   expect(await again.json()).toEqual({ ...started, alreadyStarted: true });
-  expect((await resultOf(pipeline.client, started.workflowId)).status).toBe('delivered');
-  expect(pipeline.iop.received.filter((r) => r.id === started.cdrId)).toHaveLength(1);
+  expect((await resultOf(suite.pipeline.client, started.workflowId)).status).toBe('delivered');
+  expect(suite.pipeline.iop.received.filter((r) => r.id === started.cdrId)).toHaveLength(1);
 });
 
 test('refuses an invalid SessionEnded with every field and rule, and hands nothing in', async () => {
@@ -59,7 +51,7 @@ test('refuses an invalid SessionEnded with every field and rule, and hands nothi
   const body = (await response.json()) as { problems: string[] };
   expect(body.problems.join('\n')).toMatch(/^session\.currency: /m);
   expect(body.problems.join('\n')).toMatch(/^session\.start_datetime: /m);
-  expect((await db.pool.query('SELECT count(*) FROM cdrs WHERE session_id = $1', ['intake-bad-0'])).rows[0].count).toBe(0);
+  expect((await suite.db.pool.query('SELECT count(*) FROM cdrs WHERE session_id = $1', ['intake-bad-0'])).rows[0].count).toBe(0);
 });
 
 test.each([

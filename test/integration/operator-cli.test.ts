@@ -5,34 +5,24 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { queueStatusQuery } from '../../workflows/definitions';
 import { cpoQueueWorkflowId } from '../../workflows/ids';
 import { runCli } from '../support/cli';
-import { createTestDatabase, type TestDatabase } from '../support/db';
 import { handIn, resultOf, simulatedSessions } from '../support/sessions';
-import { bundleWorkflows, randomParty, startTestPipeline, temporalAddress, waitFor, type TestPipeline } from '../support/temporal';
+import { usePipeline, randomParty, temporalAddress, waitFor } from '../support/temporal';
 
-let db: TestDatabase;
-let bundle: WorkflowBundleWithSourceMap;
-let pipeline: TestPipeline;
+const suite = usePipeline();
 const dir = mkdtempSync(join(tmpdir(), 'cdrflow-cli-'));
 const party = randomParty();
 const operator = `${party.country_code}*${party.party_id}`;
 const inputs = simulatedSessions(4, 'cli', party);
 
-beforeAll(async () => {
-  [db, bundle] = await Promise.all([createTestDatabase(), bundleWorkflows()]);
-  pipeline = await startTestPipeline({ pool: db.pool, bundle });
-});
 afterAll(async () => {
-  await pipeline?.stop();
-  await db?.drop();
   rmSync(dir, { recursive: true, force: true });
 });
 
 const cli = async (...args: string[]) =>
-  runCli(args, { DATABASE_URL: db.url, TEMPORAL_ADDRESS: temporalAddress(), TEMPORAL_TASK_QUEUE: pipeline.taskQueue });
+  runCli(args, { DATABASE_URL: suite.db.url, TEMPORAL_ADDRESS: temporalAddress(), TEMPORAL_TASK_QUEUE: suite.pipeline.taskQueue });
 const json = async <T>(...args: string[]): Promise<T> => {
   const result = await cli(...args, '--json');
   expect(result.stderr).toBe('');
@@ -48,9 +38,9 @@ const writeInput = (name: string, value: unknown) => {
 test('session-ended hands a session in; status shows where its CDR is; list shows it rejected', async () => {
   const started = await json<{ workflowId: string; cdrId: string }>('session-ended', writeInput('s0.json', inputs[0]));
   expect(started.workflowId).toBe(`cdr:${operator}:cli-0`);
-  pipeline.iop.control({ rejectIds: [started.cdrId] });
-  expect((await resultOf(pipeline.client, started.workflowId)).status).toBe('rejected');
-  pipeline.iop.control({ rejectIds: [] });
+  suite.pipeline.iop.control({ rejectIds: [started.cdrId] });
+  expect((await resultOf(suite.pipeline.client, started.workflowId)).status).toBe('rejected');
+  suite.pipeline.iop.control({ rejectIds: [] });
 
   const status = await json<{ status: string; cdrId: string; lastError: string; workflowStatus: string }>('status', operator, 'cli-0');
   expect(status).toMatchObject({ status: 'rejected', cdrId: started.cdrId, workflowStatus: 'COMPLETED' });
@@ -77,9 +67,9 @@ test('resend puts the rejected CDR back in the queue and it is delivered', async
 test('pause holds a CPO queue, queue reports it, resume drains it', async () => {
   expect((await json<{ paused: boolean }>('pause', operator)).paused).toBe(true);
   await waitFor('the pause', async () =>
-    (await pipeline.client.workflow.getHandle(cpoQueueWorkflowId(party)).query(queueStatusQuery)).paused ? true : undefined,
+    (await suite.pipeline.client.workflow.getHandle(cpoQueueWorkflowId(party)).query(queueStatusQuery)).paused ? true : undefined,
   );
-  const [started] = await handIn(pipeline.client, pipeline.taskQueue, [inputs[1]!]);
+  const [started] = await handIn(suite.pipeline.client, suite.pipeline.taskQueue, [inputs[1]!]);
   const report = await waitFor('the held CDR in the queue report', async () => {
     const current = await json<{ depth: number; paused: boolean; head: string; oldestAgeSeconds: number }>('queue', operator);
     return current.depth === 1 ? current : undefined;
@@ -89,21 +79,21 @@ test('pause holds a CPO queue, queue reports it, resume drains it', async () => 
   expect((await cli('queue', operator)).stdout).toMatch(/depth\s+1/);
 
   expect((await json<{ paused: boolean }>('resume', operator)).paused).toBe(false);
-  expect((await resultOf(pipeline.client, started!.workflowId)).status).toBe('delivered');
+  expect((await resultOf(suite.pipeline.client, started!.workflowId)).status).toBe('delivered');
   const after = await json<{ depth: number; storedByStatus: Record<string, number> }>('queue', operator);
   expect(after).toMatchObject({ depth: 0, storedByStatus: { sent: 2 } });
 });
 
 test('replay rebuilds an invalid CDR from a corrected input, and refuses a CDR already sent', async () => {
   const broken = { ...inputs[2]!, session: { ...inputs[2]!.session, kwh: 99 } };
-  const [started] = await handIn(pipeline.client, pipeline.taskQueue, [broken]);
-  expect((await resultOf(pipeline.client, started!.workflowId)).status).toBe('invalid');
+  const [started] = await handIn(suite.pipeline.client, suite.pipeline.taskQueue, [broken]);
+  expect((await resultOf(suite.pipeline.client, started!.workflowId)).status).toBe('invalid');
   const invalid = await json<Array<{ id: string; validation_errors: string[] }>>('list', '--status', 'invalid', '--operator', operator);
   expect(invalid[0]?.validation_errors.join()).toMatch(/total_energy/);
 
   const replayed = await json<{ workflowId: string }>('replay', operator, 'cli-2', '--input', writeInput('fixed.json', inputs[2]));
   expect(replayed.workflowId).toBe(started!.workflowId);
-  expect((await resultOf(pipeline.client, started!.workflowId)).status).toBe('delivered');
+  expect((await resultOf(suite.pipeline.client, started!.workflowId)).status).toBe('delivered');
 
   const refused = await cli('replay', operator, 'cli-2');
   expect(refused.code).toBe(1);

@@ -10,7 +10,9 @@ import type { Pool } from 'pg';
 import type { Party } from '../../src/cdr/party';
 import { iopConfig } from '../../src/config';
 import { startMockIop, type MockControl, type MockIop } from '../../src/dev/mock-iop';
+import type { DeliveryObserver } from '../../src/observability/delivery-observer';
 import { createCdrWorker, type CdrWorker } from '../../src/worker/create-worker';
+import { createTestDatabase, type TestDatabase } from './db';
 
 let runtimeInstalled = false;
 function quietRuntime(): void {
@@ -63,6 +65,7 @@ export async function startTestPipeline(options: {
   mockControl?: MockControl;
   env?: Record<string, string>;
   sendSignedData?: boolean;
+  deliveryObserver?: DeliveryObserver;
 }): Promise<TestPipeline> {
   quietRuntime();
   const iop = await startMockIop({ control: options.mockControl });
@@ -82,6 +85,7 @@ export async function startTestPipeline(options: {
     }),
     cdr: { sendSignedData: options.sendSignedData ?? false },
     workflowBundle: options.bundle,
+    deliveryObserver: options.deliveryObserver,
   });
   const running = worker.run();
   const client = await connectClient();
@@ -107,4 +111,41 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+export interface PipelineSuite {
+  readonly db: TestDatabase;
+  readonly pipeline: TestPipeline;
+  readonly bundle: WorkflowBundleWithSourceMap;
+}
+
+/**
+ * Gives the calling test file its own migrated database and a running pipeline (worker,
+ * client, mock IOP), set up before its tests and torn down after them.
+ */
+export function usePipeline(options: { sendSignedData?: boolean } = {}): PipelineSuite {
+  const state: { db?: TestDatabase; pipeline?: TestPipeline; bundle?: WorkflowBundleWithSourceMap } = {};
+  beforeAll(async () => {
+    [state.db, state.bundle] = await Promise.all([createTestDatabase(), bundleWorkflows()]);
+    state.pipeline = await startTestPipeline({ pool: state.db.pool, bundle: state.bundle, ...options });
+  });
+  afterAll(async () => {
+    await state.pipeline?.stop();
+    await state.db?.drop();
+  });
+  const ready = <T>(value: T | undefined, name: string): T => {
+    if (value === undefined) throw new Error(`${name} is set up in beforeAll: use it inside a test or hook`);
+    return value;
+  };
+  return {
+    get db() {
+      return ready(state.db, 'db');
+    },
+    get pipeline() {
+      return ready(state.pipeline, 'pipeline');
+    },
+    get bundle() {
+      return ready(state.bundle, 'bundle');
+    },
+  };
 }

@@ -1,0 +1,222 @@
+/**
+ * The API's GET /metrics on a real database and real HTTP: Prometheus text, guarded by
+ * METRICS_TOKEN, pull requests counted by route and status, and queue gauges per CPO read
+ * from Postgres at each scrape.
+ */
+import type { Pool } from 'pg';
+import { CDRS_PATH, VERSIONS_PATH } from '../../../src/api/paths';
+import { startApiServer, type StartedApiServer } from '../../../src/api/server';
+import type { Party } from '../../../src/cdr/party';
+import { apiConfig } from '../../../src/config';
+import { createApiMetrics } from '../../../src/observability/api-metrics';
+import { insertCdr, markRejected, markSent, recordCheck } from '../../../src/store/cdr-repo';
+import { createPool } from '../../../src/store/pool';
+import { createTestDatabase, type TestDatabase } from '../../support/db';
+import { parseExposition, valueOf, type Sample } from '../../support/prometheus-text';
+
+const PULL_TOKEN = 'pull-token-for-metrics-3e1d';
+const METRICS_TOKEN = 'metrics-token-9b27c0d4e5f6';
+
+let db: TestDatabase;
+let api: StartedApiServer;
+
+async function startApi(pool: Pool, env: Record<string, string> = {}): Promise<StartedApiServer> {
+  const config = apiConfig({ API_PORT: '0', OCPI_TOKENS: PULL_TOKEN, ...env });
+  return startApiServer({ pool, config, metrics: createApiMetrics({ pool, token: METRICS_TOKEN }) });
+}
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  api = await startApi(db.pool);
+});
+afterAll(async () => {
+  await api?.close();
+  await db?.drop();
+});
+
+async function scrape(server: StartedApiServer = api): Promise<Sample[]> {
+  const response = await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+  expect(response.status).toBe(200);
+  return parseExposition(await response.text());
+}
+
+let sequence = 0;
+async function store(party: Party, status: 'queued' | 'invalid' = 'queued'): Promise<string> {
+  const id = `MET-${++sequence}`;
+  await insertCdr(db.pool, {
+    ...party,
+    id,
+    session_id: `S-${id}`,
+    cdr: { id },
+    last_updated: new Date(),
+    status,
+    ...(status === 'invalid' ? { validation_errors: ['total_cost: must be >= 0'] } : {}),
+  });
+  return id;
+}
+
+describe('the endpoint', () => {
+  test('answers Prometheus text, outside the OCPI envelope', async () => {
+    const response = await fetch(`${api.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
+    const text = await response.text();
+    expect(text).toMatch(/^# HELP /m);
+    expect(text).not.toContain('status_code');
+  });
+
+  test('with METRICS_TOKEN set, refuses a scrape without that bearer token, or with the OCPI token', async () => {
+    for (const authorization of [undefined, `Bearer wrong-token-0000000000`, `Token ${PULL_TOKEN}`, `Bearer ${PULL_TOKEN}`]) {
+      const response = await fetch(`${api.url}/metrics`, { headers: authorization ? { authorization } : {} });
+      expect(response.status).toBe(401);
+      expect(response.headers.get('www-authenticate')).toBe('Bearer');
+    }
+  });
+
+  test('without METRICS_TOKEN, is open like the probes', async () => {
+    const config = apiConfig({ API_PORT: '0', OCPI_TOKENS: PULL_TOKEN });
+    const open = await startApiServer({ pool: db.pool, config, metrics: createApiMetrics({ pool: db.pool, token: null }) });
+    try {
+      expect((await fetch(`${open.url}/metrics`)).status).toBe(200);
+    } finally {
+      await open.close();
+    }
+  });
+
+  test('is not rate-limited: Prometheus keeps scraping while anonymous callers are refused', async () => {
+    const strict = await startApi(db.pool, { OCPI_RATE_LIMIT_PER_IP_PER_SECOND: '0.01', OCPI_RATE_LIMIT_PER_IP_BURST: '1' });
+    try {
+      expect((await fetch(`${strict.url}/nothing-here`)).status).toBe(404);
+      expect((await fetch(`${strict.url}/nothing-here`)).status).toBe(429);
+      for (let i = 0; i < 5; i++) await scrape(strict);
+    } finally {
+      await strict.close();
+    }
+  });
+
+  test('an API started without metrics still answers /metrics as an unknown OCPI route', async () => {
+    const config = apiConfig({ API_PORT: '0', OCPI_TOKENS: PULL_TOKEN });
+    const plain = await startApiServer({ pool: db.pool, config });
+    try {
+      const response = await fetch(`${plain.url}/metrics`);
+      expect(response.status).toBe(404);
+      expect(await response.json()).toMatchObject({ status_code: 2000 });
+    } finally {
+      await plain.close();
+    }
+  });
+});
+
+test('exposes every series the runbook alerts on, and the process metrics', async () => {
+  await store({ country_code: 'FR', party_id: 'SER' });
+  await fetch(`${api.url}${VERSIONS_PATH}`, { headers: { authorization: `Token ${PULL_TOKEN}` } });
+  const names = new Set((await scrape()).map((sample) => sample.name));
+  for (const name of [
+    'cdrflow_api_requests_total',
+    'cdrflow_queue_depth',
+    'cdrflow_queue_oldest_age_seconds',
+    'cdrflow_stored_cdrs',
+    'cdrflow_check_mismatches_last_day',
+    'cdrflow_store_up',
+    'process_cpu_seconds_total',
+    'nodejs_eventloop_lag_seconds',
+  ]) {
+    expect(names).toContain(name);
+  }
+});
+
+test('counts answered requests by route pattern and HTTP status, never by raw path', async () => {
+  const before = await scrape();
+  const count = (samples: Sample[], route: string, status: string) =>
+    valueOf(samples, 'cdrflow_api_requests_total', { route, status }) ?? 0;
+  const get = (path: string, token: string | null = PULL_TOKEN) =>
+    fetch(`${api.url}${path}`, { headers: token ? { authorization: `Token ${token}` } : {} });
+
+  await get(VERSIONS_PATH);
+  await get(VERSIONS_PATH);
+  await get(VERSIONS_PATH, null);
+  await get(`${CDRS_PATH}/NO-SUCH-CDR-1`);
+  await get(`${CDRS_PATH}/NO-SUCH-CDR-2`);
+  await get('/wp-admin/setup.php');
+  await get(`${CDRS_PATH}?limit=abc`);
+
+  const after = await scrape();
+  const moved = (route: string, status: string) => count(after, route, status) - count(before, route, status);
+  expect(moved(VERSIONS_PATH, '200')).toBe(2);
+  expect(moved(VERSIONS_PATH, '401')).toBe(1);
+  expect(moved(`${CDRS_PATH}/:cdr_id`, '404')).toBe(2);
+  expect(moved('unknown', '404')).toBe(1);
+  expect(moved(CDRS_PATH, '400')).toBe(1);
+  expect(after.filter((sample) => JSON.stringify(sample.labels).includes('NO-SUCH-CDR'))).toEqual([]);
+});
+
+describe('queue gauges, read from Postgres at each scrape', () => {
+  test('queue depth and oldest undelivered age follow the queued CDRs of each CPO', async () => {
+    const abc = { country_code: 'FR', party_id: 'QAB' };
+    const def = { country_code: 'FR', party_id: 'QDE' };
+    const [oldest] = [await store(abc), await store(abc), await store(abc), await store(def)];
+    await db.pool.query(`UPDATE cdrs SET created_at = now() - interval '10 minutes' WHERE id = $1`, [oldest]);
+
+    let samples = await scrape();
+    expect(valueOf(samples, 'cdrflow_queue_depth', { cpo: 'FR*QAB' })).toBe(3);
+    expect(valueOf(samples, 'cdrflow_queue_depth', { cpo: 'FR*QDE' })).toBe(1);
+    expect(valueOf(samples, 'cdrflow_queue_oldest_age_seconds', { cpo: 'FR*QAB' })).toBeGreaterThanOrEqual(600);
+    expect(valueOf(samples, 'cdrflow_queue_oldest_age_seconds', { cpo: 'FR*QDE' })).toBeLessThan(60);
+
+    await markSent(db.pool, { ...abc, id: oldest! }, null);
+    samples = await scrape();
+    expect(valueOf(samples, 'cdrflow_queue_depth', { cpo: 'FR*QAB' })).toBe(2);
+    expect(valueOf(samples, 'cdrflow_queue_oldest_age_seconds', { cpo: 'FR*QAB' })).toBeLessThan(60);
+  });
+
+  test('a CPO whose queue emptied keeps its series, at 0, so alerts resolve', async () => {
+    const party = { country_code: 'FR', party_id: 'QEM' };
+    const id = await store(party);
+    await db.pool.query(`UPDATE cdrs SET created_at = now() - interval '2 hours' WHERE id = $1`, [id]);
+    expect(valueOf(await scrape(), 'cdrflow_queue_oldest_age_seconds', { cpo: 'FR*QEM' })).toBeGreaterThanOrEqual(7200);
+    await markSent(db.pool, { ...party, id }, null);
+    const samples = await scrape();
+    expect(valueOf(samples, 'cdrflow_queue_depth', { cpo: 'FR*QEM' })).toBe(0);
+    expect(valueOf(samples, 'cdrflow_queue_oldest_age_seconds', { cpo: 'FR*QEM' })).toBe(0);
+  });
+
+  test('stored CDRs are counted by CPO and status, sent ones included', async () => {
+    const party = { country_code: 'FR', party_id: 'STA' };
+    const key = (id: string) => ({ ...party, id });
+    const ids = [await store(party), await store(party), await store(party), await store(party), await store(party)];
+    await store(party, 'invalid');
+    await markSent(db.pool, key(ids[0]!), null);
+    await markSent(db.pool, key(ids[1]!), 'https://iop.example/cdrs/x');
+    await markRejected(db.pool, key(ids[2]!), 'HTTP 400, OCPI 2001');
+
+    const samples = await scrape();
+    const stored = (status: string) => valueOf(samples, 'cdrflow_stored_cdrs', { cpo: 'FR*STA', status });
+    expect([stored('queued'), stored('sent'), stored('rejected'), stored('invalid')]).toEqual([2, 2, 1, 1]);
+  });
+
+  test('check mismatches are counted per CPO among the CDRs of the last day', async () => {
+    const party = { country_code: 'FR', party_id: 'CHK' };
+    const [recent, old, matching] = [await store(party), await store(party), await store(party)];
+    for (const id of [recent!, old!, matching!]) await markSent(db.pool, { ...party, id }, null);
+    await recordCheck(db.pool, { ...party, id: recent! }, 'mismatch', 'total_cost differs');
+    await recordCheck(db.pool, { ...party, id: old! }, 'mismatch', 'total_cost differs');
+    await recordCheck(db.pool, { ...party, id: matching! }, 'match', 'same CDR');
+    await db.pool.query(`UPDATE cdrs SET last_updated = now() - interval '2 days' WHERE id = $1`, [old]);
+
+    expect(valueOf(await scrape(), 'cdrflow_check_mismatches_last_day', { cpo: 'FR*CHK' })).toBe(1);
+  });
+
+  test('when the store does not answer, /metrics still answers, with store_up 0 and no stale queue series', async () => {
+    const pool = createPool('postgres://postgres@127.0.0.1:5432/cdrflow_no_such_database');
+    const down = await startApi(pool);
+    try {
+      const samples = await scrape(down);
+      expect(valueOf(samples, 'cdrflow_store_up')).toBe(0);
+      expect(samples.filter((sample) => sample.name === 'cdrflow_queue_depth')).toEqual([]);
+    } finally {
+      await down.close();
+      await pool.end();
+    }
+    expect(valueOf(await scrape(), 'cdrflow_store_up')).toBe(1);
+  });
+});

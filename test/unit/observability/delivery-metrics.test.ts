@@ -1,0 +1,68 @@
+/** Each delivery attempt the activity reports moves the worker's series the way an operator reads them. */
+import { createDeliveryMetrics } from '../../../src/observability/delivery-metrics';
+import type { DeliveryAttempt } from '../../../src/observability/delivery-observer';
+import { createMetricsRegistry } from '../../../src/observability/metrics-registry';
+import { parseExposition, valueOf } from '../../support/prometheus-text';
+
+const attempt = (change: Partial<DeliveryAttempt>): DeliveryAttempt => ({
+  operator: 'FR*ABC',
+  cdrId: 'CDR-1',
+  outcome: 'delivered',
+  postSeconds: 0.12,
+  credentialsAlert: false,
+  unknownOutcome: false,
+  ...change,
+});
+
+async function scrapeAfter(attempts: DeliveryAttempt[]) {
+  const registry = createMetricsRegistry({ processMetrics: false });
+  const observer = createDeliveryMetrics(registry);
+  for (const one of attempts) observer.attemptEnded(one);
+  return parseExposition(await registry.metrics());
+}
+
+test('counts attempts by CPO and outcome', async () => {
+  const samples = await scrapeAfter([
+    attempt({}),
+    attempt({ cdrId: 'CDR-2' }),
+    attempt({ outcome: 'rejected' }),
+    attempt({ operator: 'FR*DEF', outcome: 'retry' }),
+  ]);
+  expect(valueOf(samples, 'cdrflow_deliveries_total', { cpo: 'FR*ABC', outcome: 'delivered' })).toBe(2);
+  expect(valueOf(samples, 'cdrflow_deliveries_total', { cpo: 'FR*ABC', outcome: 'rejected' })).toBe(1);
+  expect(valueOf(samples, 'cdrflow_deliveries_total', { cpo: 'FR*DEF', outcome: 'retry' })).toBe(1);
+});
+
+test('a CPO seen once has every one of its series, at 0 where nothing happened', async () => {
+  const samples = await scrapeAfter([attempt({})]);
+  expect(valueOf(samples, 'cdrflow_deliveries_total', { cpo: 'FR*ABC', outcome: 'retry' })).toBe(0);
+  expect(valueOf(samples, 'cdrflow_delivery_retries_total', { cpo: 'FR*ABC', cause: 'credentials' })).toBe(0);
+  expect(valueOf(samples, 'cdrflow_iop_credentials_alerts_total', { cpo: 'FR*ABC' })).toBe(0);
+});
+
+test('counts retries by cause, and a 401/403 as a credentials alert', async () => {
+  const samples = await scrapeAfter([
+    attempt({ outcome: 'retry', credentialsAlert: true }),
+    attempt({ outcome: 'retry', unknownOutcome: true }),
+    attempt({ outcome: 'retry' }),
+    attempt({ outcome: 'retry' }),
+  ]);
+  expect(valueOf(samples, 'cdrflow_delivery_retries_total', { cpo: 'FR*ABC', cause: 'credentials' })).toBe(1);
+  expect(valueOf(samples, 'cdrflow_delivery_retries_total', { cpo: 'FR*ABC', cause: 'unknown_outcome' })).toBe(1);
+  expect(valueOf(samples, 'cdrflow_delivery_retries_total', { cpo: 'FR*ABC', cause: 'refused' })).toBe(2);
+  expect(valueOf(samples, 'cdrflow_iop_credentials_alerts_total', { cpo: 'FR*ABC' })).toBe(1);
+});
+
+test('times POSTs per outcome, and leaves out an attempt that made no POST', async () => {
+  const samples = await scrapeAfter([
+    attempt({ postSeconds: 0.04 }),
+    attempt({ postSeconds: 3 }),
+    attempt({ postSeconds: null }),
+    attempt({ outcome: 'retry', postSeconds: 10 }),
+  ]);
+  expect(valueOf(samples, 'cdrflow_iop_post_duration_seconds_count', { outcome: 'delivered' })).toBe(2);
+  expect(valueOf(samples, 'cdrflow_iop_post_duration_seconds_sum', { outcome: 'delivered' })).toBeCloseTo(3.04);
+  expect(valueOf(samples, 'cdrflow_iop_post_duration_seconds_bucket', { outcome: 'delivered', le: '0.05' })).toBe(1);
+  expect(valueOf(samples, 'cdrflow_iop_post_duration_seconds_count', { outcome: 'retry' })).toBe(1);
+  expect(valueOf(samples, 'cdrflow_iop_post_duration_seconds_count', { outcome: 'rejected' })).toBe(0);
+});
