@@ -71,6 +71,7 @@ async function main(): Promise<void> {
     // cdrflow capacity: N sessions over M CPOs, as fast as the callers go.
     const parties = Array.from({ length: cpos }, (_, i) => ({ country_code: 'FR', party_id: `P${String(i).padStart(2, '0')}` }));
     const handedInAt = new Map<string, number>();
+    const handInMs = new Map<string, number>();
     const handIn = async (index: number, prefix: string) => {
       const input = simulatedSessionEnded({
         party: parties[index % cpos]!,
@@ -80,6 +81,7 @@ async function main(): Promise<void> {
       const t0 = Date.now();
       const { cdrId } = await startCdr(env.client, input, { taskQueue: env.taskQueue });
       handedInAt.set(cdrId, t0);
+      handInMs.set(cdrId, Date.now() - t0);
     };
     const acceptedSince = async (from: number, count: number) => {
       while (env.iop.received.length < from + count) await new Promise((resolve) => setTimeout(resolve, 20));
@@ -118,6 +120,17 @@ async function main(): Promise<void> {
     log(baseline.line);
     log(capacity.line);
     log(steady.line);
+    // Where a CDR's time goes at the steady load: the hand-in call, until it is stored, until the IOP has it.
+    const stored = await env.pool.query<{ id: string; created_at: Date }>('SELECT id, created_at FROM cdrs WHERE id = ANY($1)', [
+      pacedRun.map((r) => r.id),
+    ]);
+    const storedAt = new Map(stored.rows.map((row) => [row.id, row.created_at.getTime()]));
+    const median = (values: number[]) => percentile([...values].sort((a, b) => a - b), 50);
+    log(
+      `steady-load hops (p50): startCdr call ${fmt(median(pacedRun.map((r) => handInMs.get(r.id)!)), 0)} ms; ` +
+        `session end -> CDR stored ${fmt(median(pacedRun.map((r) => storedAt.get(r.id)! - handedInAt.get(r.id)!)), 0)} ms; ` +
+        `stored -> IOP acceptance ${fmt(median(pacedRun.map((r) => r.receivedAt.getTime() - storedAt.get(r.id)!)), 0)} ms (IOP ${latencyMs} ms)`,
+    );
     log(`throughput ratio cdrflow/minimal: ${fmt(capacity.rate / baseline.rate, 3)}x (goal >= 0.5x)`);
     log(`p99 at a steady ${fmt(rate)} sessions/s: ${fmt(steady.p99, 0)} ms (goal < 1000 ms)`);
     const ids = env.iop.received.map((r) => r.id);
