@@ -58,7 +58,14 @@ export async function startBenchEnv(options: { iopLatencyMs: number; retryMaxMs?
   const running = worker.run();
   const connection = await Connection.connect({ address: server.address });
   const client = new Client({ connection, namespace: 'default' });
-  return {
+  // An interrupted benchmark must not leave its database or dev server behind.
+  const interrupted = () => {
+    void env.close().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
+  let closed = false;
+  const env: BenchEnv = {
     server,
     client,
     pool,
@@ -66,6 +73,8 @@ export async function startBenchEnv(options: { iopLatencyMs: number; retryMaxMs?
     worker,
     taskQueue,
     async close() {
+      if (closed) return;
+      closed = true;
       await worker.shutdown();
       await running;
       await connection.close();
@@ -76,6 +85,7 @@ export async function startBenchEnv(options: { iopLatencyMs: number; retryMaxMs?
       await admin.end();
     },
   };
+  return env;
 }
 
 export function percentile(sorted: number[], p: number): number {
