@@ -14,6 +14,7 @@ import type { Pool } from 'pg';
 import type { Party } from '../src/cdr/party';
 import { operatorId } from '../src/cdr/party';
 import type { IopClient } from '../src/iop/iop-client';
+import type { DeliveryAttempt, DeliveryObserver } from '../src/observability/delivery-observer';
 import { retryDelayMs, type RetrySchedule } from '../src/iop/retry-backoff';
 import {
   findCdr,
@@ -29,6 +30,8 @@ export interface DeliveryActivityDeps {
   pool: Pool;
   iop: IopClient;
   retry: RetrySchedule;
+  /** Told of every attempt's outcome (the worker's metrics); never changes a delivery. */
+  observer?: DeliveryObserver;
 }
 
 export interface DeliverRequest {
@@ -49,6 +52,14 @@ export type DeliverResult =
 export function createDeliveryActivities(deps: DeliveryActivityDeps) {
   const { pool, iop } = deps;
 
+  function report(attempt: DeliveryAttempt): void {
+    try {
+      deps.observer?.attemptEnded(attempt);
+    } catch {
+      // Counting must never fail or delay a delivery: a broken observer loses a sample, not a CDR.
+    }
+  }
+
   /** The IOP already holds this CDR (an earlier POST arrived although we never heard back). */
   async function iopHasCdr(cdrId: string): Promise<boolean> {
     const answer = await iop.getCdr(iop.checkUrl(cdrId, null));
@@ -64,11 +75,22 @@ export function createDeliveryActivities(deps: DeliveryActivityDeps) {
     writes: WriteBehind,
   ): Promise<DeliverResult> {
     const key = { ...party, id: claim.id };
+    const seen = { operator: operatorId(party), cdrId: claim.id, credentialsAlert: false, unknownOutcome: false };
     if (mayBeAtIop && (await iopHasCdr(claim.id))) {
       writes.track(markSent(pool, key, null));
+      report({ ...seen, outcome: 'delivered', postSeconds: null });
       return { kind: 'delivered', location: null };
     }
+    const postStartedAt = performance.now();
     const outcome = await iop.postCdr(claim.cdr);
+    const postSeconds = (performance.now() - postStartedAt) / 1000;
+    report({
+      ...seen,
+      outcome: outcome.kind,
+      postSeconds,
+      credentialsAlert: outcome.kind === 'retry' && outcome.credentialsAlert,
+      unknownOutcome: outcome.kind === 'retry' && outcome.unknownOutcome,
+    });
     switch (outcome.kind) {
       case 'delivered':
         writes.track(markSent(pool, key, outcome.location));
@@ -80,7 +102,7 @@ export function createDeliveryActivities(deps: DeliveryActivityDeps) {
       case 'retry': {
         const retryAfterMs = retryDelayMs(failedAttempts + 1, deps.retry);
         const reason = outcome.credentialsAlert ? `${outcome.reason} [credentials alert]` : outcome.reason;
-        if (outcome.credentialsAlert) log.error('IOP refuses our token', { operator: operatorId(party) });
+        if (outcome.credentialsAlert) log.error('IOP refuses our token', { operator: operatorId(party), cdrId: claim.id });
         writes.track(recordFailedAttempt(pool, key, reason, new Date(Date.now() + retryAfterMs)));
         return { kind: 'retry', reason, unknownOutcome: outcome.unknownOutcome, retryAfterMs };
       }

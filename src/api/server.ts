@@ -5,18 +5,21 @@
  * fault is the one reported: URL length (414), body size (413), rate (429, per token, or
  * per IP address without a valid token; probes exempt), path (404), method (405), token
  * (401), parameters (400), then the handler. Anything unexpected is logged (never the
- * Authorization header) and answered 500 / status 3000 without details.
+ * Authorization header) and answered 500 / status 3000 without details. With metrics,
+ * GET /metrics is answered first, outside all of this (src/api/metrics-hook.ts).
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Pool } from 'pg';
 import type { ApiConfig } from '../config';
+import type { ApiMetrics } from '../observability/api-metrics';
 import { ocpiStatusCodes } from '../ocpi/response-envelope';
 import { ApiError, invalidParameter, methodNotAllowed, notFound, tooManyRequests, unauthorized, uriTooLong } from './api-error';
 import { createTokenCheck } from './auth';
 import { clientAddressKey } from './client-address';
 import { answerClientError } from './client-error';
 import type { RequestContext } from './handler';
+import { handOverToMetrics } from './metrics-hook';
 import type { PullClient } from './pull-clients';
 import { readQuery } from './query-params';
 import { createRateLimiter } from './rate-limiter';
@@ -39,6 +42,8 @@ export interface ApiServerOptions {
   config: ApiConfig;
   /** Where unexpected errors go; defaults to console.error. */
   logError?: (error: unknown) => void;
+  /** Serves GET /metrics and counts every answer; without it /metrics is an unknown route. */
+  metrics?: ApiMetrics;
 }
 
 function decodePathParams(raw: Record<string, string>): Record<string, string> {
@@ -53,14 +58,17 @@ function decodePathParams(raw: Record<string, string>): Record<string, string> {
   return decoded;
 }
 
-export function createApiServer({ pool, config, logError = console.error }: ApiServerOptions): http.Server {
+export function createApiServer({ pool, config, logError = console.error, metrics }: ApiServerOptions): http.Server {
   const findClient = createTokenCheck(config.clients);
   const limitClient = createRateLimiter(config.rateLimit.perClient);
   const limitAddress = createRateLimiter(config.rateLimit.perAddress);
 
   const server = http.createServer(
     { maxHeaderSize: MAX_HEADER_BYTES, headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS },
-    (req, res) => void respond(req, res),
+    (req, res) => {
+      if (metrics && handOverToMetrics(metrics, req, res)) return;
+      void respond(req, res);
+    },
   );
   server.on('clientError', answerClientError);
   return server;

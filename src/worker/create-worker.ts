@@ -1,7 +1,9 @@
 /**
  * The cdrflow worker: runs the session and queue workflows and their activities against
  * real dependencies (Postgres, the IOP, Temporal). Tests pass a pre-built workflow bundle
- * so the workflow code is bundled once per suite, not once per worker.
+ * so the workflow code is bundled once per suite, not once per worker. It never installs
+ * the Temporal Runtime (logger, telemetry): that is the process' choice, made once by the
+ * worker command, or by the tests' quiet runtime.
  */
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
@@ -11,6 +13,7 @@ import { createDeliveryActivities } from '../../activities/delivery-activities';
 import { createQueueActivities } from '../../activities/queue-activities';
 import type { CdrConfig, IopConfig } from '../config';
 import { createIopClient } from '../iop/iop-client';
+import type { DeliveryObserver } from '../observability/delivery-observer';
 
 export interface CdrWorkerOptions {
   temporalAddress: string;
@@ -20,6 +23,8 @@ export interface CdrWorkerOptions {
   iop: IopConfig;
   cdr?: CdrConfig;
   workflowBundle?: WorkflowBundleOption;
+  /** Told of every delivery attempt (the worker's metrics). */
+  deliveryObserver?: DeliveryObserver;
 }
 
 export interface CdrWorker {
@@ -48,6 +53,7 @@ export async function createCdrWorker(options: CdrWorkerOptions): Promise<CdrWor
         pool,
         iop,
         retry: { initialMs: options.iop.retryInitialMs, maxMs: options.iop.retryMaxMs },
+        observer: options.deliveryObserver,
       }),
       ...createQueueActivities({ pool, temporal, taskQueue }),
     },

@@ -34,8 +34,3 @@ export function valueOf(samples: Sample[], name: string, labels: Record<string, 
   if (found.length > 1) throw new Error(`${found.length} samples of ${name} ${JSON.stringify(labels)}`);
   return found[0]?.value;
 }
-
-/** The names of every series family present (without _bucket/_sum/_count suffixes' distinction). */
-export function seriesNames(samples: Sample[]): Set<string> {
-  return new Set(samples.map((sample) => sample.name));
-}

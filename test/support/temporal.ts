@@ -123,7 +123,7 @@ export interface PipelineSuite {
  * Gives the calling test file its own migrated database and a running pipeline (worker,
  * client, mock IOP), set up before its tests and torn down after them.
  */
-export function usePipeline(options: { sendSignedData?: boolean } = {}): PipelineSuite {
+export function usePipeline(options: { sendSignedData?: boolean; deliveryObserver?: DeliveryObserver } = {}): PipelineSuite {
   const state: { db?: TestDatabase; pipeline?: TestPipeline; bundle?: WorkflowBundleWithSourceMap } = {};
   beforeAll(async () => {
     [state.db, state.bundle] = await Promise.all([createTestDatabase(), bundleWorkflows()]);

@@ -1,0 +1,78 @@
+/**
+ * The worker's delivery series, fed by the delivery activity through its observer:
+ * outcomes per CPO, POST latency, retries by cause, credentials alerts.
+ */
+import { Counter, Histogram, type Registry } from 'prom-client';
+import type { DeliveryAttempt, DeliveryObserver } from './delivery-observer';
+import { METRIC_PREFIX } from './metrics-registry';
+
+/**
+ * Up to IOP_REQUEST_TIMEOUT_MS (10 s by default, at most 10 min): a timed-out POST lands
+ * in the bucket of the deadline, so a wall of samples there means the IOP stopped answering.
+ */
+const POST_SECONDS_BUCKETS = [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 600];
+
+const OUTCOMES: readonly DeliveryAttempt['outcome'][] = ['delivered', 'rejected', 'retry'];
+
+/** Why a head CDR is retried; a small fixed set, so it can be a label. */
+const RETRY_CAUSES = ['credentials', 'unknown_outcome', 'refused'] as const;
+type RetryCause = (typeof RETRY_CAUSES)[number];
+
+function retryCause(attempt: DeliveryAttempt): RetryCause {
+  if (attempt.credentialsAlert) return 'credentials';
+  return attempt.unknownOutcome ? 'unknown_outcome' : 'refused';
+}
+
+export function createDeliveryMetrics(registry: Registry): DeliveryObserver {
+  const deliveries = new Counter({
+    name: `${METRIC_PREFIX}deliveries_total`,
+    help: 'CDR delivery attempts that ended, by CPO and outcome (delivered, rejected, retry)',
+    labelNames: ['cpo', 'outcome'] as const,
+    registers: [registry],
+  });
+  // No CPO label: latency is the IOP's, shared by every CPO, and buckets x CPOs would be many series.
+  const postSeconds = new Histogram({
+    name: `${METRIC_PREFIX}iop_post_duration_seconds`,
+    help: 'Time of one CDR POST to the IOP, by outcome',
+    labelNames: ['outcome'] as const,
+    buckets: POST_SECONDS_BUCKETS,
+    registers: [registry],
+  });
+  const retries = new Counter({
+    name: `${METRIC_PREFIX}delivery_retries_total`,
+    help: 'Head CDRs kept for another attempt, by CPO and cause (credentials, unknown_outcome, refused)',
+    labelNames: ['cpo', 'cause'] as const,
+    registers: [registry],
+  });
+  const credentialsAlerts = new Counter({
+    name: `${METRIC_PREFIX}iop_credentials_alerts_total`,
+    help: 'POSTs the IOP answered 401/403 (our token refused), by CPO',
+    labelNames: ['cpo'] as const,
+    registers: [registry],
+  });
+
+  for (const outcome of OUTCOMES) postSeconds.zero({ outcome });
+
+  // Every series of a CPO starts at 0 when the CPO is first seen: Prometheus' increase()
+  // ignores a counter's first sample, so a credentials alert counted on a series that did
+  // not exist before would never fire an alert.
+  const seenOperators = new Set<string>();
+  function ensureSeries(cpo: string): void {
+    if (seenOperators.has(cpo)) return;
+    seenOperators.add(cpo);
+    for (const outcome of OUTCOMES) deliveries.inc({ cpo, outcome }, 0);
+    for (const cause of RETRY_CAUSES) retries.inc({ cpo, cause }, 0);
+    credentialsAlerts.inc({ cpo }, 0);
+  }
+
+  return {
+    attemptEnded(attempt) {
+      ensureSeries(attempt.operator);
+      deliveries.inc({ cpo: attempt.operator, outcome: attempt.outcome });
+      if (attempt.postSeconds !== null) postSeconds.observe({ outcome: attempt.outcome }, attempt.postSeconds);
+      if (attempt.outcome !== 'retry') return;
+      retries.inc({ cpo: attempt.operator, cause: retryCause(attempt) });
+      if (attempt.credentialsAlert) credentialsAlerts.inc({ cpo: attempt.operator });
+    },
+  };
+}

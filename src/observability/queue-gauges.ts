@@ -1,0 +1,100 @@
+/**
+ * Store-backed gauges of the API's /metrics, read from Postgres at scrape time: queue
+ * depth and oldest queued age per CPO, stored CDRs by status, recent check mismatches,
+ * and whether the store answered at all.
+ *
+ * Every CPO with a stored CDR keeps its series (0 when its queue is empty), so an alert
+ * on `> threshold` resolves instead of going stale. When the store does not answer, the
+ * per-CPO series are dropped rather than left at their last value, and
+ * `cdrflow_store_up` says why they are missing.
+ */
+import type { Pool } from 'pg';
+import { Gauge, type Registry } from 'prom-client';
+import { operatorId } from '../cdr/party';
+import { readQueueMetrics, type PartyQueueMetrics } from '../store/queue-metrics-query';
+import { METRIC_PREFIX } from './metrics-registry';
+
+/** Below Prometheus' default scrape timeout (10 s), so the scrape still answers. */
+const STORE_READ_TIMEOUT_MS = 5_000;
+
+const STATUSES = ['queued', 'sent', 'rejected', 'invalid'] as const;
+
+export interface QueueGauges {
+  /** Reads the store and sets every gauge; never rejects. */
+  refresh(): Promise<void>;
+}
+
+export function createQueueGauges(registry: Registry, pool: Pool): QueueGauges {
+  const registers = [registry];
+  const depth = new Gauge({
+    name: `${METRIC_PREFIX}queue_depth`,
+    help: 'CDRs waiting to be delivered (status queued), per CPO',
+    labelNames: ['cpo'] as const,
+    registers,
+  });
+  const oldestAge = new Gauge({
+    name: `${METRIC_PREFIX}queue_oldest_age_seconds`,
+    help: 'Seconds since the oldest undelivered (queued) CDR was stored, per CPO; 0 when none waits',
+    labelNames: ['cpo'] as const,
+    registers,
+  });
+  const stored = new Gauge({
+    name: `${METRIC_PREFIX}stored_cdrs`,
+    help: 'CDRs in the store by CPO and status (queued, sent, rejected, invalid)',
+    labelNames: ['cpo', 'status'] as const,
+    registers,
+  });
+  const mismatches = new Gauge({
+    name: `${METRIC_PREFIX}check_mismatches_last_day`,
+    help: 'CDRs last updated in the past 24 h whose check at the IOP found a difference, per CPO',
+    labelNames: ['cpo'] as const,
+    registers,
+  });
+  const storeUp = new Gauge({
+    name: `${METRIC_PREFIX}store_up`,
+    help: '1 when the store answered the queries behind the queue gauges at this scrape, else 0',
+    registers,
+  });
+  const perCpo = [depth, oldestAge, stored, mismatches];
+
+  function set(rows: PartyQueueMetrics[]): void {
+    // Reset and set with no await between: a concurrent scrape sees the old set or the new one.
+    for (const gauge of perCpo) gauge.reset();
+    for (const row of rows) {
+      const cpo = operatorId(row);
+      depth.set({ cpo }, row.queued);
+      oldestAge.set({ cpo }, row.oldest_queued_age_seconds);
+      for (const status of STATUSES) stored.set({ cpo, status }, row[status]);
+      mismatches.set({ cpo }, row.check_mismatches_last_day);
+    }
+  }
+
+  // Concurrent scrapes share one read, so a flood of /metrics holds at most one connection.
+  let inFlight: Promise<PartyQueueMetrics[]> | undefined;
+
+  return {
+    async refresh() {
+      inFlight ??= readQueueMetrics(pool, STORE_READ_TIMEOUT_MS).finally(() => (inFlight = undefined));
+      try {
+        set(await withDeadline(inFlight, STORE_READ_TIMEOUT_MS + 1_000));
+        storeUp.set(1);
+      } catch {
+        set([]);
+        storeUp.set(0);
+      }
+    },
+  };
+}
+
+/** Connecting to an unreachable server has no timeout of its own; the scrape must not wait on it. */
+async function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([work, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,118 @@
+/**
+ * `cdrflow worker` and `cdrflow api` as deployed: their own processes, JSON log lines on
+ * stderr (Temporal's workflow and activity logs included, with their ids), metrics on
+ * HTTP, and never a token in what they write.
+ */
+import { randomBytes } from 'node:crypto';
+import { operatorId } from '../../../src/cdr/party';
+import { startMockIop, type MockIop } from '../../../src/dev/mock-iop';
+import { createTestDatabase, type TestDatabase } from '../../support/db';
+import { parseExposition, valueOf } from '../../support/prometheus-text';
+import { handIn, resultOf, simulatedSessions } from '../../support/sessions';
+import { connectClient, randomParty, temporalAddress, waitFor } from '../../support/temporal';
+import { spawnCdrflow, spawnWorker, type CdrflowProcess } from '../../support/worker-process';
+
+const IOP_TOKEN = 'iop-token-never-logged-5d1f';
+const PULL_TOKEN = 'pull-token-never-logged-c09a';
+const METRICS_TOKEN = 'metrics-token-never-logged-77e2';
+
+let db: TestDatabase;
+let iop: MockIop;
+const processes: CdrflowProcess[] = [];
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  iop = await startMockIop({ token: IOP_TOKEN });
+});
+afterAll(async () => {
+  for (const started of processes) await started.kill();
+  await iop?.close();
+  await db?.drop();
+});
+
+type LogLine = Record<string, unknown>;
+
+/** Every line the process wrote, parsed; fails on a line that is not JSON. */
+function logLines(started: CdrflowProcess): LogLine[] {
+  return started
+    .output()
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => {
+      try {
+        return JSON.parse(line) as LogLine;
+      } catch {
+        throw new Error(`not a JSON log line: ${line}`);
+      }
+    });
+}
+
+function expectNoToken(started: CdrflowProcess): void {
+  for (const token of [IOP_TOKEN, PULL_TOKEN, METRICS_TOKEN]) expect(started.output()).not.toContain(token);
+}
+
+async function scrape(url: string) {
+  const response = await fetch(url, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+  expect(response.status).toBe(200);
+  return parseExposition(await response.text());
+}
+
+test('the worker logs JSON lines, activity logs carry the workflow, CPO and CDR ids, and its metrics count the delivery', async () => {
+  const taskQueue = `cdrflow-logs-${randomBytes(4).toString('hex')}`;
+  const worker = await spawnWorker({
+    DATABASE_URL: db.url,
+    TEMPORAL_ADDRESS: temporalAddress(),
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    IOP_CDRS_URL: iop.cdrsUrl,
+    IOP_TOKEN,
+    IOP_RETRY_INITIAL_MS: '50',
+    WORKER_METRICS_PORT: '0',
+    METRICS_TOKEN,
+  });
+  processes.push(worker);
+  const startup = logLines(worker).find((line) => String(line.msg).startsWith('cdrflow worker: task queue'));
+  expect(startup).toMatchObject({ level: 'info', name: 'cdrflow-worker', taskQueue, metrics: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/metrics$/) });
+
+  const party = randomParty();
+  iop.control({ failNext: 1, failNextBehaviour: 'reject' });
+  const client = await connectClient();
+  try {
+    const [started] = await handIn(client, taskQueue, simulatedSessions(1, 'logs-rejected', party));
+    expect((await resultOf(client, started!.workflowId)).status).toBe('rejected');
+    // The line crosses a pipe from the worker process: it may land a moment after the result.
+    const rejected = await waitFor('the rejection log line', () => logLines(worker).find((line) => line.msg === 'IOP rejected CDR'));
+    expect(rejected).toMatchObject({
+      level: 'warn',
+      sdkComponent: 'activity',
+      workflowId: `cdr-queue:${operatorId(party)}`,
+      activityType: 'deliverCdrs',
+      operator: operatorId(party),
+      cdrId: started!.cdrId,
+      taskToken: '[Redacted]',
+    });
+  } finally {
+    await client.connection.close();
+  }
+
+  const samples = await scrape(String(startup!.metrics));
+  expect(valueOf(samples, 'cdrflow_deliveries_total', { cpo: operatorId(party), outcome: 'rejected' })).toBe(1);
+  expectNoToken(worker);
+});
+
+test('the API logs JSON lines and serves /metrics counting the pulls it answered', async () => {
+  const api = await spawnCdrflow(
+    'api',
+    { DATABASE_URL: db.url, API_PORT: '0', OCPI_TOKENS: PULL_TOKEN, METRICS_TOKEN },
+    'cdrflow api: listening on',
+  );
+  processes.push(api);
+  const startup = logLines(api).find((line) => String(line.msg).startsWith('cdrflow api: listening on'));
+  expect(startup).toMatchObject({ level: 'info', name: 'cdrflow-api', metricsProtected: true });
+
+  const url = String(startup!.url);
+  expect((await fetch(`${url}/ocpi/versions`, { headers: { authorization: `Token ${PULL_TOKEN}` } })).status).toBe(200);
+  const samples = await scrape(`${url}/metrics`);
+  expect(valueOf(samples, 'cdrflow_api_requests_total', { route: '/ocpi/versions', status: '200' })).toBe(1);
+  expect(valueOf(samples, 'cdrflow_store_up')).toBe(1);
+  expectNoToken(api);
+});
