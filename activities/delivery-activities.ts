@@ -134,7 +134,10 @@ export function createDeliveryActivities(deps: DeliveryActivityDeps) {
             : await alreadySettled(pool, { ...party, id: cdrId });
           results.push(result);
           if (result.kind === 'retry') {
-            await releasePosts(pool, party, cdrIds.slice(index + 1).filter((id) => claims.has(id)));
+            // Not POSTed after all. One that a crashed worker may have sent keeps its mark, so it
+            // is still looked up at the IOP before its next POST.
+            const untouched = cdrIds.slice(index + 1).filter((id) => claims.get(id)?.interruptedPostAt === null);
+            await releasePosts(pool, party, untouched);
             break;
           }
         }
