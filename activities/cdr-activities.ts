@@ -47,18 +47,20 @@ export function createCdrActivities(deps: CdrActivityDeps) {
 
   function buildAndValidate(sessionEnded: SessionEnded): BuiltCdr {
     const cdrId = cdrIdFor(sessionEnded.party, sessionEnded.session.id);
-    let candidate: Cdr;
+    // Building and validating are pure: an error here would fail the same way on every retry
+    // and block the CPO's queue behind this session, so it makes the CDR invalid instead
+    // (visible, and replayable after a fix).
     try {
-      candidate = buildCdr(sessionEnded, now());
+      const candidate: Cdr = buildCdr(sessionEnded, now());
+      // Eichrecht data goes to GIREVE only once the CPO's implementation is certified.
+      if (!deps.sendSignedData) delete candidate.signed_data;
+      const validation = validateCdr(candidate);
+      return validation.valid ? { cdrId, cdr: validation.cdr, errors: [] } : { cdrId, cdr: candidate, errors: validation.errors };
     } catch (error) {
-      // A session the builder cannot handle is an invalid CDR, not a reason to retry forever.
-      if (!(error instanceof CdrBuildError)) throw error;
-      return { cdrId, cdr: { session: sessionEnded.session }, errors: error.problems };
+      const problems =
+        error instanceof CdrBuildError ? error.problems : [`(build): internal error, replay after a fix: ${String(error)}`];
+      return { cdrId, cdr: { session: sessionEnded.session }, errors: problems };
     }
-    // Eichrecht data goes to GIREVE only once the CPO's implementation is certified.
-    if (!deps.sendSignedData) delete candidate.signed_data;
-    const validation = validateCdr(candidate);
-    return validation.valid ? { cdrId, cdr: validation.cdr, errors: [] } : { cdrId, cdr: candidate, errors: validation.errors };
   }
 
   return {

@@ -26,6 +26,13 @@ import {
   type PostClaim,
 } from '../src/store/cdr-repo';
 
+/**
+ * A run starts no new POST after this long, so that even its last CDR (a check GET and a
+ * POST, each within IOP_REQUEST_TIMEOUT_MS, at most 2 minutes) ends well inside the queue
+ * workflow's 10-minute local activity timeout: two runs never overlap.
+ */
+const RUN_BUDGET_MS = 60_000;
+
 export interface DeliveryActivityDeps {
   pool: Pool;
   iop: IopClient;
@@ -60,11 +67,17 @@ export function createDeliveryActivities(deps: DeliveryActivityDeps) {
     }
   }
 
-  /** The IOP already holds this CDR (an earlier POST arrived although we never heard back). */
-  async function iopHasCdr(cdrId: string): Promise<boolean> {
+  /**
+   * Does the IOP already hold this CDR (an earlier POST arrived although we never heard
+   * back)? Only a CDR with this id counts as there: GIREVE answers `data: {}` to many
+   * calls. Undefined when the IOP did not answer: then nothing may be POSTed yet.
+   */
+  async function iopHasCdr(cdrId: string): Promise<boolean | undefined> {
     const answer = await iop.getCdr(iop.checkUrl(cdrId, null));
-    const body = answer?.body as { status_code?: unknown; data?: unknown } | undefined;
-    return answer?.httpStatus === 200 && body?.status_code === 1000 && Boolean(body.data);
+    if (!answer) return undefined;
+    const body = answer.body as { status_code?: unknown; data?: { id?: unknown } } | undefined;
+    const heldId = answer.httpStatus === 200 && body?.status_code === 1000 ? body.data?.id : undefined;
+    return typeof heldId === 'string' && heldId.toLowerCase() === cdrId.toLowerCase();
   }
 
   async function deliverOne(
@@ -76,10 +89,19 @@ export function createDeliveryActivities(deps: DeliveryActivityDeps) {
   ): Promise<DeliverResult> {
     const key = { ...party, id: claim.id };
     const seen = { operator: operatorId(party), cdrId: claim.id, credentialsAlert: false, unknownOutcome: false };
-    if (mayBeAtIop && (await iopHasCdr(claim.id))) {
-      writes.track(markSent(pool, key, null));
-      report({ ...seen, outcome: 'delivered', postSeconds: null });
-      return { kind: 'delivered', location: null };
+    if (mayBeAtIop) {
+      const held = await iopHasCdr(claim.id);
+      if (held === true) {
+        writes.track(markSent(pool, key, null));
+        report({ ...seen, outcome: 'delivered', postSeconds: null });
+        return { kind: 'delivered', location: null };
+      }
+      if (held === undefined) {
+        const retryAfterMs = retryDelayMs(failedAttempts + 1, deps.retry);
+        const reason = 'IOP did not answer the check before re-sending';
+        writes.track(recordFailedAttempt(pool, key, reason, new Date(Date.now() + retryAfterMs), true));
+        return { kind: 'retry', reason, unknownOutcome: true, retryAfterMs };
+      }
     }
     const postStartedAt = performance.now();
     const outcome = await iop.postCdr(claim.cdr);
@@ -103,7 +125,7 @@ export function createDeliveryActivities(deps: DeliveryActivityDeps) {
         const retryAfterMs = retryDelayMs(failedAttempts + 1, deps.retry);
         const reason = outcome.credentialsAlert ? `${outcome.reason} [credentials alert]` : outcome.reason;
         if (outcome.credentialsAlert) log.error('IOP refuses our token', { operator: operatorId(party), cdrId: claim.id });
-        writes.track(recordFailedAttempt(pool, key, reason, new Date(Date.now() + retryAfterMs)));
+        writes.track(recordFailedAttempt(pool, key, reason, new Date(Date.now() + retryAfterMs), outcome.unknownOutcome));
         return { kind: 'retry', reason, unknownOutcome: outcome.unknownOutcome, retryAfterMs };
       }
     }
@@ -117,11 +139,17 @@ export function createDeliveryActivities(deps: DeliveryActivityDeps) {
      */
     async deliverCdrs(request: DeliverRequest): Promise<DeliverResult[]> {
       const { party, cdrIds } = request;
+      const startedAt = performance.now();
       const claims = await startPosts(pool, party, cdrIds);
       const results: DeliverResult[] = [];
       const writes = new WriteBehind();
       try {
         for (const [index, cdrId] of cdrIds.entries()) {
+          // Leave the rest for the next call well before the local activity's timeout.
+          if (index > 0 && performance.now() - startedAt > RUN_BUDGET_MS) {
+            await releasePosts(pool, party, cdrIds.slice(index).filter((id) => claims.get(id)?.interruptedPostAt === null));
+            break;
+          }
           const claim = claims.get(cdrId);
           const result = claim
             ? await deliverOne(

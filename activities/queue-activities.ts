@@ -3,14 +3,13 @@
  * been reported stored for a while. The store and Temporal know whether its session
  * workflow is still building, settled long ago, or never ran.
  */
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
 import type { Party } from '../src/cdr/party';
-import { originalSessionEnded } from '../src/client/session-workflow-input';
+import { restartSessionWorkflow } from '../src/client/restart-session-workflow';
 import type { CdrKey } from '../src/store/cdr-key';
 import { findCdr, requeueRejectedCdr } from '../src/store/cdr-repo';
 import type { DeliveryResult } from '../workflows/definitions';
-import { cdrWorkflowId } from '../workflows/ids';
 
 export interface QueueActivityDeps {
   pool: Pool;
@@ -27,8 +26,11 @@ export type HeadVerdict =
 
 export function createQueueActivities(deps: QueueActivityDeps) {
   return {
+    /** Puts a rejected CDR back to queued, and its session workflow back to waiting for it. */
     async requeueRejected(key: CdrKey): Promise<{ sessionId: string } | undefined> {
-      return requeueRejectedCdr(deps.pool, key);
+      const requeued = await requeueRejectedCdr(deps.pool, key);
+      if (requeued) await restartSessionWorkflow(deps.temporal, deps.taskQueue, key, requeued.sessionId);
+      return requeued;
     },
 
     async inspectHead(input: { party: Party; cdrId: string; sessionId: string }): Promise<HeadVerdict> {
@@ -38,28 +40,14 @@ export function createQueueActivities(deps: QueueActivityDeps) {
       if (row?.status === 'rejected') return { verdict: 'settled', result: { status: 'rejected', reason: row.last_error ?? 'rejected' } };
       if (row?.status === 'invalid') return { verdict: 'settled', result: null };
 
-      const handle = deps.temporal.workflow.getHandle(cdrWorkflowId(input.party, input.sessionId));
-      let description;
-      try {
-        description = await handle.describe();
-      } catch (error) {
-        // Enqueued by a client that failed before starting the session's workflow: the backend
-        // got an error and will hand the session in again, which queues it again.
-        if (error instanceof WorkflowNotFoundError) return { verdict: 'abandoned', reason: 'no CDR workflow exists for this session' };
-        throw error;
-      }
-      if (description.status.name === 'RUNNING') return { verdict: 'building' };
-
-      // The session workflow ended before storing its CDR (terminated, say): run it again on its original input.
-      const sessionEnded = await originalSessionEnded(handle);
-      if (sessionEnded === undefined) return { verdict: 'abandoned', reason: 'the CDR workflow has no input to rebuild from' };
-      await deps.temporal.workflow.start('cdrSessionWorkflow', {
-        taskQueue: deps.taskQueue,
-        workflowId: handle.workflowId,
-        args: [sessionEnded],
-        workflowIdReusePolicy: 'ALLOW_DUPLICATE',
-        typedSearchAttributes: description.typedSearchAttributes,
-      });
+      // No stored CDR: ask Temporal about the session's workflow. If it ended before storing
+      // its CDR (terminated, say), it runs again on its original input.
+      const restart = await restartSessionWorkflow(deps.temporal, deps.taskQueue, input.party, input.sessionId);
+      if (restart === 'running') return { verdict: 'building' };
+      // Enqueued by a client that failed before starting the session's workflow: the backend
+      // got an error and will hand the session in again, which queues it again.
+      if (restart === 'not-found') return { verdict: 'abandoned', reason: 'no CDR workflow exists for this session' };
+      if (restart === 'no-input') return { verdict: 'abandoned', reason: 'the CDR workflow has no input to rebuild from' };
       return { verdict: 'restarted' };
     },
   };

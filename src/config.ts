@@ -61,7 +61,7 @@ export function iopConfig(env: Env = process.env) {
       IOP_TOKEN: z.string().min(1, 'must not be empty'),
       /** Check CDR URL when the IOP gave no Location; `{cdr_id}` is replaced. */
       IOP_CDR_CHECK_URL_TEMPLATE: z.string().includes('{cdr_id}', { error: 'must contain {cdr_id}' }).optional(),
-      IOP_REQUEST_TIMEOUT_MS: integerFromEnv(100, 600_000).default(10_000),
+      IOP_REQUEST_TIMEOUT_MS: integerFromEnv(100, 120_000).default(10_000),
       IOP_RETRY_INITIAL_MS: integerFromEnv(10, 3_600_000).default(1_000),
       IOP_RETRY_MAX_MS: integerFromEnv(10, 86_400_000).default(60_000),
       /** GIREVE demands HTTPS in production; plain HTTP only to loopback unless explicitly allowed. */

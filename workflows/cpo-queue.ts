@@ -13,7 +13,6 @@ import {
   proxyActivities,
   proxyLocalActivities,
   setHandler,
-  sleep,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -67,7 +66,12 @@ export async function cpoQueueWorkflow(initial: QueueState): Promise<void> {
   setHandler(enqueueSignal, (request) => void queue.enqueue(request, Date.now()));
   setHandler(cdrStoredSignal, (notice) => queue.markStored(notice, Date.now()));
   setHandler(pauseSignal, () => void (queue.paused = true));
-  setHandler(resumeSignal, () => void (queue.paused = false));
+  // Resume also cuts short a retry backoff: an operator who knows the IOP is back need not wait.
+  let wakeRequested = false;
+  setHandler(resumeSignal, () => {
+    queue.paused = false;
+    wakeRequested = true;
+  });
   setHandler(queueStatusQuery, () => queue.status());
   setHandler(resendUpdate, async ({ cdrId }) => {
     if (queue.has(cdrId)) return { requeued: false, reason: 'the CDR is already queued' };
@@ -97,7 +101,7 @@ export async function cpoQueueWorkflow(initial: QueueState): Promise<void> {
     if (queue.head !== entry) return;
     if (found.verdict === 'stored') entry.stored = true;
     else if (found.verdict === 'settled') finish(entry.cdrId, found.result ?? undefined);
-    else if (found.verdict === 'abandoned') finish(entry.cdrId, undefined);
+    else if (found.verdict === 'abandoned') queue.drop(entry.cdrId);
     // 'building' and 'restarted': the session workflow will report when its CDR is stored.
   }
 
@@ -113,6 +117,7 @@ export async function cpoQueueWorkflow(initial: QueueState): Promise<void> {
     ]);
   }
 
+  let nextLook: { cdrId: string; at: number } | undefined;
   const timeToHandOver = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > historyLimit;
 
   for (;;) {
@@ -122,7 +127,14 @@ export async function cpoQueueWorkflow(initial: QueueState): Promise<void> {
     // Wake on a ready head, a new head (or none), pause or resume, or time to hand over.
     const somethingToDo = () => queue.headReady || timeToHandOver() || queue.head !== head || queue.paused !== paused;
     if (head && !head.stored && !paused) {
-      if (!(await condition(somethingToDo, patienceMs))) await settleStuckHead(head);
+      // Patience counts from when the entry was queued (a stale entry reaching the head late
+      // is looked into at once), then from the last look.
+      const dueAt = nextLook?.cdrId === head.cdrId ? nextLook.at : head.enqueuedAt + patienceMs;
+      const waitMs = dueAt - Date.now();
+      if (waitMs <= 0 || !(await condition(somethingToDo, waitMs))) {
+        await settleStuckHead(head);
+        nextLook = { cdrId: head.cdrId, at: Date.now() + patienceMs };
+      }
     } else {
       await condition(somethingToDo);
     }
@@ -146,7 +158,8 @@ export async function cpoQueueWorkflow(initial: QueueState): Promise<void> {
       if (result.kind === 'retry') {
         if (queue.head === entry) queue.recordHeadFailure(result.reason, result.unknownOutcome);
         showStatus();
-        await sleep(result.retryAfterMs);
+        wakeRequested = false;
+        await condition(() => wakeRequested, result.retryAfterMs);
         break;
       }
       finish(

@@ -96,6 +96,18 @@ export class DeliveryQueue {
     return entry;
   }
 
+  /**
+   * Takes an entry off the queue without remembering it: its session never got a CDR
+   * workflow, and when the backend hands it in again it must be queued again.
+   */
+  drop(cdrId: string): void {
+    const index = this.state.entries.findIndex((entry) => entry.cdrId === cdrId);
+    if (index < 0) return;
+    this.state.entries.splice(index, 1);
+    this.queued.delete(cdrId);
+    if (index === 0) this.resetHeadAttempts();
+  }
+
   recordHeadFailure(reason: string, outcomeUnknown: boolean): void {
     this.state.headAttempts++;
     this.state.headOutcomeUnknown = outcomeUnknown;

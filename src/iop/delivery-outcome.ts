@@ -5,9 +5,9 @@
  * |-------------------------------------------------------|-----------|------------------------------------|
  * | HTTP 2xx, status_code 1000                            | delivered | keep Location, move to next CDR    |
  * | HTTP 2xx/400/422 or other 4xx, status_code 2xxx       | rejected  | park as rejected, move on          |
- * | HTTP 400 / 422 without an OCPI envelope               | rejected  | park as rejected, move on          |
  * | HTTP 401 / 403                                        | retry     | retry the head, credentials alert  |
- * | HTTP 404 / 408 / 429, other 4xx without 2xxx          | retry     | retry the head                     |
+ * | HTTP 404 / 408 / 429, other 4xx without 2xxx (400 and  | retry     | retry the head                     |
+ * | 422 from a proxy, without an OCPI envelope, included)   |           |                                    |
  * | HTTP 5xx, OCPI 3xxx, unparseable answer               | retry     | retry the head                     |
  * | timeout, connection reset                             | retry     | retry the head; outcome unknown:   |
  * |                                                       |           | check at the IOP before re-POSTing |
@@ -65,12 +65,9 @@ export function classifyAnswer(answer: IopAnswer): DeliveryOutcome {
   }
   if (httpStatus === 401 || httpStatus === 403) return retry(`${said}: IOP refused our credentials`, false, true);
   if (httpStatus === 404 || httpStatus === 408 || httpStatus === 429) return retry(said);
-  if (httpStatus >= 400 && httpStatus < 500) {
-    if (isBusinessError || ((httpStatus === 400 || httpStatus === 422) && !envelope)) {
-      return { kind: 'rejected', reason: said };
-    }
-    return retry(said);
-  }
+  // Only the IOP's own word that the CDR is invalid (an OCPI 2xxx) parks it; a bare 400
+  // from a proxy in between says nothing about the CDR and is retried.
+  if (httpStatus >= 400 && httpStatus < 500) return isBusinessError ? { kind: 'rejected', reason: said } : retry(said);
   return retry(said);
 }
 

@@ -22,6 +22,11 @@ export async function replaySession(
   correctedInput?: unknown,
 ): Promise<StartedCdr> {
   const { client, pool } = context;
+  // A corrected input for another session would delete this session's CDR and build a different one.
+  const named = correctedInput as { party?: Partial<Party>; session?: { id?: unknown } } | undefined;
+  if (named && (named.party?.country_code !== party.country_code || named.party?.party_id !== party.party_id || named.session?.id !== sessionId)) {
+    throw new ReplayRefusedError(`the input must be for ${party.country_code}*${party.party_id} session ${sessionId}`);
+  }
   const row = await findCdrBySession(pool, party, sessionId);
   if (row && (row.status === 'queued' || row.status === 'sent')) {
     throw new ReplayRefusedError(`CDR ${row.id} is ${row.status}: a CDR cannot be changed once queued or sent`);
@@ -38,6 +43,7 @@ export async function replaySession(
     if (!(error instanceof WorkflowNotFoundError)) throw error;
   }
   if (input === undefined) throw new ReplayRefusedError(`no workflow for session ${sessionId}: hand it in with session-ended`);
+
   if (row) await deleteUnsentCdr(pool, row);
   return startCdr(client, input, { taskQueue: context.taskQueue, replay: true });
 }

@@ -124,12 +124,15 @@ export async function recordFailedAttempt(
   key: CdrKey,
   error: string,
   nextAttemptAt: Date,
+  outcomeUnknown: boolean,
 ): Promise<void> {
+  // An attempt whose outcome is unknown (timeout, reset) keeps its in-flight mark, so the
+  // next attempt asks the IOP first even if this worker dies before the workflow learns it.
   await pool.query(
     `UPDATE cdrs SET attempts = attempts + 1, last_error = $4, last_attempt_at = now(),
-       next_attempt_at = $5, post_started_at = NULL, updated_at = now()
-     WHERE ${KEY}`,
-    [...keyParams(key), error, nextAttemptAt],
+       next_attempt_at = $5, post_started_at = CASE WHEN $6 THEN post_started_at ELSE NULL END, updated_at = now()
+     WHERE ${KEY} AND status = 'queued'`,
+    [...keyParams(key), error, nextAttemptAt, outcomeUnknown],
   );
 }
 
@@ -137,7 +140,7 @@ export async function markSent(pool: Pool, key: CdrKey, location: string | null)
   await pool.query(
     `UPDATE cdrs SET status = 'sent', attempts = attempts + 1, iop_location = $4, sent_at = now(),
        last_attempt_at = now(), next_attempt_at = NULL, post_started_at = NULL, updated_at = now()
-     WHERE ${KEY}`,
+     WHERE ${KEY} AND status = 'queued'`,
     [...keyParams(key), location],
   );
 }
@@ -146,7 +149,7 @@ export async function markRejected(pool: Pool, key: CdrKey, reason: string): Pro
   await pool.query(
     `UPDATE cdrs SET status = 'rejected', attempts = attempts + 1, last_error = $4,
        last_attempt_at = now(), next_attempt_at = NULL, post_started_at = NULL, updated_at = now()
-     WHERE ${KEY}`,
+     WHERE ${KEY} AND status = 'queued'`,
     [...keyParams(key), reason],
   );
 }
@@ -158,11 +161,15 @@ export async function recordCheck(pool: Pool, key: CdrKey, status: CheckStatus, 
   );
 }
 
-/** Operator re-send: a rejected CDR goes back to queued, keeping its attempt history. */
+/**
+ * Operator re-send: a rejected CDR goes back to queued, keeping its attempt history. A CDR
+ * already queued is accepted too, so a retried call (its first run committed) still
+ * answers, and a queued CDR that fell out of its queue can be put back.
+ */
 export async function requeueRejectedCdr(pool: Pool, key: CdrKey): Promise<{ sessionId: string } | undefined> {
   const result = await pool.query<{ session_id: string }>(
     `UPDATE cdrs SET status = 'queued', next_attempt_at = NULL, updated_at = now()
-     WHERE ${KEY} AND status = 'rejected'
+     WHERE ${KEY} AND status IN ('rejected', 'queued')
      RETURNING session_id`,
     keyParams(key),
   );

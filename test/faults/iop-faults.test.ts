@@ -115,6 +115,11 @@ test('an operator re-sends a rejected CDR after a fix; it goes to the tail of th
   });
   const key = { ...party, id: started[0]!.cdrId };
   await waitFor('the re-sent CDR to be delivered', async () => ((await findCdr(suite.db.pool, key))?.status === 'sent' ? true : undefined));
+  // The session workflow an operator looks at follows the CDR to its new outcome.
+  await waitFor('the session workflow to report the delivery', async () => {
+    const result = await resultsOf(suite.pipeline.client, [started[0]!]);
+    return result[0]?.status === 'delivered' ? true : undefined;
+  });
   const arrived = suite.pipeline.iop.received.map((r) => r.id).filter((id) => started.some((s) => s.cdrId === id));
   expect(arrived).toEqual([started[1]!.cdrId, started[0]!.cdrId]);
 });

@@ -95,6 +95,10 @@ test('replay rebuilds an invalid CDR from a corrected input, and refuses a CDR a
   expect(replayed.workflowId).toBe(started!.workflowId);
   expect((await resultOf(suite.pipeline.client, started!.workflowId)).status).toBe('delivered');
 
+  const elsewhere = await cli('replay', operator, 'cli-2', '--input', writeInput('other.json', inputs[3]));
+  expect(elsewhere.code).toBe(1);
+  expect(elsewhere.stderr).toMatch(/the input must be for .* session cli-2/);
+
   const refused = await cli('replay', operator, 'cli-2');
   expect(refused.code).toBe(1);
   expect(refused.stderr).toMatch(/is sent: a CDR cannot be changed once queued or sent/);

@@ -66,6 +66,15 @@ describe('DeliveryQueue', () => {
     expect(queue.readyRun(10)).toEqual([]);
   });
 
+  test('a dropped entry (its session never got a workflow) is queued again when handed in again', () => {
+    const queue = newQueue();
+    queue.enqueue({ cdrId: 'orphan', sessionId: 's1' }, 1);
+    queue.recordHeadFailure('x', false);
+    queue.drop('orphan');
+    expect(queue.status()).toMatchObject({ depth: 0, headAttempts: 0 });
+    expect(queue.enqueue({ cdrId: 'orphan', sessionId: 's1' }, 2)).toBe(true);
+  });
+
   test('pausing holds a ready head', () => {
     const queue = newQueue();
     queue.enqueue({ cdrId: 'a', sessionId: 's' }, 1);
