@@ -1,6 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { startCdr } from '../client/start-cdr';
-import { ConfigError, intakeConfig, temporalConfig } from '../config';
+import { ConfigError, intakeConfig, observabilityConfig, temporalConfig } from '../config';
+import { createLogger } from '../observability/logger';
 import { startIntakeServer } from '../intake/intake-server';
 import { onShutdownSignal } from './process-lifecycle';
 
@@ -9,6 +10,8 @@ export async function runIntakeCommand(): Promise<void> {
   const intake = intakeConfig();
   if (!intake.enabled) throw new ConfigError('invalid configuration:\n  INTAKE_TOKENS: is required');
   const temporal = temporalConfig();
+  const observability = observabilityConfig();
+  const logger = createLogger({ name: 'cdrflow-intake', level: observability.logLevel, secrets: intake.tokens });
   const connection = await Connection.connect({ address: temporal.TEMPORAL_ADDRESS });
   const client = new Client({ connection, namespace: temporal.TEMPORAL_NAMESPACE });
   const server = await startIntakeServer({
@@ -16,10 +19,11 @@ export async function runIntakeCommand(): Promise<void> {
     port: intake.port,
     tokens: intake.tokens,
     startSession: (sessionEnded) => startCdr(client, sessionEnded, { taskQueue: temporal.TEMPORAL_TASK_QUEUE }),
+    logError: (error) => logger.error({ err: error }, 'could not hand a session in (answered 503)'),
   });
   onShutdownSignal(async () => {
     await server.close();
     await connection.close();
   });
-  process.stderr.write(`cdrflow intake: POST ${server.url}/sessions/ended -> task queue ${temporal.TEMPORAL_TASK_QUEUE}\n`);
+  logger.info({ url: `${server.url}/sessions/ended` }, `cdrflow intake: POST ${server.url}/sessions/ended -> task queue ${temporal.TEMPORAL_TASK_QUEUE}`);
 }

@@ -48,27 +48,22 @@ export function registerOperatorCommands(program: Command): void {
       print(report, options, () => table(report));
     });
 
-  program
-    .command('pause')
-    .description("pause a CPO's delivery to the IOP (CDRs keep queueing)")
-    .argument('<operator>', 'CPO operator id, e.g. FR*ABC')
-    .option('--json', 'JSON output')
-    .action(async (operator: string, options: OutputOptions) => {
-      const party = parseOperatorId(operator);
-      await withOperatorContext((context) => pauseQueue(context, party));
-      print({ paused: true }, options, () => `delivery paused for ${operator}`);
-    });
-
-  program
-    .command('resume')
-    .description("resume a CPO's delivery to the IOP")
-    .argument('<operator>', 'CPO operator id, e.g. FR*ABC')
-    .option('--json', 'JSON output')
-    .action(async (operator: string, options: OutputOptions) => {
-      const party = parseOperatorId(operator);
-      await withOperatorContext((context) => resumeQueue(context, party));
-      print({ paused: false }, options, () => `delivery resumed for ${operator}`);
-    });
+  const pauseAndResume = [
+    { name: 'pause', paused: true, act: pauseQueue, description: "pause a CPO's delivery to the IOP (CDRs keep queueing)" },
+    { name: 'resume', paused: false, act: resumeQueue, description: "resume a CPO's delivery to the IOP (and retry a failing head now)" },
+  ];
+  for (const { name, paused, act, description } of pauseAndResume) {
+    program
+      .command(name)
+      .description(description)
+      .argument('<operator>', 'CPO operator id, e.g. FR*ABC')
+      .option('--json', 'JSON output')
+      .action(async (operator: string, options: OutputOptions) => {
+        const party = parseOperatorId(operator);
+        await withOperatorContext((context) => act(context, party));
+        print({ paused }, options, () => `delivery ${paused ? 'paused' : 'resumed'} for ${operator}`);
+      });
+  }
 
   program
     .command('resend')

@@ -116,3 +116,28 @@ test('the API logs JSON lines and serves /metrics counting the pulls it answered
   expect(valueOf(samples, 'cdrflow_store_up')).toBe(1);
   expectNoToken(api);
 });
+
+test('the intake logs JSON lines, hands sessions in over HTTP and never logs its tokens', async () => {
+  const INTAKE_TOKEN = 'intake-token-never-logged-3b8d';
+  const intake = await spawnCdrflow(
+    'intake',
+    { TEMPORAL_ADDRESS: temporalAddress(), TEMPORAL_TASK_QUEUE: 'cdrflow-intake-process', INTAKE_TOKENS: INTAKE_TOKEN, INTAKE_PORT: '0' },
+    'cdrflow intake: POST',
+  );
+  processes.push(intake);
+  const startup = logLines(intake).find((line) => String(line.msg).startsWith('cdrflow intake: POST'));
+  expect(startup).toMatchObject({ level: 'info', name: 'cdrflow-intake' });
+  const post = (body: unknown) =>
+    fetch(String(startup!.url), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${INTAKE_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  const invalid = await post({ party: { country_code: 'FR', party_id: 'INT' } });
+  expect(invalid.status).toBe(400);
+  const [session] = simulatedSessions(1, 'intake-process', randomParty());
+  const accepted = await post(session);
+  expect(accepted.status).toBe(201);
+  expect(((await accepted.json()) as { workflowId: string }).workflowId).toMatch(/^cdr:FR\*T..:intake-process-0$/);
+  expect(intake.output()).not.toContain(INTAKE_TOKEN);
+});
