@@ -107,7 +107,16 @@ export async function cpoQueueWorkflow(initial: QueueState): Promise<void> {
 
   let shownStatus = '';
   function showStatus(): void {
-    const status = queue.paused ? 'paused' : queue.headAttempts > 0 ? 'retrying' : queue.head ? 'draining' : 'idle';
+    const head = queue.head;
+    const status = queue.paused
+      ? 'paused'
+      : queue.headAttempts > 0
+        ? 'retrying'
+        : head && !head.stored && nextLook?.cdrId === head.cdrId
+          ? 'waiting-for-store' // the head's CDR is still not stored after a first look into why
+          : head
+            ? 'draining'
+            : 'idle';
     const shown = `${status}/${queue.headAttempts}`;
     if (shown === shownStatus) return;
     shownStatus = shown;
