@@ -9,7 +9,8 @@ import type { Party } from '../src/cdr/party';
 import { restartSessionWorkflow } from '../src/client/restart-session-workflow';
 import type { CdrKey } from '../src/store/cdr-key';
 import { findCdr, requeueRejectedCdr } from '../src/store/cdr-repo';
-import type { DeliveryResult } from '../workflows/definitions';
+import type { DeliveryResult, QueueEntry } from '../workflows/definitions';
+import { deleteSnapshot, loadSnapshotChunk, saveSnapshotChunk } from '../src/store/queue-snapshot-repo';
 
 export interface QueueActivityDeps {
   pool: Pool;
@@ -26,6 +27,18 @@ export type HeadVerdict =
 
 export function createQueueActivities(deps: QueueActivityDeps) {
   return {
+    async saveQueueChunk(input: { snapshotId: string; chunk: number; entries: QueueEntry[] }): Promise<void> {
+      await saveSnapshotChunk(deps.pool, input.snapshotId, input.chunk, input.entries);
+    },
+
+    async loadQueueChunk(input: { snapshotId: string; chunk: number }): Promise<QueueEntry[]> {
+      return (await loadSnapshotChunk(deps.pool, input.snapshotId, input.chunk)) as QueueEntry[];
+    },
+
+    async deleteQueueSnapshot(snapshotId: string): Promise<void> {
+      await deleteSnapshot(deps.pool, snapshotId);
+    },
+
     /** Puts a rejected CDR back to queued, and its session workflow back to waiting for it. */
     async requeueRejected(key: CdrKey): Promise<{ sessionId: string } | undefined> {
       const requeued = await requeueRejectedCdr(deps.pool, key);

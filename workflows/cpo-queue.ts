@@ -8,7 +8,6 @@
 import {
   allHandlersFinished,
   condition,
-  continueAsNew,
   getExternalWorkflowHandle,
   proxyActivities,
   proxyLocalActivities,
@@ -28,8 +27,10 @@ import {
   resumeSignal,
   type DeliveryResult,
   type QueueEntry,
+  type QueueMessage,
   type QueueState,
 } from './definitions';
+import { handOverQueue, restoreQueueState } from './queue-hand-over';
 import { DeliveryQueue } from './delivery-queue';
 import { cdrWorkflowId } from './ids';
 import { CdrAttempts, CdrDeliveryStatus } from './search-attributes';
@@ -56,24 +57,46 @@ const DEFAULT_DELIVERY_BATCH_SIZE = 20;
 const DEFAULT_CONTINUE_AS_NEW_AFTER_EVENTS = 10_000;
 
 export async function cpoQueueWorkflow(initial: QueueState): Promise<void> {
-  const queue = new DeliveryQueue(initial);
+  // Before any handler exists: signals that arrive meanwhile wait in the SDK's buffer.
+  const queue = new DeliveryQueue(await restoreQueueState(initial));
   const { party } = initial;
   const patienceMs = initial.settings?.headStorePatienceMs ?? DEFAULT_HEAD_STORE_PATIENCE_MS;
   const historyLimit = initial.settings?.continueAsNewAfterEvents ?? DEFAULT_CONTINUE_AS_NEW_AFTER_EVENTS;
   const batchSize = initial.settings?.deliveryBatchSize ?? DEFAULT_DELIVERY_BATCH_SIZE;
   const outgoing = new Set<Promise<void>>();
 
-  setHandler(enqueueSignal, (request) => void queue.enqueue(request, Date.now()));
-  setHandler(cdrStoredSignal, (notice) => queue.markStored(notice, Date.now()));
-  setHandler(pauseSignal, () => void (queue.paused = true));
-  // Resume also cuts short a retry backoff: an operator who knows the IOP is back need not wait.
   let wakeRequested = false;
-  setHandler(resumeSignal, () => {
-    queue.paused = false;
-    wakeRequested = true;
-  });
+  function apply(message: QueueMessage): void {
+    switch (message.kind) {
+      case 'enqueue':
+        queue.enqueue(message.request, message.at);
+        return;
+      case 'stored':
+        queue.markStored(message.notice, message.at);
+        return;
+      case 'pause':
+        queue.paused = true;
+        return;
+      case 'resume':
+        // Resume also cuts short a retry backoff: an operator who knows the IOP is back need not wait.
+        queue.paused = false;
+        wakeRequested = true;
+        return;
+    }
+  }
+  // While handing over to the next run, messages are held and passed on, in order.
+  let held: QueueMessage[] | undefined;
+  const receive = (message: QueueMessage) => (held ? void held.push(message) : apply(message));
+  // Messages held by the previous run came before any buffered for this one.
+  for (const message of initial.heldMessages ?? []) apply(message);
+
+  setHandler(enqueueSignal, (request) => receive({ kind: 'enqueue', request, at: Date.now() }));
+  setHandler(cdrStoredSignal, (notice) => receive({ kind: 'stored', notice, at: Date.now() }));
+  setHandler(pauseSignal, () => receive({ kind: 'pause' }));
+  setHandler(resumeSignal, () => receive({ kind: 'resume' }));
   setHandler(queueStatusQuery, () => queue.status());
   setHandler(resendUpdate, async ({ cdrId }) => {
+    if (held) return { requeued: false, reason: 'the queue is handing over to a new run: try again in a few seconds' };
     if (queue.has(cdrId)) return { requeued: false, reason: 'the CDR is already queued' };
     const requeued = await requeueRejected({ ...party, id: cdrId });
     if (!requeued) return { requeued: false, reason: 'only a rejected CDR can be re-sent' };
@@ -150,7 +173,8 @@ export async function cpoQueueWorkflow(initial: QueueState): Promise<void> {
     if (timeToHandOver()) {
       await Promise.all(outgoing);
       await condition(allHandlersFinished);
-      await continueAsNew<typeof cpoQueueWorkflow>(queue.snapshot());
+      held = [];
+      await handOverQueue(queue.snapshot(), held);
     }
     if (!queue.headReady) continue;
 

@@ -45,7 +45,18 @@ export interface QueueState {
   headLastError: string | null;
   /** Tuning, for tests and very large CPOs; defaults in cpo-queue.ts. */
   settings?: QueueSettings;
+  /** A long queue is handed to the next run in chunks through Postgres, not in this payload. */
+  snapshot?: { id: string; chunks: number };
+  /** Messages that arrived while the previous run was handing over, in arrival order. */
+  heldMessages?: QueueMessage[];
 }
+
+/** A signal to the queue, as held during a hand-over (with the time it arrived). */
+export type QueueMessage =
+  | { kind: 'enqueue'; request: EnqueueRequest; at: number }
+  | { kind: 'stored'; notice: CdrStoredNotice; at: number }
+  | { kind: 'pause' }
+  | { kind: 'resume' };
 
 export interface QueueSettings {
   /** Continue as new once the run's history has this many events. */
@@ -54,6 +65,8 @@ export interface QueueSettings {
   headStorePatienceMs?: number;
   /** Most CDRs POSTed (one after the other) by one local activity call. */
   deliveryBatchSize?: number;
+  /** Longest queue handed over inline; a longer one goes through Postgres in chunks of this size. */
+  inlineEntriesLimit?: number;
 }
 
 export interface QueueStatus {

@@ -154,3 +154,39 @@ test('a CDR the IOP holds differently from what was sent is recorded as a check 
   const description = await suite.pipeline.client.workflow.getHandle(started[0]!.workflowId).describe();
   expect(description.typedSearchAttributes.get(CdrDeliveryStatus)).toBe('sent-check-mismatch');
 });
+
+test('a queue longer than one payload hands over through Postgres in chunks, in order, losing nothing', async () => {
+  const party = randomParty();
+  suite.pipeline.iop.control({ behaviour: 'http500' });
+  const settings = { headStorePatienceMs: 1_000, continueAsNewAfterEvents: 40, inlineEntriesLimit: 4 };
+  const sessions = simulatedSessions(12, 'chunked', party);
+  const queue = queueHandle(party);
+  const runCount = async () => {
+    let runs = 0;
+    for await (const _run of suite.pipeline.client.workflow.list({ query: `WorkflowId = '${cpoQueueWorkflowId(party)}'` })) runs++;
+    return runs;
+  };
+  const started = await handIn(suite.pipeline.client, suite.pipeline.taskQueue, sessions.slice(0, 8), settings);
+  await waitFor('a first hand-over', async () => ((await runCount()) >= 2 ? true : undefined), 60_000);
+  // These arrive while the queue keeps handing over: some may meet a hand-over under way.
+  started.push(...(await handIn(suite.pipeline.client, suite.pipeline.taskQueue, sessions.slice(8), settings)));
+  // Let the failing head make the queue hand over a few times while all 12 wait.
+  await waitFor('more hand-overs with the whole queue waiting', async () => {
+    const status = await queue.query(queueStatusQuery).catch(() => undefined);
+    return (await runCount()) >= 4 && status?.depth === 12 ? true : undefined;
+  }, 60_000);
+  suite.pipeline.iop.control({ behaviour: 'accept' });
+  expect((await resultsOf(suite.pipeline.client, started)).map((r) => r.status)).toEqual(Array(12).fill('delivered'));
+  expectDeliveredOnceInOrder(suite.pipeline.iop.received, started);
+
+  let chunksSaved = 0;
+  for await (const run of suite.pipeline.client.workflow.list({ query: `WorkflowId = '${cpoQueueWorkflowId(party)}'` })) {
+    const history = await suite.pipeline.client.workflow.getHandle(run.workflowId, run.runId).fetchHistory();
+    chunksSaved += (history.events ?? []).filter(
+      (event) => event.activityTaskScheduledEventAttributes?.activityType?.name === 'saveQueueChunk',
+    ).length;
+  }
+  expect(chunksSaved).toBeGreaterThanOrEqual(3); // 12 ids in chunks of 4, at least once
+  const left = await suite.db.pool.query('SELECT count(*) FROM queue_snapshot_chunks');
+  expect(left.rows[0].count).toBe(0);
+});

@@ -4,6 +4,7 @@
  * loopback. Each test uses its own CPO party so queue workflows never meet across tests.
  */
 import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, Runtime, DefaultLogger, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Pool } from 'pg';
@@ -44,11 +45,19 @@ export async function connectClient(): Promise<Client> {
   return new Client({ connection, namespace: 'default' });
 }
 
-/** A party id no other test uses: `T` and two random characters. */
+/**
+ * A CPO party no other test of this run uses, so queue workflows never meet across tests
+ * (a queue left on another file's task queue would never answer). Numbered through a file
+ * that global-setup creates, since each test file has its own module registry; the
+ * country code is drawn once per run, so runs sharing a dev server do not meet either.
+ */
 export function randomParty(): Party {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
-  const bytes = randomBytes(2);
-  return { country_code: 'FR', party_id: `T${alphabet[bytes[0]! % 36]}${alphabet[bytes[1]! % 36]}` };
+  const counterFile = process.env.CDRFLOW_TEST_PARTY_COUNTER;
+  const country = process.env.CDRFLOW_TEST_PARTY_COUNTRY;
+  if (!counterFile || !country) throw new Error('CDRFLOW_TEST_PARTY_COUNTER is not set: jest globalSetup sets it');
+  const next = existsSync(counterFile) ? Number(readFileSync(counterFile, 'utf8')) : 0;
+  writeFileSync(counterFile, String(next + 1));
+  return { country_code: country, party_id: next.toString(36).toUpperCase().padStart(3, '0') };
 }
 
 export interface TestPipeline {

@@ -138,6 +138,6 @@ test('the intake logs JSON lines, hands sessions in over HTTP and never logs its
   const [session] = simulatedSessions(1, 'intake-process', randomParty());
   const accepted = await post(session);
   expect(accepted.status).toBe(201);
-  expect(((await accepted.json()) as { workflowId: string }).workflowId).toMatch(/^cdr:FR\*T..:intake-process-0$/);
+  expect(((await accepted.json()) as { workflowId: string }).workflowId).toMatch(/^cdr:Z[A-Z]\*[0-9A-Z]{3}:intake-process-0$/);
   expect(intake.output()).not.toContain(INTAKE_TOKEN);
 });
