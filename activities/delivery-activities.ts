@@ -13,6 +13,7 @@ import { log } from '@temporalio/activity';
 import type { Pool } from 'pg';
 import type { Party } from '../src/cdr/party';
 import { operatorId } from '../src/cdr/party';
+import { envelopeOf } from '../src/iop/delivery-outcome';
 import type { IopClient } from '../src/iop/iop-client';
 import type { DeliveryAttempt, DeliveryObserver } from '../src/observability/delivery-observer';
 import { retryDelayMs, type RetrySchedule } from '../src/iop/retry-backoff';
@@ -75,8 +76,9 @@ export function createDeliveryActivities(deps: DeliveryActivityDeps) {
   async function iopHasCdr(cdrId: string): Promise<boolean | undefined> {
     const answer = await iop.getCdr(iop.checkUrl(cdrId, null));
     if (!answer) return undefined;
-    const body = answer.body as { status_code?: unknown; data?: { id?: unknown } } | undefined;
-    const heldId = answer.httpStatus === 200 && body?.status_code === 1000 ? body.data?.id : undefined;
+    const envelope = envelopeOf(answer);
+    const held = answer.httpStatus === 200 && envelope?.status_code === 1000 ? envelope.data : undefined;
+    const heldId = typeof held === 'object' && held !== null ? (held as { id?: unknown }).id : undefined;
     return typeof heldId === 'string' && heldId.toLowerCase() === cdrId.toLowerCase();
   }
 

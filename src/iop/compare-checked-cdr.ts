@@ -4,7 +4,7 @@
  * "not possible", which is recorded, never a failure of the delivery.
  */
 import type { CheckStatus } from '../store/cdr-repo';
-import type { IopAnswer } from './delivery-outcome';
+import { envelopeOf, type IopAnswer } from './delivery-outcome';
 
 export interface CheckResult {
   status: CheckStatus;
@@ -13,9 +13,9 @@ export interface CheckResult {
 
 export function compareCheckedCdr(sent: unknown, answer: IopAnswer | undefined): CheckResult {
   if (!answer) return { status: 'not_possible', detail: 'IOP did not answer the check' };
-  const envelope = answer.body as { status_code?: unknown; data?: unknown } | undefined;
+  const envelope = envelopeOf(answer);
   if (answer.httpStatus < 200 || answer.httpStatus >= 300 || envelope?.status_code !== 1000) {
-    const ocpi = typeof envelope?.status_code === 'number' ? `, OCPI ${envelope.status_code}` : '';
+    const ocpi = envelope ? `, OCPI ${envelope.status_code}` : '';
     return { status: 'not_possible', detail: `IOP answered HTTP ${answer.httpStatus}${ocpi}` };
   }
   const difference = firstDifference(sent, envelope.data, '');

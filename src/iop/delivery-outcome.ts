@@ -17,6 +17,8 @@
  * only an answer that says the CDR itself is invalid may take it off the head, or one
  * bad CDR would block its CPO's queue forever.
  */
+import { ocpiResponseEnvelopeSchema, type OcpiResponseEnvelope } from '../ocpi/response-envelope';
+
 export type DeliveryOutcome =
   | { kind: 'delivered'; location: string | null }
   | { kind: 'rejected'; reason: string }
@@ -43,23 +45,23 @@ const retry = (reason: string, unknownOutcome = false, credentialsAlert = false)
   credentialsAlert,
 });
 
-function envelopeOf(body: unknown): { statusCode: number; message: string } | undefined {
-  if (typeof body !== 'object' || body === null) return undefined;
-  const record = body as Record<string, unknown>;
-  if (typeof record.status_code !== 'number' || !Number.isInteger(record.status_code)) return undefined;
-  const message = typeof record.status_message === 'string' ? record.status_message : '';
-  return { statusCode: record.status_code, message };
+/** The OCPI envelope of an IOP answer, or undefined when the body is not one. */
+export function envelopeOf(answer: IopAnswer): OcpiResponseEnvelope | undefined {
+  const parsed = ocpiResponseEnvelopeSchema.safeParse(answer.body);
+  return parsed.success ? parsed.data : undefined;
 }
 
 export function classifyAnswer(answer: IopAnswer): DeliveryOutcome {
   const { httpStatus } = answer;
-  const envelope = envelopeOf(answer.body);
-  const said = envelope ? `HTTP ${httpStatus}, OCPI ${envelope.statusCode}${envelope.message ? ` ${envelope.message}` : ''}` : `HTTP ${httpStatus}`;
-  const isBusinessError = envelope !== undefined && envelope.statusCode >= 2000 && envelope.statusCode < 3000;
+  const envelope = envelopeOf(answer);
+  const said = envelope
+    ? `HTTP ${httpStatus}, OCPI ${envelope.status_code}${envelope.status_message ? ` ${envelope.status_message}` : ''}`
+    : `HTTP ${httpStatus}`;
+  const isBusinessError = envelope !== undefined && envelope.status_code >= 2000 && envelope.status_code < 3000;
 
   if (httpStatus >= 200 && httpStatus < 300) {
     if (!envelope) return retry(`${said}: answer is not an OCPI envelope`, true);
-    if (envelope.statusCode === 1000) return { kind: 'delivered', location: answer.location };
+    if (envelope.status_code === 1000) return { kind: 'delivered', location: answer.location };
     if (isBusinessError) return { kind: 'rejected', reason: said };
     return retry(said);
   }
