@@ -1,64 +1,102 @@
 /**
- * The POSTs of the CDRs at the head of a CPO's queue, run by the queue workflow as a local
- * activity: the shortest path from the queue to the IOP. One call takes a run of ready CDRs
- * from the head and POSTs them one after the other, so the workflow hop between two CDRs
- * is paid once per run instead of once per CDR; each outcome is written to Postgres while
- * the next POST is on the wire.
+ * The POSTs at the head of a CPO's queue, run by the queue workflow as a local activity:
+ * the shortest path from the queue to the IOP. One call writes the hand-ins the workflow
+ * learnt of, reads the head of the queue from Postgres, and POSTs the run of stored CDRs
+ * there one after the other; each outcome is written while the next POST is on the wire.
  *
- * No duplicates: every CDR is marked `post_started_at` before its POST. A CDR found so
- * marked at the next attempt (the worker died mid-POST), or whose last POST timed out, is
- * first looked up at the IOP and counted delivered if the IOP has it.
+ * No duplicates: a run claims its CDRs before its first POST (see src/store/post-claims.ts)
+ * and never POSTs once its claims may have lapsed, so two runs never overlap on a CDR. A CDR
+ * whose earlier POST may have reached the IOP (timeout, reset, a run that died) is first
+ * looked up at the IOP, and POSTed again only on a clear "unknown CDR" (src/iop/presence-check.ts).
  */
-import { log } from '@temporalio/activity';
+import { randomUUID } from 'node:crypto';
+import { Context, log } from '@temporalio/activity';
 import type { Pool } from 'pg';
 import type { Party } from '../src/cdr/party';
 import { operatorId } from '../src/cdr/party';
-import { envelopeOf } from '../src/iop/delivery-outcome';
 import type { IopClient } from '../src/iop/iop-client';
-import type { DeliveryAttempt, DeliveryObserver } from '../src/observability/delivery-observer';
+import { presenceOf } from '../src/iop/presence-check';
 import { retryDelayMs, type RetrySchedule } from '../src/iop/retry-backoff';
-import {
-  findCdr,
-  markRejected,
-  markSent,
-  recordFailedAttempt,
-  releasePosts,
-  startPosts,
-  type PostClaim,
-} from '../src/store/cdr-repo';
+import type { DeliveryAttempt, DeliveryObserver } from '../src/observability/delivery-observer';
+import { markRejected, markSent, recordFailedAttempt, type CdrStatus } from '../src/store/cdr-repo';
+import { claimLapsesInMs, claimPosts, releaseClaims, type PostClaim } from '../src/store/post-claims';
+import { readQueueHead, recordHandIns, removeSettledEntries, type HandIn, type HeadEntry } from '../src/store/queue-repo';
+import type { DeliveryResult } from '../workflows/definitions';
+
+/** A run starts no new POST this long after it began (well inside its local activity's timeout). */
+export const RUN_BUDGET_MS = 60_000;
 
 /**
- * A run starts no new POST after this long, so that even its last CDR (a check GET and a
- * POST, each within IOP_REQUEST_TIMEOUT_MS, at most 2 minutes) ends well inside the queue
- * workflow's 10-minute local activity timeout: two runs never overlap.
+ * How long a claim on a CDR holds: a check GET and a POST, each within the IOP request
+ * timeout, plus room for a stalled process. Another run takes the CDR over only after
+ * this, so a run that lost touch with its workflow is done with it by then; a worker that
+ * died holding a claim delays its CDR by this much.
  */
-const RUN_BUDGET_MS = 60_000;
+export function postClaimLeaseMs(requestTimeoutMs: number): number {
+  return 2 * requestTimeoutMs + 10_000;
+}
 
 export interface DeliveryActivityDeps {
   pool: Pool;
   iop: IopClient;
   retry: RetrySchedule;
+  /** The IOP request timeout the client uses (bounds a run, see postClaimLeaseMs). */
+  requestTimeoutMs: number;
+  /** How long after an uncertain POST a clear "unknown CDR" from the IOP is believed. */
+  checkSettleMs: number;
   /** Told of every attempt's outcome (the worker's metrics); never changes a delivery. */
   observer?: DeliveryObserver;
+  /** Where a run learns it was cancelled; by default the activity's own cancellation signal. */
+  cancellation?: () => AbortSignal | undefined;
 }
 
 export interface DeliverRequest {
   party: Party;
-  /** Ready CDRs from the head of the queue, in queue order. */
-  cdrIds: string[];
-  /** Failed attempts so far at the head CDR, for its backoff. */
-  failedAttempts: number;
-  /** The head's last attempt may have reached the IOP: ask it before POSTing again. */
-  outcomeUnknown: boolean;
+  /** Hand-ins the queue workflow learnt of since its last call, in arrival order: queued first. */
+  handIns: HandIn[];
+  /** Most CDRs one call POSTs (a pause takes effect after the run under way). */
+  maxPosts: number;
+  /** Failed attempts so far at the CDR the queue last saw at its head, for its backoff. */
+  head: { cdrId: string; failedAttempts: number } | null;
 }
 
-export type DeliverResult =
-  | { kind: 'delivered'; location: string | null }
-  | { kind: 'rejected'; reason: string }
-  | { kind: 'retry'; reason: string; unknownOutcome: boolean; retryAfterMs: number };
+/** A CDR that left the queue; `result` goes to its session workflow (null: invalid, nobody waits). */
+export interface SettledCdr {
+  cdrId: string;
+  sessionId: string;
+  result: DeliveryResult | null;
+}
+
+/** Why the run stopped, and so what the queue workflow does next. */
+export type RunEnd =
+  | { kind: 'empty' }
+  /** Stopped at its size or time budget with CDRs left: call again at once. */
+  | { kind: 'more' }
+  /** The head's CDR is not stored yet (its session workflow is building it). */
+  | { kind: 'waiting-for-store'; cdrId: string; sessionId: string; enqueuedAt: number }
+  | { kind: 'retry'; cdrId: string; sessionId: string; reason: string; retryAfterMs: number }
+  /** Another run holds the head's claim (it may still be POSTing it): wait for it to end or lapse. */
+  | { kind: 'held-elsewhere'; cdrId: string; sessionId: string; retryAfterMs: number };
+
+export interface DeliverRun {
+  settled: SettledCdr[];
+  end: RunEnd;
+}
+
+type PostResult =
+  | { kind: 'delivered'; location: string | null; attempts: number }
+  | { kind: 'rejected'; reason: string; attempts: number }
+  | { kind: 'retry'; reason: string; retryAfterMs: number };
 
 export function createDeliveryActivities(deps: DeliveryActivityDeps) {
   const { pool, iop } = deps;
+  const leaseMs = postClaimLeaseMs(deps.requestTimeoutMs);
+
+  /** Until another run's claim on the CDR ends or lapses; looked at again every few seconds. */
+  async function heldElsewhereWait(party: Party, cdrId: string): Promise<number> {
+    const lapsesInMs = await claimLapsesInMs(pool, party, cdrId, leaseMs);
+    return Math.min(Math.max(lapsesInMs, 500), 5_000);
+  }
 
   function report(attempt: DeliveryAttempt): void {
     try {
@@ -68,46 +106,36 @@ export function createDeliveryActivities(deps: DeliveryActivityDeps) {
     }
   }
 
-  /**
-   * Does the IOP already hold this CDR (an earlier POST arrived although we never heard
-   * back)? Only a CDR with this id counts as there: GIREVE answers `data: {}` to many
-   * calls. Undefined when the IOP did not answer: then nothing may be POSTed yet.
-   */
-  async function iopHasCdr(cdrId: string): Promise<boolean | undefined> {
-    const answer = await iop.getCdr(iop.checkUrl(cdrId, null));
-    if (!answer) return undefined;
-    const envelope = envelopeOf(answer);
-    const held = answer.httpStatus === 200 && envelope?.status_code === 1000 ? envelope.data : undefined;
-    const heldId = typeof held === 'object' && held !== null ? (held as { id?: unknown }).id : undefined;
-    return typeof heldId === 'string' && heldId.toLowerCase() === cdrId.toLowerCase();
-  }
-
-  async function deliverOne(
-    party: Party,
-    claim: PostClaim,
-    mayBeAtIop: boolean,
-    failedAttempts: number,
-    writes: WriteBehind,
-  ): Promise<DeliverResult> {
+  async function deliverOne(party: Party, claim: PostClaim, failedAttempts: number, writes: WriteBehind): Promise<PostResult> {
     const key = { ...party, id: claim.id };
     const seen = { operator: operatorId(party), cdrId: claim.id, credentialsAlert: false, unknownOutcome: false };
-    if (mayBeAtIop) {
-      const held = await iopHasCdr(claim.id);
-      if (held === true) {
+    const backoff = () => retryDelayMs(failedAttempts + 1, deps.retry);
+    const attempts = failedAttempts + 1;
+    const notSent = (reason: string, retryAfterMs: number): PostResult => {
+      // The earlier POST's outcome stays unknown: the CDR keeps its mark and is asked about again.
+      writes.track(recordFailedAttempt(pool, key, reason, new Date(Date.now() + retryAfterMs), true, claim.earlierPostAt));
+      report({ ...seen, outcome: 'retry', postSeconds: null, unknownOutcome: true });
+      return { kind: 'retry', reason, retryAfterMs };
+    };
+
+    if (claim.earlierPostAt) {
+      const presence = presenceOf(claim.id, await iop.getCdr(iop.checkUrl(claim.id, null)));
+      if (presence.kind === 'held') {
         writes.track(markSent(pool, key, null));
         report({ ...seen, outcome: 'delivered', postSeconds: null });
-        return { kind: 'delivered', location: null };
+        return { kind: 'delivered', location: null, attempts };
       }
-      if (held === undefined) {
-        const retryAfterMs = retryDelayMs(failedAttempts + 1, deps.retry);
-        const reason = 'IOP did not answer the check before re-sending';
-        writes.track(recordFailedAttempt(pool, key, reason, new Date(Date.now() + retryAfterMs), true));
-        return { kind: 'retry', reason, unknownOutcome: true, retryAfterMs };
+      if (presence.kind === 'unclear') return notSent(`${presence.reason}: not re-sent yet`, backoff());
+      const settlesInMs = claim.earlierPostAt.getTime() + deps.checkSettleMs - Date.now();
+      if (settlesInMs > 0) {
+        return notSent('the IOP does not know the CDR yet, but the earlier POST may still be settling', Math.max(settlesInMs, backoff()));
       }
     }
-    const postStartedAt = performance.now();
+
+    const postStartedAt = new Date();
+    const startedMs = performance.now();
     const outcome = await iop.postCdr(claim.cdr);
-    const postSeconds = (performance.now() - postStartedAt) / 1000;
+    const postSeconds = (performance.now() - startedMs) / 1000;
     report({
       ...seen,
       outcome: outcome.kind,
@@ -118,89 +146,161 @@ export function createDeliveryActivities(deps: DeliveryActivityDeps) {
     switch (outcome.kind) {
       case 'delivered':
         writes.track(markSent(pool, key, outcome.location));
-        return outcome;
+        return { ...outcome, attempts };
       case 'rejected':
         log.warn('IOP rejected CDR', { operator: operatorId(party), cdrId: claim.id, reason: outcome.reason });
         writes.track(markRejected(pool, key, outcome.reason));
-        return outcome;
+        return { ...outcome, attempts };
       case 'retry': {
-        const retryAfterMs = retryDelayMs(failedAttempts + 1, deps.retry);
+        const retryAfterMs = backoff();
         const reason = outcome.credentialsAlert ? `${outcome.reason} [credentials alert]` : outcome.reason;
         if (outcome.credentialsAlert) log.error('IOP refuses our token', { operator: operatorId(party), cdrId: claim.id });
-        writes.track(recordFailedAttempt(pool, key, reason, new Date(Date.now() + retryAfterMs), outcome.unknownOutcome));
-        return { kind: 'retry', reason, unknownOutcome: outcome.unknownOutcome, retryAfterMs };
+        writes.track(
+          recordFailedAttempt(pool, key, reason, new Date(Date.now() + retryAfterMs), outcome.unknownOutcome, postStartedAt),
+        );
+        return { kind: 'retry', reason, retryAfterMs };
       }
     }
   }
 
   return {
+    /** Writes hand-ins only: the queue is paused, but their order must be kept. */
+    async recordHandIns(input: { party: Party; handIns: HandIn[] }): Promise<void> {
+      await recordHandIns(pool, input.party, input.handIns);
+    },
+
     /**
-     * Returns one result per CDR handled, in order; stops after the first `retry` (that CDR
-     * stays the head). A failed database write fails the whole call, which the workflow
-     * retries: the CDRs already delivered are then found settled or at the IOP.
+     * One run at the head of the party's queue. Throws when the store fails (the workflow
+     * backs off and calls again); the CDRs POSTed before are then found settled, or held at
+     * the IOP, by the next run.
      */
-    async deliverCdrs(request: DeliverRequest): Promise<DeliverResult[]> {
-      const { party, cdrIds } = request;
+    async deliverCdrs(request: DeliverRequest): Promise<DeliverRun> {
+      const { party } = request;
       const startedAt = performance.now();
-      const claims = await startPosts(pool, party, cdrIds);
-      const results: DeliverResult[] = [];
+      const cancelled = (deps.cancellation ?? activityCancellation)();
+      await recordHandIns(pool, party, request.handIns);
+      const head = await readQueueHead(pool, party, request.maxPosts);
+      const { ready, stale, blockedBy } = splitHead(head);
+
+      const settled: SettledCdr[] = stale.map(settledFromStore);
+      await removeSettledEntries(pool, party, stale.map((entry) => entry.cdrId));
+
+      const owner = randomUUID();
       const writes = new WriteBehind();
+      const claimed: PostClaim[] = [];
+      const posted = new Set<string>();
+      let end: RunEnd | undefined;
       try {
-        for (const [index, cdrId] of cdrIds.entries()) {
-          // Leave the rest for the next call well before the local activity's timeout.
-          if (index > 0 && performance.now() - startedAt > RUN_BUDGET_MS) {
-            await releasePosts(pool, party, cdrIds.slice(index).filter((id) => claims.get(id)?.interruptedPostAt === null));
+        for (const entry of ready) {
+          // Never start another POST after a failed write (the state it would build on is not
+          // recorded), once the activity was cancelled, or past the run's time budget.
+          writes.throwIfFailed();
+          if (cancelled?.aborted) throw new Error('delivery run cancelled');
+          if (posted.size > 0 && performance.now() - startedAt > RUN_BUDGET_MS) break;
+          const claim = (await claimPosts(pool, party, [entry.cdrId], { owner, leaseMs, postDelayMs: deps.requestTimeoutMs })).get(entry.cdrId);
+          if (!claim) {
+            const retryAfterMs = await heldElsewhereWait(party, entry.cdrId);
+            end = { kind: 'held-elsewhere', cdrId: entry.cdrId, sessionId: entry.sessionId, retryAfterMs };
             break;
           }
-          const claim = claims.get(cdrId);
-          const result = claim
-            ? await deliverOne(
-                party,
-                claim,
-                claim.interruptedPostAt !== null || (index === 0 && request.outcomeUnknown),
-                index === 0 ? request.failedAttempts : 0,
-                writes,
-              )
-            : await alreadySettled(pool, { ...party, id: cdrId });
-          results.push(result);
+          claimed.push(claim);
+          const failedAttempts = request.head?.cdrId === entry.cdrId ? request.head.failedAttempts : 0;
+          posted.add(entry.cdrId);
+          const result = await deliverOne(party, claim, failedAttempts, writes);
           if (result.kind === 'retry') {
-            // Not POSTed after all. One that a crashed worker may have sent keeps its mark, so it
-            // is still looked up at the IOP before its next POST.
-            const untouched = cdrIds.slice(index + 1).filter((id) => claims.get(id)?.interruptedPostAt === null);
-            await releasePosts(pool, party, untouched);
+            end = { kind: 'retry', cdrId: entry.cdrId, sessionId: entry.sessionId, reason: result.reason, retryAfterMs: result.retryAfterMs };
             break;
           }
+          settled.push({
+            cdrId: entry.cdrId,
+            sessionId: entry.sessionId,
+            result:
+              result.kind === 'delivered'
+                ? { status: 'delivered', location: result.location, attempts: result.attempts }
+                : { status: 'rejected', reason: result.reason, attempts: result.attempts },
+          });
         }
       } finally {
-        await writes.flush();
+        // Outcomes first, then whatever claim this run still holds (its outcome not recorded,
+        // as when a write failed): the CDR keeps its mark, so the next run asks the IOP about
+        // it at once instead of waiting out the lease.
+        await writes.settle();
+        await releaseClaims(pool, party, owner, claimed.map((claim) => claim.id), claimed.map((claim) => claim.id)).catch(
+          (error: unknown) => writes.fail(error),
+        );
       }
-      return results;
+      writes.throwIfFailed();
+      end ??= blockedBy ?? (head.length === request.maxPosts || ready.length > posted.size ? { kind: 'more' } : { kind: 'empty' });
+      return { settled, end };
     },
   };
 }
 
 export type DeliveryActivities = ReturnType<typeof createDeliveryActivities>;
 
-/** Database writes that run while the next POST is on the wire; flush() fails if any failed. */
+/**
+ * The head as the store sees it: the CDRs that may be POSTed now (stored, in order, up to
+ * the first one not stored yet), the ones that already left the queue in the store
+ * (settled by an earlier run, or invalid), and the entry that blocks the rest, if any.
+ */
+function splitHead(head: HeadEntry[]): { ready: HeadEntry[]; stale: HeadEntry[]; blockedBy: RunEnd | undefined } {
+  const ready: HeadEntry[] = [];
+  const stale: HeadEntry[] = [];
+  for (const entry of head) {
+    if (entry.status === null) {
+      const blockedBy: RunEnd = {
+        kind: 'waiting-for-store',
+        cdrId: entry.cdrId,
+        sessionId: entry.sessionId,
+        enqueuedAt: entry.enqueuedAt.getTime(),
+      };
+      return { ready, stale, blockedBy };
+    }
+    (entry.status === 'queued' ? ready : stale).push(entry);
+  }
+  return { ready, stale, blockedBy: undefined };
+}
+
+function settledFromStore(entry: HeadEntry): SettledCdr {
+  const status: CdrStatus | null = entry.status;
+  const result: DeliveryResult | null =
+    status === 'sent'
+      ? { status: 'delivered', location: entry.iopLocation }
+      : status === 'rejected'
+        ? { status: 'rejected', reason: entry.lastError ?? 'rejected by the IOP' }
+        : null;
+  return { cdrId: entry.cdrId, sessionId: entry.sessionId, result };
+}
+
+/** The activity's cancellation (its timeout, or the workflow gone), when run as an activity. */
+function activityCancellation(): AbortSignal | undefined {
+  try {
+    return Context.current().cancellationSignal;
+  } catch {
+    return undefined; // called directly, as in tests
+  }
+}
+
+/** Database writes that run while the next POST is on the wire; the first failure is kept. */
 class WriteBehind {
   private readonly pending: Promise<void>[] = [];
   private failure: unknown;
 
   track(write: Promise<void>): void {
     // Caught at once: a rejection must not go unhandled while the next POST is awaited.
-    this.pending.push(write.catch((error: unknown) => void (this.failure ??= error)));
+    this.pending.push(write.catch((error: unknown) => this.fail(error)));
   }
 
-  async flush(): Promise<void> {
-    await Promise.all(this.pending);
+  fail(error: unknown): void {
+    this.failure ??= error;
+  }
+
+  throwIfFailed(): void {
     if (this.failure !== undefined) throw this.failure;
   }
-}
 
-/** The CDR is no longer queued in the store: report what the store says happened to it. */
-async function alreadySettled(pool: Pool, key: { country_code: string; party_id: string; id: string }): Promise<DeliverResult> {
-  const row = await findCdr(pool, key);
-  if (!row) return { kind: 'rejected', reason: 'CDR is not in the store' };
-  if (row.status === 'sent') return { kind: 'delivered', location: row.iop_location };
-  return { kind: 'rejected', reason: row.last_error ?? `CDR is ${row.status}` };
+  /** Waits for every write; failures are kept for throwIfFailed(). */
+  async settle(): Promise<void> {
+    await Promise.all(this.pending);
+  }
 }

@@ -1,67 +1,78 @@
 /**
  * Slow-path activities of the CPO queue: what to do with a head entry whose CDR has not
- * been reported stored for a while. The store and Temporal know whether its session
- * workflow is still building, settled long ago, or never ran.
+ * been stored for a while (the store and Temporal know whether its session workflow is
+ * still building it, ended before storing it, or never ran), and an operator's re-send.
  */
+import { log } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
-import type { Party } from '../src/cdr/party';
+import { operatorId, type Party } from '../src/cdr/party';
 import { restartSessionWorkflow } from '../src/client/restart-session-workflow';
+import type { DeliveryObserver } from '../src/observability/delivery-observer';
 import type { CdrKey } from '../src/store/cdr-key';
 import { findCdr, requeueRejectedCdr } from '../src/store/cdr-repo';
-import type { DeliveryResult, QueueEntry } from '../workflows/definitions';
-import { deleteSnapshot, loadSnapshotChunk, saveSnapshotChunk } from '../src/store/queue-snapshot-repo';
+import { dropUnstoredEntry, summarizeQueue } from '../src/store/queue-repo';
 
 export interface QueueActivityDeps {
   pool: Pool;
   temporal: Client;
   taskQueue: string;
+  /** Told of every hand-in taken off a queue without a CDR (the worker's metrics). */
+  observer?: DeliveryObserver;
 }
 
 export type HeadVerdict =
+  /** A CDR is stored for it now (or settled): the next run handles it. */
   | { verdict: 'stored' }
-  | { verdict: 'settled'; result: DeliveryResult | null }
+  /** Its session workflow is still building the CDR, or runs again to build it. */
   | { verdict: 'building' }
   | { verdict: 'restarted' }
-  | { verdict: 'abandoned'; reason: string };
+  /** No CDR will ever come: the entry was taken off the queue (logged and counted). */
+  | { verdict: 'dropped'; reason: string };
 
 export function createQueueActivities(deps: QueueActivityDeps) {
   return {
-    async saveQueueChunk(input: { snapshotId: string; chunk: number; entries: QueueEntry[] }): Promise<void> {
-      await saveSnapshotChunk(deps.pool, input.snapshotId, input.chunk, input.entries);
-    },
-
-    async loadQueueChunk(input: { snapshotId: string; chunk: number }): Promise<QueueEntry[]> {
-      return (await loadSnapshotChunk(deps.pool, input.snapshotId, input.chunk)) as QueueEntry[];
-    },
-
-    async deleteQueueSnapshot(snapshotId: string): Promise<void> {
-      await deleteSnapshot(deps.pool, snapshotId);
-    },
-
-    /** Puts a rejected CDR back to queued, and its session workflow back to waiting for it. */
-    async requeueRejected(key: CdrKey): Promise<{ sessionId: string } | undefined> {
+    /**
+     * Puts a rejected CDR back at the tail of its queue, and its session workflow back to
+     * waiting for it. The queue's depth after, or undefined when the CDR was not rejected.
+     */
+    async requeueRejected(key: CdrKey): Promise<{ sessionId: string; depth: number } | undefined> {
       const requeued = await requeueRejectedCdr(deps.pool, key);
-      if (requeued) await restartSessionWorkflow(deps.temporal, deps.taskQueue, key, requeued.sessionId);
-      return requeued;
+      if (!requeued) return undefined;
+      await restartSessionWorkflow(deps.temporal, deps.taskQueue, key, requeued.sessionId);
+      return { sessionId: requeued.sessionId, depth: (await summarizeQueue(deps.pool, key)).depth };
     },
 
     async inspectHead(input: { party: Party; cdrId: string; sessionId: string }): Promise<HeadVerdict> {
-      const row = await findCdr(deps.pool, { ...input.party, id: input.cdrId });
-      if (row?.status === 'queued') return { verdict: 'stored' };
-      if (row?.status === 'sent') return { verdict: 'settled', result: { status: 'delivered', location: row.iop_location } };
-      if (row?.status === 'rejected') return { verdict: 'settled', result: { status: 'rejected', reason: row.last_error ?? 'rejected' } };
-      if (row?.status === 'invalid') return { verdict: 'settled', result: null };
+      const key = { ...input.party, id: input.cdrId };
+      if (await findCdr(deps.pool, key)) return { verdict: 'stored' };
 
       // No stored CDR: ask Temporal about the session's workflow. If it ended before storing
       // its CDR (terminated, say), it runs again on its original input.
       const restart = await restartSessionWorkflow(deps.temporal, deps.taskQueue, input.party, input.sessionId);
       if (restart === 'running') return { verdict: 'building' };
-      // Enqueued by a client that failed before starting the session's workflow: the backend
-      // got an error and will hand the session in again, which queues it again.
-      if (restart === 'not-found') return { verdict: 'abandoned', reason: 'no CDR workflow exists for this session' };
-      if (restart === 'no-input') return { verdict: 'abandoned', reason: 'the CDR workflow has no input to rebuild from' };
-      return { verdict: 'restarted' };
+      if (restart === 'restarted') return { verdict: 'restarted' };
+      // Enqueued by a client that failed before starting the session's workflow (the backend
+      // got an error and hands the session in again, which queues it again), or a workflow
+      // gone past the namespace's retention: nothing can build this CDR.
+      const reason =
+        restart === 'not-found'
+          ? 'no CDR workflow exists for this session (never started, or past retention)'
+          : 'the CDR workflow has no input to rebuild from';
+      // Only if no CDR was stored meanwhile: a stored CDR keeps its place.
+      if (!(await dropUnstoredEntry(deps.pool, key))) return { verdict: 'stored' };
+      log.warn('hand-in taken off its queue without a CDR: hand the session in again if it was real', {
+        operator: operatorId(input.party),
+        cdrId: input.cdrId,
+        sessionId: input.sessionId,
+        reason,
+      });
+      try {
+        deps.observer?.handInDropped?.({ operator: operatorId(input.party), reason: restart });
+      } catch {
+        // Counting never changes what happens to a queue.
+      }
+      return { verdict: 'dropped', reason };
     },
   };
 }

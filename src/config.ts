@@ -64,6 +64,11 @@ export function iopConfig(env: Env = process.env) {
       IOP_REQUEST_TIMEOUT_MS: integerFromEnv(100, 120_000).default(10_000),
       IOP_RETRY_INITIAL_MS: integerFromEnv(10, 3_600_000).default(1_000),
       IOP_RETRY_MAX_MS: integerFromEnv(10, 86_400_000).default(60_000),
+      /**
+       * After a POST whose outcome is unknown, how long the IOP's "unknown CDR" is not yet
+       * believed (an eventually consistent IOP may still be storing it); the CDR is re-sent only after.
+       */
+      IOP_CHECK_SETTLE_MS: integerFromEnv(0, 3_600_000).default(30_000),
       /** GIREVE demands HTTPS in production; plain HTTP only to loopback unless explicitly allowed. */
       IOP_ALLOW_INSECURE_HTTP: z.enum(['true', 'false'], { error: 'must be true or false' }).default('false'),
     },
@@ -84,6 +89,7 @@ export function iopConfig(env: Env = process.env) {
     requestTimeoutMs: section.IOP_REQUEST_TIMEOUT_MS,
     retryInitialMs: section.IOP_RETRY_INITIAL_MS,
     retryMaxMs: section.IOP_RETRY_MAX_MS,
+    checkSettleMs: section.IOP_CHECK_SETTLE_MS,
   };
 }
 export type IopConfig = ReturnType<typeof iopConfig>;

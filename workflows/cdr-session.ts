@@ -6,9 +6,11 @@
  * without retrying.
  */
 import {
+  ActivityFailure,
   condition,
   proxyLocalActivities,
   setHandler,
+  sleep,
   upsertSearchAttributes,
   workflowInfo,
   type RetryPolicy,
@@ -18,8 +20,11 @@ import type { SessionEnded } from '../src/cdr/session-ended';
 import { deliveryResultSignal, type DeliveryResult } from './definitions';
 import { CdrAttempts, CdrDeliveryStatus, CdrId, CdrIop } from './search-attributes';
 
-// Our own dependencies (database, Temporal) may be down for a while: never give up on the CDR.
-const retry: RetryPolicy = { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 };
+// A few quick tries inside the local activity; past them our own dependencies (database,
+// Temporal) are down for a while, and `persistently` waits with workflow timers instead: the
+// CDR is never given up, and an outage of days adds a few events per hour, not thousands.
+const retry: RetryPolicy = { initialInterval: '1 second', maximumInterval: '10 seconds', backoffCoefficient: 2, maximumAttempts: 3 };
+const OUTAGE_BACKOFF_MAX_MS = 5 * 60_000;
 // Local activities: a session costs two workflow tasks, not one per step.
 const { prepareCdr } = proxyLocalActivities<CdrActivities>({ startToCloseTimeout: '30 seconds', retry });
 // The check waits on the IOP, whose request deadline is configurable up to minutes.
@@ -34,7 +39,7 @@ export async function cdrSessionWorkflow(sessionEnded: SessionEnded): Promise<Cd
   let result: DeliveryResult | undefined;
   setHandler(deliveryResultSignal, (delivered) => void (result ??= delivered));
 
-  const prepared = await prepareCdr(sessionEnded);
+  const prepared = await persistently(() => prepareCdr(sessionEnded));
   const { cdrId } = prepared;
   upsertSearchAttributes([{ key: CdrIop, value: prepared.iop }]);
   setStatus(prepared.status, cdrId);
@@ -47,10 +52,22 @@ export async function cdrSessionWorkflow(sessionEnded: SessionEnded): Promise<Cd
   const outcome = result!;
   setStatus(outcome.status === 'delivered' ? 'sent' : 'rejected', cdrId, outcome.attempts);
   if (outcome.status === 'rejected') return { status: 'rejected', cdrId, reason: outcome.reason };
-  const check = await checkCdrAtIop({ ...sessionEnded.party, id: cdrId });
+  const check = await persistently(() => checkCdrAtIop({ ...sessionEnded.party, id: cdrId }));
   // Surfaced for operators: the IOP holds something else than what we sent.
   if (check.startsWith('mismatch')) setStatus('sent-check-mismatch', cdrId);
   return { status: 'delivered', cdrId, location: outcome.location, check };
+}
+
+/** Calls again after a failure, waiting longer each time (workflow timers), until it succeeds. */
+async function persistently<T>(call: () => Promise<T>): Promise<T> {
+  for (let failures = 0; ; failures++) {
+    try {
+      return await call();
+    } catch (error) {
+      if (!(error instanceof ActivityFailure)) throw error;
+      await sleep(Math.min(5_000 * 2 ** failures, OUTAGE_BACKOFF_MAX_MS));
+    }
+  }
 }
 
 function setStatus(status: string, cdrId: string, attempts?: number): void {

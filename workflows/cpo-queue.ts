@@ -1,13 +1,19 @@
 /**
- * One per CPO (country_code, party_id): owns the wire to the IOP. It keeps CDR ids in the
- * order sessions were handed in and POSTs the head itself, with a local activity so each
- * CDR costs one IOP round trip and no extra workflow hop. The head is retried with capped
- * backoff and no attempt limit until the IOP delivers or rejects it (store and forward);
- * nothing overtakes it meanwhile. Bodies stay in Postgres; only ids live here.
+ * One per CPO (country_code, party_id): owns the wire to the IOP. The queue itself (which
+ * CDRs wait, in hand-in order) is in Postgres; this workflow writes the hand-ins it is told
+ * of there, in the order they arrive, and drives the POSTs at the head with a local
+ * activity, so each CDR costs one IOP round trip and no extra workflow hop. The head is
+ * retried with capped backoff and no attempt limit until the IOP delivers or rejects it
+ * (store and forward); nothing overtakes it meanwhile.
+ *
+ * Its own state is small whatever the queue's length: paused or not, the head's failed
+ * attempts, and hand-ins not yet written (only while Postgres is down).
  */
 import {
+  ActivityFailure,
   allHandlersFinished,
   condition,
+  continueAsNew,
   getExternalWorkflowHandle,
   proxyActivities,
   proxyLocalActivities,
@@ -15,8 +21,9 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { DeliveryActivities } from '../activities/delivery-activities';
+import type { DeliveryActivities, RunEnd, SettledCdr } from '../activities/delivery-activities';
 import type { QueueActivities } from '../activities/queue-activities';
+import type { HandIn } from '../src/store/queue-repo';
 import {
   cdrStoredSignal,
   deliveryResultSignal,
@@ -25,26 +32,24 @@ import {
   queueStatusQuery,
   resendUpdate,
   resumeSignal,
-  type DeliveryResult,
-  type QueueEntry,
-  type QueueMessage,
+  type QueueActivity,
   type QueueState,
 } from './definitions';
-import { handOverQueue, restoreQueueState } from './queue-hand-over';
-import { DeliveryQueue } from './delivery-queue';
 import { cdrWorkflowId } from './ids';
 import { CdrAttempts, CdrDeliveryStatus } from './search-attributes';
 
-const { deliverCdrs } = proxyLocalActivities<DeliveryActivities>({
-  // Covers a run of POSTs, each within the IOP request timeout.
+// A failure of these is our own (the database is down): a few quick tries, then the
+// workflow backs off with a timer and looks at continue-as-new in between, so an outage
+// of days neither drops a CDR nor grows one run's history without bound.
+const { deliverCdrs, recordHandIns } = proxyLocalActivities<DeliveryActivities>({
+  // Covers a run of POSTs, each within the IOP request timeout (see RUN_BUDGET_MS).
   startToCloseTimeout: '10 minutes',
-  // Failures here are our own (database down): retry forever, the head must not be dropped.
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 },
+  retry: { initialInterval: '1 second', maximumInterval: '5 seconds', backoffCoefficient: 2, maximumAttempts: 3 },
 });
 
 const { inspectHead, requeueRejected } = proxyActivities<QueueActivities>({
   startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 },
+  retry: { initialInterval: '1 second', maximumInterval: '10 seconds', backoffCoefficient: 2, maximumAttempts: 3 },
 });
 
 const DEFAULT_HEAD_STORE_PATIENCE_MS = 30_000;
@@ -55,152 +60,206 @@ const DEFAULT_HEAD_STORE_PATIENCE_MS = 30_000;
 const DEFAULT_DELIVERY_BATCH_SIZE = 20;
 /** Hand over to a fresh run well before Temporal's history limits (50k events). */
 const DEFAULT_CONTINUE_AS_NEW_AFTER_EVENTS = 10_000;
+/** Backoff while the store fails: doubling from 1 s, at most a minute. */
+const STORE_BACKOFF_MAX_MS = 60_000;
+/** Hand-ins written per local activity call (keeps each call's input small). */
+const HAND_INS_PER_CALL = 1_000;
 
 export async function cpoQueueWorkflow(initial: QueueState): Promise<void> {
-  // Before any handler exists: signals that arrive meanwhile wait in the SDK's buffer.
-  const queue = new DeliveryQueue(await restoreQueueState(initial));
   const { party } = initial;
   const patienceMs = initial.settings?.headStorePatienceMs ?? DEFAULT_HEAD_STORE_PATIENCE_MS;
   const historyLimit = initial.settings?.continueAsNewAfterEvents ?? DEFAULT_CONTINUE_AS_NEW_AFTER_EVENTS;
   const batchSize = initial.settings?.deliveryBatchSize ?? DEFAULT_DELIVERY_BATCH_SIZE;
+  let { paused, head } = initial;
+  const pending: HandIn[] = [...initial.pendingHandIns];
+  // Ids handed in to this run: a stored notice for one of them needs no second write.
+  const known = new Set(pending.map((handIn) => handIn.cdrId));
   const outgoing = new Set<Promise<void>>();
+  let activity: QueueActivity = 'draining';
+  let storeFailures = 0;
+  let storeError: string | null = null;
+  /** Something may have changed at the head: a CDR stored, a re-send. */
+  let nudged = false;
+  /** An operator resumed: also cuts a retry backoff short (they know the IOP is back). */
+  let resumed = false;
 
-  let wakeRequested = false;
-  function apply(message: QueueMessage): void {
-    switch (message.kind) {
-      case 'enqueue':
-        queue.enqueue(message.request, message.at);
-        return;
-      case 'stored':
-        queue.markStored(message.notice, message.at);
-        return;
-      case 'pause':
-        queue.paused = true;
-        return;
-      case 'resume':
-        // Resume also cuts short a retry backoff: an operator who knows the IOP is back need not wait.
-        queue.paused = false;
-        wakeRequested = true;
-        return;
+  // Every enqueue is written (the store ignores one already queued or settled), so a replayed
+  // session is queued again.
+  setHandler(enqueueSignal, ({ cdrId, sessionId }) => {
+    known.add(cdrId);
+    pending.push({ cdrId, sessionId, at: Date.now() });
+  });
+  // Also queues a CDR whose enqueue never reached this queue (a queue rebuilt after it was lost).
+  setHandler(cdrStoredSignal, ({ cdrId, sessionId, valid }) => {
+    if (valid && !known.has(cdrId)) {
+      known.add(cdrId);
+      pending.push({ cdrId, sessionId, at: Date.now() });
     }
-  }
-  // While handing over to the next run, messages are held and passed on, in order.
-  let held: QueueMessage[] | undefined;
-  const receive = (message: QueueMessage) => (held ? void held.push(message) : apply(message));
-  // Messages held by the previous run came before any buffered for this one.
-  for (const message of initial.heldMessages ?? []) apply(message);
-
-  setHandler(enqueueSignal, (request) => receive({ kind: 'enqueue', request, at: Date.now() }));
-  setHandler(cdrStoredSignal, (notice) => receive({ kind: 'stored', notice, at: Date.now() }));
-  setHandler(pauseSignal, () => receive({ kind: 'pause' }));
-  setHandler(resumeSignal, () => receive({ kind: 'resume' }));
-  setHandler(queueStatusQuery, () => queue.status());
+    nudged = true;
+  });
+  setHandler(pauseSignal, () => void (paused = true));
+  setHandler(resumeSignal, () => {
+    paused = false;
+    resumed = true;
+  });
+  setHandler(queueStatusQuery, () => ({
+    activity,
+    paused,
+    head: head ? { cdrId: head.cdrId, sessionId: head.sessionId } : null,
+    headAttempts: head?.attempts ?? 0,
+    headLastError: storeError ?? head?.lastError ?? null,
+    pendingHandIns: pending.length,
+  }));
   setHandler(resendUpdate, async ({ cdrId }) => {
-    if (held) return { requeued: false, reason: 'the queue is handing over to a new run: try again in a few seconds' };
-    if (queue.has(cdrId)) return { requeued: false, reason: 'the CDR is already queued' };
     const requeued = await requeueRejected({ ...party, id: cdrId });
     if (!requeued) return { requeued: false, reason: 'only a rejected CDR can be re-sent' };
-    queue.requeue({ cdrId, sessionId: requeued.sessionId }, Date.now());
-    return { requeued: true, depth: queue.status().depth };
+    nudged = true;
+    return { requeued: true, depth: requeued.depth };
   });
-
-  function finish(cdrId: string, result: DeliveryResult | undefined): void {
-    const entry = queue.finish(cdrId);
-    if (entry && result) tellSessionWorkflow(entry, result);
-  }
 
   // Off the hot path: the next POST does not wait for this signal. A session workflow that
   // was terminated no longer listens; the outcome is in Postgres already.
-  function tellSessionWorkflow(entry: QueueEntry, result: DeliveryResult): void {
-    const sent = getExternalWorkflowHandle(cdrWorkflowId(party, entry.sessionId))
+  function tellSessionWorkflow({ sessionId, result }: SettledCdr): void {
+    if (!result) return;
+    const sent = getExternalWorkflowHandle(cdrWorkflowId(party, sessionId))
       .signal(deliveryResultSignal, result)
       .catch(() => undefined);
     outgoing.add(sent);
     void sent.then(() => outgoing.delete(sent));
   }
 
-  async function settleStuckHead(entry: QueueEntry): Promise<void> {
-    const found = await inspectHead({ party, cdrId: entry.cdrId, sessionId: entry.sessionId });
-    if (queue.head !== entry) return;
-    if (found.verdict === 'stored') entry.stored = true;
-    else if (found.verdict === 'settled') finish(entry.cdrId, found.result ?? undefined);
-    else if (found.verdict === 'abandoned') queue.drop(entry.cdrId);
-    // 'building' and 'restarted': the session workflow will report when its CDR is stored.
-  }
-
   let shownStatus = '';
-  function showStatus(): void {
-    const head = queue.head;
-    const status = queue.paused
-      ? 'paused'
-      : queue.headAttempts > 0
-        ? 'retrying'
-        : head && !head.stored && nextLook?.cdrId === head.cdrId
-          ? 'waiting-for-store' // the head's CDR is still not stored after a first look into why
-          : head
-            ? 'draining'
-            : 'idle';
-    const shown = `${status}/${queue.headAttempts}`;
+  function show(now: QueueActivity): void {
+    activity = paused ? 'paused' : now;
+    const shown = `${activity}/${head?.attempts ?? 0}`;
     if (shown === shownStatus) return;
     shownStatus = shown;
     upsertSearchAttributes([
-      { key: CdrDeliveryStatus, value: status },
-      { key: CdrAttempts, value: queue.headAttempts },
+      { key: CdrDeliveryStatus, value: activity },
+      { key: CdrAttempts, value: head?.attempts ?? 0 },
     ]);
   }
 
-  let nextLook: { cdrId: string; at: number } | undefined;
   const timeToHandOver = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > historyLimit;
 
-  for (;;) {
-    showStatus();
-    const head = queue.head;
-    const paused = queue.paused;
-    // Wake on a ready head, a new head (or none), pause or resume, or time to hand over.
-    const somethingToDo = () => queue.headReady || timeToHandOver() || queue.head !== head || queue.paused !== paused;
-    if (head && !head.stored && !paused) {
-      // Patience counts from when the entry was queued (a stale entry reaching the head late
-      // is looked into at once), then from the last look.
-      const dueAt = nextLook?.cdrId === head.cdrId ? nextLook.at : head.enqueuedAt + patienceMs;
-      const waitMs = dueAt - Date.now();
-      if (waitMs <= 0 || !(await condition(somethingToDo, waitMs))) {
-        await settleStuckHead(head);
-        nextLook = { cdrId: head.cdrId, at: Date.now() + patienceMs };
-      }
-    } else {
-      await condition(somethingToDo);
+  /** Writes pending hand-ins; false when the store failed (they stay pending, in order). */
+  async function writePending(): Promise<boolean> {
+    const batch = pending.slice(0, HAND_INS_PER_CALL);
+    try {
+      await recordHandIns({ party, handIns: batch });
+    } catch (error) {
+      if (!(error instanceof ActivityFailure)) throw error;
+      return false;
     }
+    pending.splice(0, batch.length);
+    return true;
+  }
+
+  /**
+   * Waits until `wakeOn()`, time to hand over, or `ms` passed. Hand-ins that arrive
+   * meanwhile are written at once (unless `writeHandIns` is false: the store is down), so
+   * Postgres knows the queue's order within moments of each hand-in.
+   */
+  async function waitFor(wakeOn: () => boolean, ms?: number, writeHandIns = true): Promise<void> {
+    const deadline = ms === undefined ? undefined : Date.now() + ms;
+    for (;;) {
+      const left = deadline === undefined ? undefined : deadline - Date.now();
+      if (left !== undefined && left <= 0) return;
+      const writable = () => writeHandIns && pending.length > 0;
+      const ready = () => wakeOn() || timeToHandOver() || writable();
+      if (left === undefined) await condition(ready);
+      else if (!(await condition(ready, left))) return;
+      if (wakeOn() || timeToHandOver()) return;
+      if (!(await writePending())) return;
+    }
+  }
+
+  let lastLook: { cdrId: string; at: number } | undefined;
+  async function lookIntoUnstoredHead(end: Extract<RunEnd, { kind: 'waiting-for-store' }>): Promise<void> {
+    // Patience counts from when the entry was queued (a stale entry reaching the head late is
+    // looked into at once), then from the last look.
+    const dueAt = lastLook?.cdrId === end.cdrId ? lastLook.at : end.enqueuedAt + patienceMs;
+    if (dueAt > Date.now()) {
+      await waitFor(() => nudged || resumed, dueAt - Date.now());
+      if (nudged || resumed || timeToHandOver()) return;
+    }
+    lastLook = { cdrId: end.cdrId, at: Date.now() + patienceMs };
+    try {
+      await inspectHead({ party, cdrId: end.cdrId, sessionId: end.sessionId });
+    } catch (error) {
+      if (!(error instanceof ActivityFailure)) throw error;
+      // Looked into again after the next patience.
+    }
+  }
+
+  for (;;) {
     if (timeToHandOver()) {
       await Promise.all(outgoing);
       await condition(allHandlersFinished);
-      held = [];
-      await handOverQueue(queue.snapshot(), held);
+      const next: QueueState = { ...initial, paused, head, pendingHandIns: pending };
+      return continueAsNew<typeof cpoQueueWorkflow>(next);
     }
-    if (!queue.headReady) continue;
+    nudged = false;
+    resumed = false;
+    if (paused) {
+      show('paused');
+      await waitFor(() => !paused);
+      continue;
+    }
 
-    const run = queue.readyRun(batchSize);
-    const results = await deliverCdrs({
-      party,
-      cdrIds: run.map((entry) => entry.cdrId),
-      failedAttempts: queue.headAttempts,
-      outcomeUnknown: queue.headOutcomeUnknown,
-    });
-    for (const [index, result] of results.entries()) {
-      const entry = run[index]!;
-      const attempts = (queue.head === entry ? queue.headAttempts : 0) + 1;
-      if (result.kind === 'retry') {
-        if (queue.head === entry) queue.recordHeadFailure(result.reason, result.unknownOutcome);
-        showStatus();
-        wakeRequested = false;
-        await condition(() => wakeRequested, result.retryAfterMs);
-        break;
-      }
-      finish(
-        entry.cdrId,
-        result.kind === 'delivered'
-          ? { status: 'delivered', location: result.location, attempts }
-          : { status: 'rejected', reason: result.reason, attempts },
-      );
+    const handIns = pending.slice(0, HAND_INS_PER_CALL);
+    let run;
+    try {
+      run = await deliverCdrs({
+        party,
+        handIns,
+        maxPosts: batchSize,
+        head: head && head.attempts > 0 ? { cdrId: head.cdrId, failedAttempts: head.attempts } : null,
+      });
+    } catch (error) {
+      if (!(error instanceof ActivityFailure)) throw error;
+      storeFailures++;
+      storeError = `store unavailable, retrying: ${error.cause?.message ?? error.message}`;
+      show('store-unavailable');
+      await waitFor(() => resumed, Math.min(1_000 * 2 ** (storeFailures - 1), STORE_BACKOFF_MAX_MS), false);
+      continue;
+    }
+    pending.splice(0, handIns.length);
+    storeFailures = 0;
+    storeError = null;
+    for (const settled of run.settled) {
+      if (head?.cdrId === settled.cdrId) head = null;
+      tellSessionWorkflow(settled);
+    }
+
+    const { end } = run;
+    switch (end.kind) {
+      case 'more':
+        head = null;
+        show('draining');
+        continue;
+      case 'empty':
+        head = null;
+        show('idle');
+        await waitFor(() => nudged || resumed || pending.length > 0, undefined, false);
+        continue;
+      case 'waiting-for-store':
+        head = { cdrId: end.cdrId, sessionId: end.sessionId, attempts: 0, lastError: null };
+        show('waiting-for-store');
+        await lookIntoUnstoredHead(end);
+        continue;
+      case 'retry':
+        head =
+          head?.cdrId === end.cdrId
+            ? { ...head, attempts: head.attempts + 1, lastError: end.reason }
+            : { cdrId: end.cdrId, sessionId: end.sessionId, attempts: 1, lastError: end.reason };
+        show('retrying');
+        await waitFor(() => resumed, end.retryAfterMs);
+        continue;
+      case 'held-elsewhere':
+        show('draining');
+        await waitFor(() => false, end.retryAfterMs);
+        continue;
     }
   }
 }

@@ -3,14 +3,13 @@
  * workflow. Defined once here and imported by workflows, activities and clients.
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { HandIn } from '../src/store/queue-repo';
 import type { PartyRef } from './ids';
 
 /** Sent by the client when a session ends: fixes the CDR's place in its CPO's queue. */
 export interface EnqueueRequest {
   cdrId: string;
   sessionId: string;
-  /** An operator replays the session: queue its CDR again even if it left the queue before. */
-  replay?: boolean;
 }
 
 /** Sent by the session workflow once its CDR is stored (or found invalid and never to be sent). */
@@ -26,37 +25,28 @@ export type DeliveryResult = (
   attempts?: number;
 };
 
-export interface QueueEntry extends EnqueueRequest {
-  /** Workflow time when the entry was queued (ms since epoch). */
-  enqueuedAt: number;
-  /** The CDR is stored and may be POSTed when it reaches the head. */
-  stored: boolean;
+/** The CDR the queue last found at its head, with its failed attempts there (for backoff and operators). */
+export interface HeadState {
+  cdrId: string;
+  sessionId: string;
+  attempts: number;
+  lastError: string | null;
 }
 
+/**
+ * What a queue workflow starts from, and carries to its next run. No list of CDRs: the
+ * queue itself is in Postgres (table queue_entries), so a queue of any length costs the
+ * workflow's history nothing.
+ */
 export interface QueueState {
   party: PartyRef;
-  entries: QueueEntry[];
-  /** Ids recently taken off the queue: a late or repeated enqueue of one is ignored. */
-  recentlyFinished: string[];
   paused: boolean;
-  /** Failed attempts for the current head, and whether the last one left the outcome unknown. */
-  headAttempts: number;
-  headOutcomeUnknown: boolean;
-  headLastError: string | null;
+  /** Hand-ins received and not yet written to Postgres, in arrival order. */
+  pendingHandIns: HandIn[];
+  head: HeadState | null;
   /** Tuning, for tests and very large CPOs; defaults in cpo-queue.ts. */
   settings?: QueueSettings;
-  /** A long queue is handed to the next run in chunks through Postgres, not in this payload. */
-  snapshot?: { id: string; chunks: number };
-  /** Messages that arrived while the previous run was handing over, in arrival order. */
-  heldMessages?: QueueMessage[];
 }
-
-/** A signal to the queue, as held during a hand-over (with the time it arrived). */
-export type QueueMessage =
-  | { kind: 'enqueue'; request: EnqueueRequest; at: number }
-  | { kind: 'stored'; notice: CdrStoredNotice; at: number }
-  | { kind: 'pause' }
-  | { kind: 'resume' };
 
 export interface QueueSettings {
   /** Continue as new once the run's history has this many events. */
@@ -65,17 +55,20 @@ export interface QueueSettings {
   headStorePatienceMs?: number;
   /** Most CDRs POSTed (one after the other) by one local activity call. */
   deliveryBatchSize?: number;
-  /** Longest queue handed over inline; a longer one goes through Postgres in chunks of this size. */
-  inlineEntriesLimit?: number;
 }
 
+/** What the queue workflow is doing, as operators see it (search attribute CdrDeliveryStatus). */
+export type QueueActivity = 'idle' | 'draining' | 'waiting-for-store' | 'retrying' | 'store-unavailable' | 'paused';
+
 export interface QueueStatus {
-  depth: number;
-  head: QueueEntry | null;
-  oldestEnqueuedAt: number | null;
+  activity: QueueActivity;
   paused: boolean;
+  /** The CDR last found at the head (depth and age are in Postgres: `cdrflow queue`). */
+  head: { cdrId: string; sessionId: string } | null;
   headAttempts: number;
   headLastError: string | null;
+  /** Hand-ins received and not yet written to Postgres (non-zero while the store is down). */
+  pendingHandIns: number;
 }
 
 export const enqueueSignal = defineSignal<[EnqueueRequest]>('enqueue');
@@ -91,14 +84,5 @@ export const resendUpdate = defineUpdate<ResendResult, [{ cdrId: string }]>('res
 export const deliveryResultSignal = defineSignal<[DeliveryResult]>('deliveryResult');
 
 export function initialQueueState(party: PartyRef, settings?: QueueSettings): QueueState {
-  return {
-    party,
-    ...(settings ? { settings } : {}),
-    entries: [],
-    recentlyFinished: [],
-    paused: false,
-    headAttempts: 0,
-    headOutcomeUnknown: false,
-    headLastError: null,
-  };
+  return { party, ...(settings ? { settings } : {}), paused: false, pendingHandIns: [], head: null };
 }

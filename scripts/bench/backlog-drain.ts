@@ -10,6 +10,7 @@ import { simulatedSessionEnded } from '../../src/dev/simulated-session';
 import { startCdr } from '../../src/client/start-cdr';
 import { cpoQueueWorkflowId } from '../../workflows/ids';
 import { pauseSignal, queueStatusQuery, resumeSignal } from '../../workflows/definitions';
+import { summarizeQueue } from '../../src/store/queue-repo';
 import { argNumber, fmt, startBenchEnv } from './bench-env';
 
 const party = { country_code: 'FR', party_id: 'BNC' };
@@ -37,7 +38,7 @@ async function main(): Promise<void> {
     const queue = env.client.workflow.getHandle(cpoQueueWorkflowId(party));
     await queue.signal(pauseSignal);
     await waitUntil(async () => (await queue.query(queueStatusQuery)).paused);
-    log(`  all ${count} stored; queue depth ${(await queue.query(queueStatusQuery)).depth}, paused for the baseline`);
+    log(`  all ${count} stored; queue depth ${(await summarizeQueue(env.pool, party)).depth}, paused for the baseline`);
 
     // Baseline: the same bodies, POSTed one after the other with the same HTTP client.
     env.iop.control({ behaviour: 'accept' });

@@ -52,6 +52,8 @@ export async function startBenchEnv(options: { iopLatencyMs: number; retryMaxMs?
       IOP_CDRS_URL: iop.cdrsUrl,
       IOP_TOKEN: iop.token,
       IOP_RETRY_INITIAL_MS: '50',
+      // Short like the other timings: an unknown outcome is re-sent after a clear "unknown CDR" this much later.
+      IOP_CHECK_SETTLE_MS: '300',
       IOP_RETRY_MAX_MS: String(options.retryMaxMs ?? 200),
     }),
   });

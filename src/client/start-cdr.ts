@@ -48,7 +48,7 @@ export async function startCdr(
 
   // Enqueue first: the place in the queue is taken before any build can finish.
   const replay = options.replay === true;
-  await signalEnqueue(client, taskQueue, party, { cdrId, sessionId: session.id, ...(replay ? { replay } : {}) }, options.queueSettings);
+  await signalEnqueue(client, taskQueue, party, { cdrId, sessionId: session.id }, options.queueSettings);
   try {
     await client.workflow.start<typeof cdrSessionWorkflow>('cdrSessionWorkflow', {
       taskQueue,

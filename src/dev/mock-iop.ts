@@ -25,6 +25,19 @@ export type MockBehaviour =
   /** HTTP 401: our token is refused. */
   | 'unauthorized';
 
+/** How the Check CDR GET answers, whatever the IOP holds (`normal`: the CDR, or 404 + OCPI 2000 "unknown CDR"). */
+export type MockCheckBehaviour =
+  | 'normal'
+  /** HTTP 404 without an OCPI body: a proxy or a wrong route, says nothing of the CDR. */
+  | 'bare404'
+  | 'http429'
+  | 'http500'
+  | 'unauthorized'
+  /** HTTP 200, OCPI 1000, `data: {}`: as GIREVE answers many calls. */
+  | 'emptyData'
+  /** Never answers. */
+  | 'timeout';
+
 export interface MockControl {
   /** What every request meets once `failNext` is used up. */
   behaviour?: MockBehaviour;
@@ -41,6 +54,7 @@ export interface MockControl {
   withLocation?: boolean;
   /** Check CDR answers with a CDR whose total_cost differs from what was received. */
   alterOnCheck?: boolean;
+  checkBehaviour?: MockCheckBehaviour;
 }
 
 export interface ReceivedCdr {
@@ -57,6 +71,8 @@ export interface MockIop {
   /** Every CDR accepted, in arrival order, duplicates included. */
   received: ReceivedCdr[];
   postCount(): number;
+  /** Check CDR GETs answered (or held), all CDRs together. */
+  checkCount(): number;
   control(change: MockControl): void;
   close(): Promise<void>;
 }
@@ -74,12 +90,14 @@ export async function startMockIop(options: { port?: number; token?: string; con
     latencyMs: 0,
     withLocation: false,
     alterOnCheck: false,
+    checkBehaviour: 'normal',
   };
   const control = (change: MockControl) => Object.assign(state, change);
   control(options.control ?? {});
   const received: ReceivedCdr[] = [];
   const sockets = new Set<Socket>();
   let posts = 0;
+  let checks = 0;
   let baseUrl = '';
 
   const answer = (res: ServerResponse, httpStatus: number, statusCode: number, data: unknown, message?: string) => {
@@ -110,7 +128,25 @@ export async function startMockIop(options: { port?: number; token?: string; con
       return receive(body, behaviour, res);
     }
     if (url.pathname.startsWith(`${CDRS_PATH}/`) && req.method === 'GET') {
+      checks++;
       await sleep(state.latencyMs);
+      switch (state.checkBehaviour) {
+        case 'bare404':
+          res.writeHead(404, { 'content-type': 'text/plain' });
+          return void res.end('Not Found');
+        case 'http429':
+          return answer(res, 429, 2000, null, 'slow down');
+        case 'http500':
+          return answer(res, 500, 3000, null, 'internal error');
+        case 'unauthorized':
+          return answer(res, 401, 2000, null, 'token refused');
+        case 'emptyData':
+          return answer(res, 200, 1000, {});
+        case 'timeout':
+          return;
+        case 'normal':
+          break;
+      }
       const id = decodeURIComponent(url.pathname.slice(CDRS_PATH.length + 1));
       const found = [...received].reverse().find((entry) => entry.id === id);
       if (!found) return answer(res, 404, 2000, null, `unknown CDR ${id}`);
@@ -178,6 +214,7 @@ export async function startMockIop(options: { port?: number; token?: string; con
     token,
     received,
     postCount: () => posts,
+    checkCount: () => checks,
     control,
     close: () =>
       new Promise<void>((resolve) => {

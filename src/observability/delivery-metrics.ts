@@ -1,6 +1,6 @@
 /**
  * The worker's delivery series, fed by the delivery activity through its observer:
- * outcomes per CPO, POST latency, retries by cause, credentials alerts.
+ * outcomes per CPO, POST latency, retries by cause, credentials alerts, dropped hand-ins.
  */
 import { Counter, Histogram, type Registry } from 'prom-client';
 import type { DeliveryAttempt, DeliveryObserver } from './delivery-observer';
@@ -51,6 +51,13 @@ export function createDeliveryMetrics(registry: Registry): DeliveryObserver {
     registers: [registry],
   });
 
+  const droppedHandIns = new Counter({
+    name: `${METRIC_PREFIX}queue_hand_ins_dropped_total`,
+    help: 'Hand-ins taken off a queue because no CDR can be built for them (no session workflow, or no input), by CPO and reason',
+    labelNames: ['cpo', 'reason'] as const,
+    registers: [registry],
+  });
+
   for (const outcome of OUTCOMES) postSeconds.zero({ outcome });
 
   // Every series of a CPO starts at 0 when the CPO is first seen: Prometheus' increase()
@@ -73,6 +80,9 @@ export function createDeliveryMetrics(registry: Registry): DeliveryObserver {
       if (attempt.outcome !== 'retry') return;
       retries.inc({ cpo: attempt.operator, cause: retryCause(attempt) });
       if (attempt.credentialsAlert) credentialsAlerts.inc({ cpo: attempt.operator });
+    },
+    handInDropped(dropped) {
+      droppedHandIns.inc({ cpo: dropped.operator, reason: dropped.reason });
     },
   };
 }

@@ -16,6 +16,14 @@ export interface DeliveryAttempt {
   unknownOutcome: boolean;
 }
 
+/** A hand-in taken off its queue because no CDR can ever be built for it. */
+export interface DroppedHandIn {
+  operator: string;
+  /** 'not-found' (no session workflow: never started, or past retention) or 'no-input'. */
+  reason: string;
+}
+
 export interface DeliveryObserver {
   attemptEnded(attempt: DeliveryAttempt): void;
+  handInDropped?(dropped: DroppedHandIn): void;
 }

@@ -2,6 +2,7 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { Party } from '../cdr/party';
 import { countCdrsByStatus } from '../store/cdr-listing';
+import { summarizeQueue } from '../store/queue-repo';
 import {
   pauseSignal,
   queueStatusQuery,
@@ -16,9 +17,12 @@ import type { OperatorContext } from './operator-context';
 export interface QueueReport {
   workflowId: string;
   running: boolean;
+  /** From Postgres, the queue's system of record: hand-ins waiting, CDRs built or not. */
   depth: number;
   paused: boolean;
   head: string | null;
+  /** What the queue workflow is doing (draining, retrying, waiting-for-store, ...). */
+  activity: string | null;
   oldestAgeSeconds: number | null;
   headAttempts: number;
   currentError: string | null;
@@ -33,13 +37,15 @@ export async function queueReport({ client, pool }: OperatorContext, party: Part
   } catch (error) {
     if (!(error instanceof WorkflowNotFoundError)) throw error;
   }
+  const queue = await summarizeQueue(pool, party);
   return {
     workflowId,
     running: status !== undefined,
-    depth: status?.depth ?? 0,
+    depth: queue.depth,
     paused: status?.paused ?? false,
-    head: status?.head?.cdrId ?? null,
-    oldestAgeSeconds: status?.oldestEnqueuedAt ? Math.round((now - status.oldestEnqueuedAt) / 1000) : null,
+    head: queue.headCdrId,
+    activity: status?.activity ?? null,
+    oldestAgeSeconds: queue.oldestEnqueuedAt ? Math.round((now - queue.oldestEnqueuedAt.getTime()) / 1000) : null,
     headAttempts: status?.headAttempts ?? 0,
     currentError: status?.headLastError ?? null,
     storedByStatus: await countCdrsByStatus(pool, party),

@@ -3,7 +3,6 @@
  * CDR's body (sent to the IOP from here: workflows carry only ids) and its delivery state.
  */
 import type { Pool } from 'pg';
-import type { Party } from '../cdr/party';
 import type { CdrKey } from './cdr-key';
 
 export type CdrStatus = 'queued' | 'sent' | 'rejected' | 'invalid';
@@ -19,6 +18,7 @@ export interface CdrRow extends CdrKey {
   last_error: string | null;
   last_attempt_at: Date | null;
   post_started_at: Date | null;
+  post_owner: string | null;
   next_attempt_at: Date | null;
   iop_location: string | null;
   sent_at: Date | null;
@@ -81,75 +81,49 @@ export async function findCdrBySession(
   return result.rows[0];
 }
 
-export interface PostClaim {
-  id: string;
-  cdr: unknown;
-  /** A previous POST started and never finished: the worker died while it was on the wire. */
-  interruptedPostAt: Date | null;
-}
-
 /**
- * Marks queued CDRs of one party as being POSTed and returns their bodies, in one
- * statement. CDRs that are not queued (already sent, rejected, invalid, unknown) are left
- * out of the result.
+ * One failed delivery attempt, for operators: count, reason, when the next one is due. It
+ * ends the run's claim on the CDR. An attempt whose outcome is unknown (timeout, reset)
+ * keeps its in-flight mark (post_started_at), so the next attempt asks the IOP first even
+ * if this worker dies before the workflow learns of it.
  */
-export async function startPosts(pool: Pool, party: Party, ids: string[]): Promise<Map<string, PostClaim>> {
-  const result = await pool.query<{ id: string; cdr: unknown; interrupted_post_at: Date | null }>(
-    `WITH previous AS (
-       SELECT id, post_started_at FROM cdrs
-       WHERE country_code = $1 AND party_id = $2 AND id = ANY($3) AND status = 'queued'
-       FOR UPDATE)
-     UPDATE cdrs SET post_started_at = now()
-     FROM previous
-     WHERE cdrs.country_code = $1 AND cdrs.party_id = $2 AND cdrs.id = previous.id
-     RETURNING cdrs.id, cdrs.cdr, previous.post_started_at AS interrupted_post_at`,
-    [party.country_code, party.party_id, ids],
-  );
-  return new Map(result.rows.map((row) => [row.id, { id: row.id, cdr: row.cdr, interruptedPostAt: row.interrupted_post_at }]));
-}
-
-/** Undoes startPosts for CDRs that were claimed but not POSTed after all. */
-export async function releasePosts(pool: Pool, party: Party, ids: string[]): Promise<void> {
-  if (ids.length === 0) return;
-  await pool.query(
-    `UPDATE cdrs SET post_started_at = NULL
-     WHERE country_code = $1 AND party_id = $2 AND id = ANY($3) AND status = 'queued'`,
-    [party.country_code, party.party_id, ids],
-  );
-}
-
-/** One failed delivery attempt, for operators: count, reason, when the next one is due. */
 export async function recordFailedAttempt(
   pool: Pool,
   key: CdrKey,
   error: string,
   nextAttemptAt: Date,
   outcomeUnknown: boolean,
+  /** When the POST whose outcome is unknown started (the IOP may have the CDR since then). */
+  postStartedAt: Date | null,
 ): Promise<void> {
-  // An attempt whose outcome is unknown (timeout, reset) keeps its in-flight mark, so the
-  // next attempt asks the IOP first even if this worker dies before the workflow learns it.
   await pool.query(
-    `UPDATE cdrs SET attempts = attempts + 1, last_error = $4, last_attempt_at = now(),
-       next_attempt_at = $5, post_started_at = CASE WHEN $6 THEN post_started_at ELSE NULL END, updated_at = now()
+    `UPDATE cdrs SET attempts = attempts + 1, last_error = $4, last_attempt_at = now(), next_attempt_at = $5,
+       post_started_at = CASE WHEN $6 THEN coalesce($7, post_started_at) ELSE NULL END, post_owner = NULL, updated_at = now()
      WHERE ${KEY} AND status = 'queued'`,
-    [...keyParams(key), error, nextAttemptAt, outcomeUnknown],
+    [...keyParams(key), error, nextAttemptAt, outcomeUnknown, postStartedAt],
   );
 }
 
+/** The CDR leaves its queue: the IOP took it. One statement, so the queue and the row agree. */
 export async function markSent(pool: Pool, key: CdrKey, location: string | null): Promise<void> {
   await pool.query(
-    `UPDATE cdrs SET status = 'sent', attempts = attempts + 1, iop_location = $4, sent_at = now(),
-       last_attempt_at = now(), next_attempt_at = NULL, post_started_at = NULL, updated_at = now()
-     WHERE ${KEY} AND status = 'queued'`,
+    `WITH sent AS (
+       UPDATE cdrs SET status = 'sent', attempts = attempts + 1, iop_location = $4, sent_at = now(),
+         last_attempt_at = now(), next_attempt_at = NULL, post_started_at = NULL, post_owner = NULL, updated_at = now()
+       WHERE ${KEY} AND status = 'queued')
+     DELETE FROM queue_entries WHERE country_code = $1 AND party_id = $2 AND cdr_id = $3`,
     [...keyParams(key), location],
   );
 }
 
+/** The CDR leaves its queue: the IOP refused it as invalid (re-sendable after a fix). */
 export async function markRejected(pool: Pool, key: CdrKey, reason: string): Promise<void> {
   await pool.query(
-    `UPDATE cdrs SET status = 'rejected', attempts = attempts + 1, last_error = $4,
-       last_attempt_at = now(), next_attempt_at = NULL, post_started_at = NULL, updated_at = now()
-     WHERE ${KEY} AND status = 'queued'`,
+    `WITH rejected AS (
+       UPDATE cdrs SET status = 'rejected', attempts = attempts + 1, last_error = $4,
+         last_attempt_at = now(), next_attempt_at = NULL, post_started_at = NULL, post_owner = NULL, updated_at = now()
+       WHERE ${KEY} AND status = 'queued')
+     DELETE FROM queue_entries WHERE country_code = $1 AND party_id = $2 AND cdr_id = $3`,
     [...keyParams(key), reason],
   );
 }
@@ -162,15 +136,21 @@ export async function recordCheck(pool: Pool, key: CdrKey, status: CheckStatus, 
 }
 
 /**
- * Operator re-send: a rejected CDR goes back to queued, keeping its attempt history. A CDR
- * already queued is accepted too, so a retried call (its first run committed) still
- * answers, and a queued CDR that fell out of its queue can be put back.
+ * Operator re-send: a rejected CDR goes back to queued, at the tail of its party's queue,
+ * keeping its attempt history. A CDR already queued is accepted too and keeps its place,
+ * so a retried call (its first run committed) still answers.
  */
 export async function requeueRejectedCdr(pool: Pool, key: CdrKey): Promise<{ sessionId: string } | undefined> {
   const result = await pool.query<{ session_id: string }>(
-    `UPDATE cdrs SET status = 'queued', next_attempt_at = NULL, updated_at = now()
-     WHERE ${KEY} AND status IN ('rejected', 'queued')
-     RETURNING session_id`,
+    `WITH requeued AS (
+       UPDATE cdrs SET status = 'queued', next_attempt_at = NULL, post_started_at = NULL, post_owner = NULL, updated_at = now()
+       WHERE ${KEY} AND status IN ('rejected', 'queued')
+       RETURNING session_id),
+     tail AS (
+       INSERT INTO queue_entries (country_code, party_id, cdr_id, session_id, enqueued_at)
+       SELECT $1, $2, $3, session_id, now() FROM requeued
+       ON CONFLICT (country_code, party_id, cdr_id) DO NOTHING)
+     SELECT session_id FROM requeued`,
     keyParams(key),
   );
   const row = result.rows[0];

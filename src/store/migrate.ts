@@ -33,6 +33,9 @@ export async function migrate(pool: Pool, migrations = listMigrations()): Promis
   const client = await pool.connect();
   const applied: string[] = [];
   try {
+    // A migration over many rows, or the wait for another process' migration, may take
+    // longer than the pool's statement timeout: lifted for this session, restored on release.
+    await client.query('SET statement_timeout = 0');
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
     await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
       version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
@@ -56,6 +59,7 @@ export async function migrate(pool: Pool, migrations = listMigrations()): Promis
     }
   } finally {
     await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
+    await client.query('RESET statement_timeout').catch(() => undefined);
     client.release();
   }
   return applied;

@@ -53,9 +53,11 @@ export async function createCdrWorker(options: CdrWorkerOptions): Promise<CdrWor
         pool,
         iop,
         retry: { initialMs: options.iop.retryInitialMs, maxMs: options.iop.retryMaxMs },
+        requestTimeoutMs: options.iop.requestTimeoutMs,
+        checkSettleMs: options.iop.checkSettleMs,
         observer: options.deliveryObserver,
       }),
-      ...createQueueActivities({ pool, temporal, taskQueue }),
+      ...createQueueActivities({ pool, temporal, taskQueue, observer: options.deliveryObserver }),
     },
     // Many CPO queues each hold a sticky cached run; keep room for them.
     maxCachedWorkflows: 1_000,

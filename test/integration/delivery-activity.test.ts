@@ -1,58 +1,283 @@
 /**
- * The queue's POST activity on its own, against real Postgres and a mock IOP: the marks
- * that keep a crash from sending a CDR twice.
+ * The queue's POST activity on its own, against real Postgres and a mock IOP: the head
+ * read from the store, the claims that keep two runs (or a dead one) from POSTing a CDR
+ * twice, and the check at the IOP before anything is POSTed again.
  */
-import { createDeliveryActivities } from '../../activities/delivery-activities';
-import { startMockIop, type MockIop } from '../../src/dev/mock-iop';
+import {
+  createDeliveryActivities,
+  postClaimLeaseMs,
+  type DeliverRequest,
+  type DeliveryActivityDeps,
+} from '../../activities/delivery-activities';
+import { startMockIop, type MockCheckBehaviour, type MockIop } from '../../src/dev/mock-iop';
 import { createIopClient, type IopClient } from '../../src/iop/iop-client';
 import { findCdr, insertCdr } from '../../src/store/cdr-repo';
+import { readQueueHead, recordHandIns } from '../../src/store/queue-repo';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 
-const party = { country_code: 'FR', party_id: 'DLV' };
+const REQUEST_TIMEOUT_MS = 1_000;
 let db: TestDatabase;
 let mock: MockIop;
 let iop: IopClient;
+let partyCount = 0;
 
 beforeAll(async () => {
   [db, mock] = await Promise.all([createTestDatabase(), startMockIop()]);
-  iop = createIopClient({ cdrsUrl: mock.cdrsUrl, token: mock.token, checkUrlTemplate: `${mock.cdrsUrl}/{cdr_id}`, requestTimeoutMs: 1_000 });
+  iop = createIopClient({
+    cdrsUrl: mock.cdrsUrl,
+    token: mock.token,
+    checkUrlTemplate: `${mock.cdrsUrl}/{cdr_id}`,
+    requestTimeoutMs: REQUEST_TIMEOUT_MS,
+  });
 });
 afterAll(async () => {
   await iop.close();
   await mock.close();
   await db.drop();
 });
+beforeEach(() => mock.control({ behaviour: 'accept', failNext: 0, latencyMs: 0, checkBehaviour: 'normal', rejectIds: [] }));
 
-const store = (id: string) =>
-  insertCdr(db.pool, { ...party, id, session_id: `s-${id}`, cdr: { id, total_cost: 1 }, last_updated: new Date(), status: 'queued' });
+/** Each test its own party, so queues never meet. */
+function newParty() {
+  return { country_code: 'FR', party_id: `D${String(partyCount++).padStart(2, '0')}` };
+}
+
+function activities(overrides: Partial<DeliveryActivityDeps> = {}) {
+  return createDeliveryActivities({
+    pool: db.pool,
+    iop,
+    retry: { initialMs: 10, maxMs: 10 },
+    requestTimeoutMs: REQUEST_TIMEOUT_MS,
+    checkSettleMs: 0,
+    ...overrides,
+  });
+}
+
+const request = (party: ReturnType<typeof newParty>, extra: Partial<DeliverRequest> = {}): DeliverRequest => ({
+  party,
+  handIns: [],
+  maxPosts: 20,
+  head: null,
+  ...extra,
+});
+
+/** Hands the CDRs in and stores them (queued), as the session workflows would. */
+async function queued(party: ReturnType<typeof newParty>, ids: string[]): Promise<void> {
+  await recordHandIns(db.pool, party, ids.map((id) => ({ cdrId: id, sessionId: `s-${id}`, at: Date.now() })));
+  for (const id of ids) {
+    await insertCdr(db.pool, { ...party, id, session_id: `s-${id}`, cdr: { id, total_cost: 1 }, last_updated: new Date(), status: 'queued' });
+  }
+}
+
+const postsOf = (ids: string[]) => mock.received.map((r) => r.id).filter((id) => ids.includes(id));
+
+test('POSTs the stored CDRs at the head in hand-in order and takes them off the queue', async () => {
+  const party = newParty();
+  await queued(party, ['a1', 'a2', 'a3']);
+  const run = await activities().deliverCdrs(request(party));
+  expect(run.settled.map((s) => [s.cdrId, s.result?.status])).toEqual([
+    ['a1', 'delivered'],
+    ['a2', 'delivered'],
+    ['a3', 'delivered'],
+  ]);
+  expect(run.end).toEqual({ kind: 'empty' });
+  expect(postsOf(['a1', 'a2', 'a3'])).toEqual(['a1', 'a2', 'a3']);
+  expect(await readQueueHead(db.pool, party, 10)).toEqual([]);
+  for (const id of ['a1', 'a2', 'a3']) {
+    expect(await findCdr(db.pool, { ...party, id })).toMatchObject({ status: 'sent', post_started_at: null, post_owner: null });
+  }
+});
+
+test('stops at a head whose CDR is not stored yet: nothing overtakes it', async () => {
+  const party = newParty();
+  await recordHandIns(db.pool, party, [{ cdrId: 'slow', sessionId: 's-slow', at: Date.now() }]);
+  await queued(party, ['fast']);
+  const run = await activities().deliverCdrs(request(party));
+  expect(run.settled).toEqual([]);
+  expect(run.end).toMatchObject({ kind: 'waiting-for-store', cdrId: 'slow', sessionId: 's-slow' });
+  expect(postsOf(['fast'])).toEqual([]);
+});
+
+test('writes the hand-ins it is given before it reads the head', async () => {
+  const party = newParty();
+  await insertCdr(db.pool, { ...party, id: 'h1', session_id: 's-h1', cdr: { id: 'h1' }, last_updated: new Date(), status: 'queued' });
+  const run = await activities().deliverCdrs(request(party, { handIns: [{ cdrId: 'h1', sessionId: 's-h1', at: Date.now() }] }));
+  expect(run.settled.map((s) => s.cdrId)).toEqual(['h1']);
+});
+
+test('a CDR settled in the store meanwhile is reported as the store knows it, and not POSTed', async () => {
+  const party = newParty();
+  await queued(party, ['b1', 'b2']);
+  // Sent by an earlier run whose outcome the workflow never heard of.
+  await db.pool.query("UPDATE cdrs SET status = 'sent', iop_location = 'https://iop.example/b1' WHERE party_id = $1 AND id = 'b1'", [party.party_id]);
+  const before = mock.postCount();
+  const run = await activities().deliverCdrs(request(party));
+  expect(run.settled).toEqual([
+    { cdrId: 'b1', sessionId: 's-b1', result: { status: 'delivered', location: 'https://iop.example/b1' } },
+    { cdrId: 'b2', sessionId: 's-b2', result: { status: 'delivered', location: null, attempts: 1 } },
+  ]);
+  expect(mock.postCount()).toBe(before + 1);
+  expect(await readQueueHead(db.pool, party, 10)).toEqual([]);
+});
 
 test('a run interrupted by a crash checks each CDR a dead worker may have sent, even across a failed attempt', async () => {
-  const deliver = createDeliveryActivities({ pool: db.pool, iop, retry: { initialMs: 10, maxMs: 10 } }).deliverCdrs;
-  for (const id of ['c1', 'c2', 'c3']) await store(id);
-  // A worker died mid-run: c2 had reached the IOP, c3 had not; both are marked.
+  const party = newParty();
+  const deliver = activities().deliverCdrs;
+  await queued(party, ['c1', 'c2', 'c3']);
+  // A worker died mid-run, long ago: c2 had reached the IOP, c3 had not; both are claimed by the dead run.
   await iop.postCdr({ id: 'c2', total_cost: 1 });
-  await db.pool.query("UPDATE cdrs SET post_started_at = now() WHERE id IN ('c2', 'c3')");
+  await db.pool.query(
+    `UPDATE cdrs SET post_owner = 'dead-run', post_started_at = now() - interval '1 hour' WHERE party_id = $1 AND id IN ('c2', 'c3')`,
+    [party.party_id],
+  );
 
   mock.control({ failNext: 1, failNextBehaviour: 'http500' });
-  const failed = await deliver({ party, cdrIds: ['c1', 'c2', 'c3'], failedAttempts: 0, outcomeUnknown: false });
-  expect(failed.map((r) => r.kind)).toEqual(['retry']);
+  const failed = await deliver(request(party));
+  expect(failed.settled).toEqual([]);
+  expect(failed.end).toMatchObject({ kind: 'retry', cdrId: 'c1' });
   for (const id of ['c2', 'c3']) expect((await findCdr(db.pool, { ...party, id }))?.post_started_at).toBeInstanceOf(Date);
   expect((await findCdr(db.pool, { ...party, id: 'c1' }))?.post_started_at).toBeNull();
 
-  const delivered = await deliver({ party, cdrIds: ['c1', 'c2', 'c3'], failedAttempts: 1, outcomeUnknown: false });
-  expect(delivered.map((r) => r.kind)).toEqual(['delivered', 'delivered', 'delivered']);
-  expect(mock.received.map((r) => r.id)).toEqual(['c2', 'c1', 'c3']);
+  const delivered = await deliver(request(party, { head: { cdrId: 'c1', failedAttempts: 1 } }));
+  expect(delivered.settled.map((s) => s.result?.status)).toEqual(['delivered', 'delivered', 'delivered']);
+  expect(postsOf(['c1', 'c2', 'c3'])).toEqual(['c2', 'c1', 'c3']);
   for (const id of ['c1', 'c2', 'c3']) {
     expect(await findCdr(db.pool, { ...party, id })).toMatchObject({ status: 'sent', post_started_at: null });
   }
 });
 
-test('a CDR no longer queued is reported as the store knows it, and not POSTed', async () => {
-  const deliver = createDeliveryActivities({ pool: db.pool, iop, retry: { initialMs: 10, maxMs: 10 } }).deliverCdrs;
-  const before = mock.postCount();
-  expect(await deliver({ party, cdrIds: ['c1', 'unknown'], failedAttempts: 0, outcomeUnknown: false })).toEqual([
-    { kind: 'delivered', location: null },
-    { kind: 'rejected', reason: 'CDR is not in the store' },
+describe('after a POST whose outcome is unknown', () => {
+  /** One CDR POSTed into a timeout: the IOP never answered, and (here) never stored it. */
+  async function timedOut(party: ReturnType<typeof newParty>, deps: Partial<DeliveryActivityDeps> = {}) {
+    await queued(party, ['u1', 'u2']);
+    mock.control({ failNext: 1, failNextBehaviour: 'timeout' });
+    const run = await activities(deps).deliverCdrs(request(party));
+    expect(run.end).toMatchObject({ kind: 'retry', cdrId: 'u1', reason: 'timed out waiting for the IOP' });
+    expect((await findCdr(db.pool, { ...party, id: 'u1' }))?.post_started_at).toBeInstanceOf(Date);
+    return mock.postCount();
+  }
+
+  test.each<MockCheckBehaviour>(['bare404', 'http429', 'http500', 'unauthorized', 'emptyData', 'timeout'])(
+    'a check answered %s is unclear: the CDR is not POSTed again, and stays marked',
+    async (checkBehaviour) => {
+      const party = newParty();
+      const posts = await timedOut(party);
+      mock.control({ checkBehaviour });
+      const checksBefore = mock.checkCount();
+      for (let attempt = 1; attempt <= 2; attempt++) {
+        const run = await activities().deliverCdrs(request(party, { head: { cdrId: 'u1', failedAttempts: attempt } }));
+        expect(run.settled).toEqual([]);
+        expect(run.end).toMatchObject({ kind: 'retry', cdrId: 'u1' });
+      }
+      expect(mock.checkCount()).toBe(checksBefore + 2);
+      expect(mock.postCount()).toBe(posts);
+      const row = await findCdr(db.pool, { ...party, id: 'u1' });
+      expect(row).toMatchObject({ status: 'queued', post_owner: null });
+      expect(row?.post_started_at).toBeInstanceOf(Date);
+      expect(row?.last_error).toMatch(/not re-sent yet/);
+    },
+  );
+
+  test('a clear "unknown CDR" leads to a new POST only once the earlier POST had time to settle', async () => {
+    const party = newParty();
+    const settle = { checkSettleMs: 1_500 };
+    const posts = await timedOut(party, settle);
+    const early = await activities(settle).deliverCdrs(request(party, { head: { cdrId: 'u1', failedAttempts: 1 } }));
+    expect(early.end).toMatchObject({ kind: 'retry', cdrId: 'u1', reason: expect.stringMatching(/may still be settling/) });
+    expect(mock.postCount()).toBe(posts);
+    // The wait it asks for covers the rest of the settle delay.
+    expect(early.end.kind === 'retry' && early.end.retryAfterMs).toBeGreaterThan(100);
+
+    await new Promise((resolve) => setTimeout(resolve, 1_600));
+    const late = await activities(settle).deliverCdrs(request(party, { head: { cdrId: 'u1', failedAttempts: 2 } }));
+    expect(late.settled.map((s) => s.cdrId)).toEqual(['u1', 'u2']);
+    expect(postsOf(['u1', 'u2'])).toEqual(['u1', 'u2']);
+  });
+
+  test('a CDR the IOP holds after all is counted delivered without a second POST', async () => {
+    const party = newParty();
+    await queued(party, ['k1']);
+    mock.control({ failNext: 1, failNextBehaviour: 'store-then-timeout' });
+    await activities().deliverCdrs(request(party));
+    const run = await activities().deliverCdrs(request(party, { head: { cdrId: 'k1', failedAttempts: 1 } }));
+    expect(run.settled.map((s) => [s.cdrId, s.result?.status])).toEqual([['k1', 'delivered']]);
+    expect(postsOf(['k1'])).toEqual(['k1']);
+  });
+});
+
+test('two runs at the same queue never POST the same CDR: the second waits for the first', async () => {
+  const party = newParty();
+  const ids = ['o1', 'o2', 'o3', 'o4'];
+  await queued(party, ids);
+  mock.control({ latencyMs: 100 });
+  const [first, second] = await Promise.all([
+    activities().deliverCdrs(request(party)),
+    new Promise((resolve) => setTimeout(resolve, 30)).then(() => activities().deliverCdrs(request(party))),
   ]);
-  expect(mock.postCount()).toBe(before);
+  expect(first.settled.map((s) => s.cdrId)).toEqual(ids);
+  expect(second.settled).toEqual([]);
+  expect(second.end).toMatchObject({ kind: 'held-elsewhere', cdrId: 'o1' });
+  expect(postsOf(ids)).toEqual(ids);
+});
+
+test("a live run's claim is never taken over; a dead run's claim is, once its lease lapsed", async () => {
+  const party = newParty();
+  await queued(party, ['l1']);
+  const lease = postClaimLeaseMs(REQUEST_TIMEOUT_MS);
+  await db.pool.query(
+    `UPDATE cdrs SET post_owner = 'other-run', post_started_at = now() - make_interval(secs => $2) WHERE party_id = $1`,
+    [party.party_id, (lease - 5_000) / 1000],
+  );
+  const held = await activities().deliverCdrs(request(party));
+  expect(held.end).toMatchObject({ kind: 'held-elsewhere', cdrId: 'l1' });
+  expect(held.end.kind === 'held-elsewhere' && held.end.retryAfterMs).toBeGreaterThanOrEqual(500);
+  expect(postsOf(['l1'])).toEqual([]);
+
+  await db.pool.query(`UPDATE cdrs SET post_started_at = post_started_at - interval '10 seconds' WHERE party_id = $1`, [party.party_id]);
+  const checksBefore = mock.checkCount();
+  const taken = await activities().deliverCdrs(request(party));
+  expect(taken.settled.map((s) => s.cdrId)).toEqual(['l1']);
+  expect(mock.checkCount()).toBe(checksBefore + 1); // asked the IOP first: the dead run may have POSTed it
+  expect(postsOf(['l1'])).toEqual(['l1']);
+});
+
+test('a run stops POSTing at the first store write that failed, and the next run picks up where the store is', async () => {
+  const party = newParty();
+  const ids = ['w1', 'w2', 'w3', 'w4', 'w5'];
+  await queued(party, ids);
+  // The store refuses to record w2 as sent.
+  await db.pool.query(`
+    CREATE FUNCTION refuse_w2() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN IF NEW.id = 'w2' AND NEW.status = 'sent' THEN RAISE EXCEPTION 'disk full'; END IF; RETURN NEW; END $$;
+    CREATE TRIGGER refuse_w2 BEFORE UPDATE ON cdrs FOR EACH ROW EXECUTE FUNCTION refuse_w2();`);
+  mock.control({ latencyMs: 50 });
+  try {
+    await expect(activities().deliverCdrs(request(party))).rejects.toThrow(/disk full/);
+    // w3 may have been on the wire when w2's write failed; nothing after it was POSTed.
+    expect(postsOf(ids)).toEqual(['w1', 'w2', 'w3']);
+  } finally {
+    await db.pool.query('DROP TRIGGER refuse_w2 ON cdrs; DROP FUNCTION refuse_w2();');
+  }
+  // w2 was POSTed but not recorded: it keeps its mark and is found at the IOP, not POSTed again.
+  const w2 = await findCdr(db.pool, { ...party, id: 'w2' });
+  expect(w2).toMatchObject({ status: 'queued', post_owner: null });
+  expect(w2?.post_started_at).toBeInstanceOf(Date);
+  const run = await activities().deliverCdrs(request(party));
+  expect(run.settled.map((s) => s.cdrId)).toEqual(['w2', 'w4', 'w5']);
+  expect(postsOf(ids)).toEqual(['w1', 'w2', 'w3', 'w4', 'w5']);
+});
+
+test('a cancelled run starts no further POST', async () => {
+  const party = newParty();
+  const ids = ['x1', 'x2', 'x3'];
+  await queued(party, ids);
+  const cancel = new AbortController();
+  mock.control({ latencyMs: 100 });
+  const running = activities({ cancellation: () => cancel.signal }).deliverCdrs(request(party));
+  setTimeout(() => cancel.abort(), 50);
+  await expect(running).rejects.toThrow(/cancelled/);
+  expect(postsOf(ids)).toEqual(['x1']);
+  // x1's outcome was recorded; x2 and x3 are free for the next run, unmarked.
+  expect(await findCdr(db.pool, { ...party, id: 'x1' })).toMatchObject({ status: 'sent' });
+  for (const id of ['x2', 'x3']) expect(await findCdr(db.pool, { ...party, id })).toMatchObject({ post_owner: null, post_started_at: null });
 });

@@ -89,6 +89,8 @@ export async function startTestPipeline(options: {
       IOP_TOKEN: iop.token,
       IOP_REQUEST_TIMEOUT_MS: '1000',
       IOP_RETRY_INITIAL_MS: '50',
+      // Short like the other timings: an unknown outcome is re-sent after a clear "unknown CDR" this much later.
+      IOP_CHECK_SETTLE_MS: '300',
       IOP_RETRY_MAX_MS: '400',
       ...options.env,
     }),
