@@ -11,21 +11,21 @@ import { tariffSchema } from '../ocpi/tariff';
 import { evseIdBelongsTo, isEmi3EvseId } from './evse-id';
 import { operatorId, type Party } from './party';
 
-export const partySchema = z.object({
+export const partySchema = z.strictObject({
   country_code: countryCodeAlpha2,
   party_id: partyId,
 });
 
 /** When the EVSE could not supply energy: excluded from total_time and free of charge (GIREVE 3.3). */
 export const outOfOrderIntervalSchema = z
-  .object({ start: ocpiDateTime, end: ocpiDateTime })
+  .strictObject({ start: ocpiDateTime, end: ocpiDateTime })
   .refine((interval) => Date.parse(interval.start) <= Date.parse(interval.end), {
     message: 'start must not be after end',
     path: ['end'],
   });
 
 export const sessionEndedSchema = z
-  .object({
+  .strictObject({
     party: partySchema,
     session: sessionSchema.superRefine((session, ctx) => {
       if (session.end_datetime === undefined) {
@@ -94,8 +94,19 @@ export function parseSessionEnded(input: unknown): SessionEnded {
   return result.data;
 }
 
+/**
+ * Every object schema is strict: a key we don't know (`dayOfWeek`, `out_of_service`, 2.2's
+ * `max_current`) would otherwise vanish and bill wrong without a word. Each such key gets
+ * its own line naming its full path.
+ */
+const UNKNOWN_KEY_RULE = 'is not a known field (misspelled, or from another OCPI version?): refused rather than ignored';
+
 export function formatIssues(issues: readonly z.core.$ZodIssue[]): string[] {
-  return issues.map((issue) => `${formatPath(issue.path)}: ${issue.message}`);
+  return issues.flatMap((issue) =>
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => `${formatPath([...issue.path, key])}: ${UNKNOWN_KEY_RULE}`)
+      : [`${formatPath(issue.path)}: ${issue.message}`],
+  );
 }
 
 export function formatPath(path: readonly PropertyKey[]): string {

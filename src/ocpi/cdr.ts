@@ -19,7 +19,7 @@ const remark = ocpiString(255).refine(
   { error: 'must not start with [*] or [?]: GIREVE reserves these prefixes' },
 );
 
-export const cdrSchema = z.object({
+export const cdrSchema = z.strictObject({
   id: ciString(36).min(1, { error: 'must not be empty' }),
   start_date_time: ocpiDateTime,
   stop_date_time: ocpiDateTime,

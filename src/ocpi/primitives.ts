@@ -3,7 +3,9 @@
  * built from these, so a rule (e.g. "at most 4 decimals") lives in one place.
  *
  * These schemas describe what we SEND: they are stricter than the spec where the spec
- * is loose (we always write the trailing `Z`, see ocpiDateTime).
+ * is loose (we always write the trailing `Z`, see ocpiDateTime). The same schemas read the
+ * CPO backend's input, so every object schema is strict (z.strictObject): a key we don't
+ * know is refused, never dropped (a dropped restriction would make its element always apply).
  */
 import { z } from 'zod';
 import { isActiveIso4217Code } from './iso4217';
@@ -172,7 +174,7 @@ export const ocpiUrl = z
 // DisplayText
 
 /** DisplayText (types.md 1.3): language is an ISO 639-1 code, text has no markup. */
-export const displayTextSchema = z.object({
+export const displayTextSchema = z.strictObject({
   language: ocpiString(2).regex(/^[a-zA-Z]{2}$/, { error: 'must be an ISO 639-1 language code like en' }),
   text: ocpiString(512),
 });

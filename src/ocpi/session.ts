@@ -9,7 +9,7 @@ import { authorizationId, currencyCode, nonNegativeDecimal, ocpiDateTime, ocpiId
 import { usedLocationSchema } from './used-location';
 
 /** Note the 2.1.1 names `start_datetime` / `end_datetime` (a CDR says `start_date_time`). */
-export const sessionSchema = z.object({
+export const sessionSchema = z.strictObject({
   id: ocpiId(36),
   start_datetime: ocpiDateTime,
   end_datetime: ocpiDateTime.optional(),

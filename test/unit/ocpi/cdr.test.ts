@@ -51,8 +51,9 @@ describe('cdrSchema', () => {
     expect(issuePaths(cdrSchema, minimal)).toEqual([]);
   });
 
-  it('strips unknown fields, as OCPI receivers must ignore them', () => {
-    expect(cdrSchema.parse({ ...cdr(), vendor_note: 'x' })).not.toHaveProperty('vendor_note');
+  it('refuses an unknown field: we never send what OCPI 2.1.1 does not define', () => {
+    expect(issuePaths(cdrSchema, { ...cdr(), vendor_note: 'x' })).toEqual(['']);
+    expect(issueMessages(cdrSchema, { ...cdr(), vendor_note: 'x' })).toEqual(['Unrecognized key: "vendor_note"']);
   });
 
   it('rejects a DateTime with an offset', () => {
