@@ -6,6 +6,7 @@
  */
 import type { Cdr } from '../ocpi/cdr';
 import { toOcpiDateTime } from '../ocpi/primitives';
+import { authorizationIdFor } from './authorization-id';
 import { cdrIdFor } from './cdr-id';
 import { buildChargingPeriods } from './cdr-periods';
 import { chooseTotalCost } from './cdr-total-cost';
@@ -38,7 +39,7 @@ export function buildCdrWithPricing(input: SessionEnded, now: Date): BuiltCdrWit
   const chargingPeriods = buildChargingPeriods(session, sessionSpan.end, outOfOrder);
   const sessionMs = Math.max(0, sessionSpan.end - sessionSpan.start);
   const tariffs = tariffsFor(input);
-  const authorizationId = input.authorization_id ?? session.authorization_id;
+  const authorizationId = authorizationIdFor(input);
   // Keys in the order of mod_cdrs.md 3.1, so the JSON reads like the spec.
   const draft: Cdr = {
     id: cdrIdFor(input.party, session.id),

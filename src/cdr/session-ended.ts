@@ -4,10 +4,11 @@
  * its JSON Schema is published in docs/ for backends in other languages.
  */
 import { z } from 'zod';
-import { countryCodeAlpha2, ocpiDateTime, partyId } from '../ocpi/primitives';
+import { authorizationId, countryCodeAlpha2, ocpiDateTime, partyId } from '../ocpi/primitives';
 import { sessionSchema, type Session } from '../ocpi/session';
 import { signedDataSchema } from '../ocpi/signed-data';
 import { tariffSchema } from '../ocpi/tariff';
+import { givenAuthorizationId } from './authorization-id';
 import { evseIdBelongsTo, isEmi3EvseId } from './evse-id';
 import { operatorId, type Party } from './party';
 
@@ -38,11 +39,7 @@ export const sessionEndedSchema = z
       }
     }),
     /** GIREVE's authorization id, echoed unchanged in the CDR; absent when there was no authorization. */
-    authorization_id: z
-      .string()
-      .max(36, 'must be at most 36 characters')
-      .regex(/^[\x20-\x7e]*$/, 'must be printable ASCII')
-      .optional(),
+    authorization_id: authorizationId.optional(),
     tariffs: z.array(tariffSchema).default([]),
     out_of_order: z.array(outOfOrderIntervalSchema).optional(),
     signed_data: signedDataSchema.optional(),
@@ -70,8 +67,9 @@ function crossFieldProblems(input: {
   } else if (!isEmi3EvseId(evseId) || !evseIdBelongsTo(evseId, party)) {
     problems.push({ path: evsePath, message: `must be an eMI3 EVSE id starting with the CPO's operator id ${operatorId(party)}*E (GIREVE)` });
   }
-  const sessionAuthorization = session.authorization_id;
-  if (input.authorization_id !== undefined && sessionAuthorization !== undefined && input.authorization_id !== sessionAuthorization) {
+  const given = givenAuthorizationId(input.authorization_id);
+  const sessionAuthorization = givenAuthorizationId(session.authorization_id);
+  if (given !== undefined && sessionAuthorization !== undefined && given !== sessionAuthorization) {
     problems.push({ path: ['authorization_id'], message: 'must equal session.authorization_id: GIREVE echoes one authorization unchanged' });
   }
   return problems;

@@ -17,6 +17,7 @@ import {
   statusSchema,
 } from './enums';
 import {
+  asciiString,
   countryCodeAlpha3,
   displayTextSchema,
   nonNegativeDecimal,
@@ -164,7 +165,7 @@ export type Connector = z.infer<typeof connectorSchema>;
 /** 3.2: at least one connector. GIREVE's eMI3 prefix rule on evse_id is checked in src/cdr. */
 export const evseSchema = z.strictObject({
   uid: ocpiId(39),
-  evse_id: ocpiString(48).optional(),
+  evse_id: asciiString(48).optional(),
   status: statusSchema,
   status_schedule: z.array(statusScheduleSchema).optional(),
   capabilities: z.array(capabilitySchema).optional(),

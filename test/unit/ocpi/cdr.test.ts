@@ -121,6 +121,12 @@ describe('cdrSchema', () => {
     expect(issuePaths(cdrSchema, broken)).toEqual(['tariffs.0.elements.1.price_components.0.price']);
   });
 
+  it('refuses an empty authorization_id: no authorization is written by leaving the field out', () => {
+    expect(issueMessages(cdrSchema, withValue(cdr(), ['authorization_id'], ''))).toEqual([
+      'must not be empty: omitted when there was no authorization',
+    ]);
+  });
+
   it('rejects a total_cost with float drift', () => {
     expect(issuePaths(cdrSchema, withValue(cdr(), ['total_cost'], 0.1 + 0.2))).toEqual(['total_cost']);
   });
