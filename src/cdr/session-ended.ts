@@ -11,6 +11,7 @@ import { tariffSchema } from '../ocpi/tariff';
 import { givenAuthorizationId } from './authorization-id';
 import { evseIdBelongsTo, isEmi3EvseId } from './evse-id';
 import { operatorId, type Party } from './party';
+import { periodTimeProblems, type InputProblem } from './session-period-rules';
 
 export const partySchema = z.strictObject({
   country_code: countryCodeAlpha2,
@@ -54,8 +55,8 @@ function crossFieldProblems(input: {
   session: Session;
   authorization_id?: string | undefined;
   tariffs: readonly unknown[];
-}): Array<{ path: PropertyKey[]; message: string }> {
-  const problems: Array<{ path: PropertyKey[]; message: string }> = [];
+}): InputProblem[] {
+  const problems: InputProblem[] = [];
   const { session, party } = input;
   if (input.tariffs.length === 0 && session.total_cost === undefined) {
     problems.push({ path: ['session', 'total_cost'], message: 'is required when no tariff is given (nothing to price the session with)' });
@@ -72,6 +73,7 @@ function crossFieldProblems(input: {
   if (given !== undefined && sessionAuthorization !== undefined && given !== sessionAuthorization) {
     problems.push({ path: ['authorization_id'], message: 'must equal session.authorization_id: GIREVE echoes one authorization unchanged' });
   }
+  problems.push(...periodTimeProblems(session));
   return problems;
 }
 

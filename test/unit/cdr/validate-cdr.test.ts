@@ -123,6 +123,13 @@ describe('GIREVE identity', () => {
 });
 
 describe('price', () => {
+  it('prices a period holding both TIME and PARKING_TIME with the TIME part first, as the builder would write it', () => {
+    const [charging, parked] = cdr().charging_periods as Array<{ start_date_time: string; dimensions: Json[] }>;
+    const merged = { start_date_time: charging!.start_date_time, dimensions: [...charging!.dimensions, ...parked!.dimensions] };
+    // 08:00-09:30 in one period: 1.25 h charging then 0.25 h parked, still 8.35 EUR.
+    expect(errorsOf(withValue(cdr(), ['charging_periods'], [merged]))).toEqual([]);
+  });
+
   it('refuses a tariff in another currency', () => {
     expect(errorsOf(withValue(cdr(), ['tariffs', 0, 'currency'], 'CHF'))).toEqual(['tariffs[0].currency: must equal the CDR currency EUR']);
   });
