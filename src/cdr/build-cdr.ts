@@ -7,6 +7,7 @@
 import type { Cdr } from '../ocpi/cdr';
 import { toOcpiDateTime } from '../ocpi/primitives';
 import { authorizationIdFor } from './authorization-id';
+import { CdrBuildError } from './build-error';
 import { cdrIdFor } from './cdr-id';
 import { buildChargingPeriods } from './cdr-periods';
 import { chooseTotalCost } from './cdr-total-cost';
@@ -15,7 +16,8 @@ import { clipAndMerge, totalLength, type Interval } from './intervals';
 import { priceCdr, type CdrPricing } from './price-cdr';
 import { volumeE4 } from './priced-period';
 import { selectTariff } from './select-tariff';
-import type { SessionEnded } from './session-ended';
+import { formatProblem, type SessionEnded } from './session-ended';
+import { implausibleSessionProblems } from './session-plausibility';
 
 export interface BuiltCdrWithPricing {
   cdr: Cdr;
@@ -23,12 +25,16 @@ export interface BuiltCdrWithPricing {
   pricing: CdrPricing;
 }
 
-/** Throws CdrBuildError when the session can't be priced at all (no tariff and no total_cost). */
+/** Throws CdrBuildError when the session is implausible or can't be priced at all (no tariff and no total_cost). */
 export function buildCdr(input: SessionEnded, now: Date): Cdr {
   return buildCdrWithPricing(input, now).cdr;
 }
 
 export function buildCdrWithPricing(input: SessionEnded, now: Date): BuiltCdrWithPricing {
+  // Input parsed before these rules existed (a workflow's history) or never parsed: what no
+  // charger can produce is refused before it is priced, which could otherwise take hours.
+  const implausible = implausibleSessionProblems(input, now);
+  if (implausible.length > 0) throw new CdrBuildError(implausible.map(formatProblem));
   const { session } = input;
   const stopText = session.end_datetime ?? session.start_datetime;
   const sessionSpan: Interval = { start: Date.parse(session.start_datetime), end: Date.parse(stopText) };

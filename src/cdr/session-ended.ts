@@ -11,7 +11,9 @@ import { tariffSchema } from '../ocpi/tariff';
 import { givenAuthorizationId } from './authorization-id';
 import { evseIdBelongsTo, isEmi3EvseId } from './evse-id';
 import { operatorId, type Party } from './party';
-import { periodTimeProblems, type InputProblem } from './session-period-rules';
+import type { InputProblem } from './input-problem';
+import { periodTimeProblems } from './session-period-rules';
+import { implausibleSessionProblems } from './session-plausibility';
 
 export const partySchema = z.strictObject({
   country_code: countryCodeAlpha2,
@@ -87,11 +89,21 @@ export class InvalidSessionEndedError extends Error {
   }
 }
 
-/** Parses at the edge; the error lists every problem as `field.path: rule`. */
-export function parseSessionEnded(input: unknown): SessionEnded {
+/**
+ * Parses at the edge: the shape and the rules between fields (sessionEndedSchema), then
+ * whether a charger could have produced the session by `now` (session-plausibility.ts).
+ * The error lists every problem as `field.path: rule`.
+ */
+export function parseSessionEnded(input: unknown, now: Date = new Date()): SessionEnded {
   const result = sessionEndedSchema.safeParse(input);
   if (!result.success) throw new InvalidSessionEndedError(formatIssues(result.error.issues));
+  const implausible = implausibleSessionProblems(result.data, now);
+  if (implausible.length > 0) throw new InvalidSessionEndedError(implausible.map(formatProblem));
   return result.data;
+}
+
+export function formatProblem(problem: InputProblem): string {
+  return `${formatPath(problem.path)}: ${problem.message}`;
 }
 
 /**

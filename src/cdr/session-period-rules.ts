@@ -6,13 +6,10 @@
  */
 import type { Session } from '../ocpi/session';
 import { fromE4, msToHoursE4 } from './decimal';
+import type { InputProblem } from './input-problem';
 import { volumeE4 } from './priced-period';
 import { HOUR_VOLUME_RESOLUTION_MS } from './session-period-spans';
 
-export interface InputProblem {
-  path: PropertyKey[];
-  message: string;
-}
 
 export function periodTimeProblems(session: Session): InputProblem[] {
   const periods = session.charging_periods ?? [];

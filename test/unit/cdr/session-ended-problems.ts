@@ -1,9 +1,10 @@
-/** What the edge says about an input: its problems as `field.path: rule`, [] when it parses. */
+/** What the edge says about an input at `now`: its problems as `field.path: rule`, [] when it parses. */
 import { InvalidSessionEndedError, parseSessionEnded } from '../../../src/cdr/session-ended';
+import { NOW } from './fixtures';
 
-export function problemsOf(input: unknown): string[] {
+export function problemsOf(input: unknown, now: Date = NOW): string[] {
   try {
-    parseSessionEnded(input);
+    parseSessionEnded(input, now);
     return [];
   } catch (error) {
     if (error instanceof InvalidSessionEndedError) return error.problems;
