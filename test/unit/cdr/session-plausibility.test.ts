@@ -5,9 +5,10 @@
  */
 import { CdrBuildError } from '../../../src/cdr/build-error';
 import { buildCdr } from '../../../src/cdr/build-cdr';
-import { InvalidSessionEndedError, parseSessionEnded, type SessionEndedInput } from '../../../src/cdr/session-ended';
+import type { SessionEndedInput } from '../../../src/cdr/session-ended';
 import type { Connector } from '../../../src/ocpi/location';
 import { component, element, NOW, sessionEnded, sessionEndedInput, tariff } from './fixtures';
+import { problemsOf } from './session-ended-problems';
 
 const perKwh = tariff([element([component('ENERGY', 0.3)])]);
 // Fixtures' connector: AC_3_PHASE 230 V 32 A = 22.08 kW; with 10 % tolerance 24.288 kWh per hour.
@@ -15,16 +16,6 @@ const oneHour = (kwh: number, overrides: Partial<SessionEndedInput> = {}) => ({
   ...sessionEndedInput({ start: '2025-01-15T09:00:00Z', stop: '2025-01-15T10:00:00Z', periods: [{ at: '2025-01-15T09:00:00Z', kwh }], tariffs: [perKwh] }),
   ...overrides,
 });
-
-function problemsAt(input: SessionEndedInput, now: Date = NOW): string[] {
-  try {
-    parseSessionEnded(input, now);
-    return [];
-  } catch (error) {
-    if (error instanceof InvalidSessionEndedError) return error.problems;
-    throw error;
-  }
-}
 
 function withConnector(input: SessionEndedInput, connector: Partial<Connector>): SessionEndedInput {
   const copy = structuredClone(input);
@@ -35,7 +26,7 @@ function withConnector(input: SessionEndedInput, connector: Partial<Connector>):
 describe('dates', () => {
   it('refuses a session starting before 2010 (a missing timestamp read as 1970), naming the field', () => {
     const input = sessionEndedInput({ start: '1970-01-01T00:00:00Z', stop: '2025-01-15T10:00:00Z', tariffs: [perKwh] });
-    expect(problemsAt(input)).toEqual([
+    expect(problemsOf(input)).toEqual([
       'session.start_datetime: must not be before 2010-01-01T00:00:00Z: no roaming session is that old (a missing timestamp?)',
       'session.end_datetime: the session lasts 482482 h, more than the 168 h (7 days) a CDR may cover: the backend must split or correct it',
     ]);
@@ -44,24 +35,24 @@ describe('dates', () => {
   it('refuses a session longer than 7 days, and accepts one of exactly 7 days', () => {
     const week = (stop: string) =>
       sessionEndedInput({ start: '2025-01-01T00:00:00Z', stop, periods: [{ at: '2025-01-01T00:00:00Z', kwh: 0 }], tariffs: [perKwh] });
-    expect(problemsAt(week('2025-01-08T00:00:01Z'))).toEqual([
+    expect(problemsOf(week('2025-01-08T00:00:01Z'))).toEqual([
       'session.end_datetime: the session lasts 168.0003 h, more than the 168 h (7 days) a CDR may cover: the backend must split or correct it',
     ]);
-    expect(problemsAt(week('2025-01-08T00:00:00Z'))).toEqual([]);
+    expect(problemsOf(week('2025-01-08T00:00:00Z'))).toEqual([]);
   });
 
   it('refuses a session ending after now, beyond 5 minutes of clock skew', () => {
     const now = new Date('2025-01-15T10:00:00Z');
-    expect(problemsAt(oneHour(10), new Date('2025-01-15T09:55:00Z'))).toEqual([]);
-    expect(problemsAt(oneHour(10), new Date('2025-01-15T09:54:59Z'))).toEqual([
+    expect(problemsOf(oneHour(10), new Date('2025-01-15T09:55:00Z'))).toEqual([]);
+    expect(problemsOf(oneHour(10), new Date('2025-01-15T09:54:59Z'))).toEqual([
       'session.end_datetime: must not be after now (2025-01-15T09:54:59Z) + 5 min of clock skew: a CDR is for a session that has ended',
     ]);
-    expect(problemsAt(oneHour(10), now)).toEqual([]);
+    expect(problemsOf(oneHour(10), now)).toEqual([]);
   });
 
   it('refuses a session ending in 2099', () => {
     const input = sessionEndedInput({ start: '2099-01-01T09:00:00Z', stop: '2099-01-01T10:00:00Z', tariffs: [perKwh] });
-    expect(problemsAt(input, new Date('2025-06-01T00:00:00Z'))).toEqual([
+    expect(problemsOf(input, new Date('2025-06-01T00:00:00Z'))).toEqual([
       'session.end_datetime: must not be after now (2025-06-01T00:00:00Z) + 5 min of clock skew: a CDR is for a session that has ended',
     ]);
   });
@@ -69,11 +60,11 @@ describe('dates', () => {
 
 describe('energy against the connector', () => {
   it('accepts what a 22.08 kW connector can deliver in an hour, with 10 % tolerance', () => {
-    expect(problemsAt(oneHour(24.29))).toEqual([]);
+    expect(problemsOf(oneHour(24.29))).toEqual([]);
   });
 
   it('refuses 9e11 kWh on a 32 A connector, naming the session total and the period', () => {
-    expect(problemsAt(oneHour(900_000_000_000))).toEqual([
+    expect(problemsOf(oneHour(900_000_000_000))).toEqual([
       'session.kwh: 900000000000 kWh is more than the connector can deliver in the session\'s 1 h of charging (22.08 kW, +10 %: at most 24.298 kWh)',
       'session.charging_periods[0].dimensions: ENERGY 900000000000 kWh is more than the connector can deliver in the period\'s 1 h of charging (22.08 kW, +10 %: at most 24.298 kWh)',
     ]);
@@ -88,8 +79,8 @@ describe('energy against the connector', () => {
     ['DC', 500, 125, 68.76, 68.77],
   ] as const)('bounds the energy of one hour on %s %d V %d A: %d kWh pass, %d kWh do not', (power_type, voltage, amperage, most, tooMuch) => {
     const connector = { power_type, voltage, amperage };
-    expect(problemsAt(withConnector(oneHour(most), connector))).toEqual([]);
-    expect(problemsAt(withConnector(oneHour(tooMuch), connector))).toEqual([
+    expect(problemsOf(withConnector(oneHour(most), connector))).toEqual([]);
+    expect(problemsOf(withConnector(oneHour(tooMuch), connector))).toEqual([
       expect.stringMatching(new RegExp(`^session\\.kwh: ${tooMuch} kWh is more than the connector can deliver`)),
       expect.stringMatching(/^session\.charging_periods\[0\]\.dimensions: ENERGY/),
     ]);
@@ -97,7 +88,7 @@ describe('energy against the connector', () => {
 
   it('refuses energy metered while the EVSE was out of order the whole session', () => {
     const input = oneHour(14, { out_of_order: [{ start: '2025-01-15T09:00:00Z', end: '2025-01-15T10:00:00Z' }] });
-    expect(problemsAt(input)).toEqual([
+    expect(problemsOf(input)).toEqual([
       'session.kwh: 14 kWh metered while the EVSE was out of order all the time it charged: no energy flows then',
       'session.charging_periods[0].dimensions: ENERGY 14 kWh metered while the EVSE was out of order all the time it charged: no energy flows then',
     ]);
@@ -106,7 +97,7 @@ describe('energy against the connector', () => {
   it('bounds the energy of a period by its charging time outside out-of-order time', () => {
     // 50 min of the hour out of order: 10 min of charging hold at most 22.08 kW x 1/6 h x 1.1 + 0.01 = 4.058 kWh.
     const input = oneHour(5, { out_of_order: [{ start: '2025-01-15T09:10:00Z', end: '2025-01-15T10:00:00Z' }] });
-    expect(problemsAt(input)).toEqual([
+    expect(problemsOf(input)).toEqual([
       expect.stringMatching(/^session\.kwh: 5 kWh is more than the connector can deliver in the session's 0\.1667 h of charging/),
       expect.stringMatching(/^session\.charging_periods\[0\]\.dimensions: ENERGY 5 kWh is more than the connector can deliver in the period's 0\.1667 h/),
     ]);
@@ -120,7 +111,7 @@ describe('energy against the connector', () => {
       tariffs: [perKwh],
     });
     input.session.charging_periods![1]!.dimensions.push({ type: 'PARKING_TIME', volume: 0.5 });
-    expect(problemsAt(input)).toEqual([
+    expect(problemsOf(input)).toEqual([
       'session.charging_periods[1].dimensions: ENERGY 2 kWh in a period that did not charge (its TIME is 0, or PARKING_TIME covers it)',
     ]);
   });
