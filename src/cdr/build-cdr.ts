@@ -6,6 +6,8 @@
  */
 import type { Cdr } from '../ocpi/cdr';
 import { toOcpiDateTime } from '../ocpi/primitives';
+import { authorizationIdFor } from './authorization-id';
+import { CdrBuildError } from './build-error';
 import { cdrIdFor } from './cdr-id';
 import { buildChargingPeriods } from './cdr-periods';
 import { chooseTotalCost } from './cdr-total-cost';
@@ -14,7 +16,8 @@ import { clipAndMerge, totalLength, type Interval } from './intervals';
 import { priceCdr, type CdrPricing } from './price-cdr';
 import { volumeE4 } from './priced-period';
 import { selectTariff } from './select-tariff';
-import type { SessionEnded } from './session-ended';
+import { formatProblem, type SessionEnded } from './session-ended';
+import { implausibleSessionProblems } from './session-plausibility';
 
 export interface BuiltCdrWithPricing {
   cdr: Cdr;
@@ -22,12 +25,16 @@ export interface BuiltCdrWithPricing {
   pricing: CdrPricing;
 }
 
-/** Throws CdrBuildError when the session can't be priced at all (no tariff and no total_cost). */
+/** Throws CdrBuildError when the session is implausible or can't be priced at all (no tariff and no total_cost). */
 export function buildCdr(input: SessionEnded, now: Date): Cdr {
   return buildCdrWithPricing(input, now).cdr;
 }
 
 export function buildCdrWithPricing(input: SessionEnded, now: Date): BuiltCdrWithPricing {
+  // Input parsed before these rules existed (a workflow's history) or never parsed: what no
+  // charger can produce is refused before it is priced, which could otherwise take hours.
+  const implausible = implausibleSessionProblems(input, now);
+  if (implausible.length > 0) throw new CdrBuildError(implausible.map(formatProblem));
   const { session } = input;
   const stopText = session.end_datetime ?? session.start_datetime;
   const sessionSpan: Interval = { start: Date.parse(session.start_datetime), end: Date.parse(stopText) };
@@ -38,7 +45,7 @@ export function buildCdrWithPricing(input: SessionEnded, now: Date): BuiltCdrWit
   const chargingPeriods = buildChargingPeriods(session, sessionSpan.end, outOfOrder);
   const sessionMs = Math.max(0, sessionSpan.end - sessionSpan.start);
   const tariffs = tariffsFor(input);
-  const authorizationId = input.authorization_id ?? session.authorization_id;
+  const authorizationId = authorizationIdFor(input);
   // Keys in the order of mod_cdrs.md 3.1, so the JSON reads like the spec.
   const draft: Cdr = {
     id: cdrIdFor(input.party, session.id),

@@ -1,5 +1,10 @@
-/** Rules on a CDR's timestamps: the session runs forward and its periods tile it in order. */
+/**
+ * Rules on a CDR's timestamps: the session runs forward, within the bounds of a real
+ * session (session-bounds.ts; pricing is skipped when these fail, so a CDR spanning
+ * centuries is refused at once), and its periods tile it in order.
+ */
 import type { Cdr } from '../ocpi/cdr';
+import { clockRuleBroken, durationRuleBroken, startRuleBroken } from './session-bounds';
 
 const MS_PER_HOUR = 3_600_000;
 /** One unit of the 4th decimal, the resolution of every OCPI number. */
@@ -10,6 +15,12 @@ export function timeRuleErrors(cdr: Cdr): string[] {
   const start = Date.parse(cdr.start_date_time);
   const stop = Date.parse(cdr.stop_date_time);
   if (stop <= start) errors.push('stop_date_time: must be after start_date_time');
+  const startRule = startRuleBroken(start);
+  if (startRule) errors.push(`start_date_time: ${startRule}`);
+  // A CDR is written after its session ended: last_updated is the build's `now`.
+  for (const rule of [durationRuleBroken(start, stop), clockRuleBroken(stop, { name: 'last_updated', at: new Date(cdr.last_updated) })]) {
+    if (rule) errors.push(`stop_date_time: ${rule}`);
+  }
 
   let previous = -Infinity;
   cdr.charging_periods.forEach((period, index) => {

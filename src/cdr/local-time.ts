@@ -15,7 +15,6 @@ export interface LocalTime {
 }
 
 const MS_PER_MINUTE = 60_000;
-const MS_PER_HOUR = 3_600_000;
 const MS_PER_DAY = 86_400_000;
 const WEEKDAYS: readonly DayOfWeek[] = ['SUNDAY', 'MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY', 'SATURDAY'];
 const formatters = new Map<string, Intl.DateTimeFormat>();
@@ -96,34 +95,41 @@ interface OffsetSegment {
   offset: number;
 }
 
-/** Cuts [from, to) where the UTC offset changes. Zones change offset at most a few times a year. */
+/**
+ * Cuts [from, to) where the UTC offset changes. Zones change offset a few times a year, so
+ * the offset is probed once a day and each change found by binary search: the cost grows
+ * with days and changes, not with hours (a week costs ~8 probes, plus ~27 per DST jump).
+ * Missed would only be a change and its undoing within one day, which no zone's rules
+ * have had in the years a session may fall in (session-bounds.ts).
+ */
 function constantOffsetSegments(zone: string, from: number, to: number): OffsetSegment[] {
   const segments: OffsetSegment[] = [];
   let start = from;
   let offset = utcOffsetMs(zone, from);
-  // Hourly probes: no zone changes its offset twice within an hour.
   for (let probed = from; probed < to; ) {
-    const next = Math.min(probed + MS_PER_HOUR, to);
-    const nextOffset = utcOffsetMs(zone, next);
-    if (nextOffset !== offset) {
-      const change = firstInstantWithOffset(zone, probed, next, nextOffset);
-      segments.push({ start, end: change, offset });
-      start = change;
-      offset = nextOffset;
+    const next = Math.min(probed + MS_PER_DAY, to);
+    if (utcOffsetMs(zone, next) === offset) {
+      probed = next;
+      continue;
     }
-    probed = next;
+    // Re-probe from the change: a second change later that day is found on the next turn.
+    const change = firstInstantWithout(zone, probed, next, offset);
+    segments.push({ start, end: change, offset });
+    start = change;
+    offset = utcOffsetMs(zone, change);
+    probed = change;
   }
   segments.push({ start, end: to, offset });
   return segments;
 }
 
-/** Binary search, to the millisecond, for the first instant in (low, high] with `offset`. */
-function firstInstantWithOffset(zone: string, low: number, high: number, offset: number): number {
+/** Binary search, to the millisecond, for the first instant in (low, high] whose offset is not `offset`. */
+function firstInstantWithout(zone: string, low: number, high: number, offset: number): number {
   let before = low;
   let after = high;
   while (after - before > 1) {
     const middle = Math.floor((before + after) / 2);
-    if (utcOffsetMs(zone, middle) === offset) after = middle;
+    if (utcOffsetMs(zone, middle) !== offset) after = middle;
     else before = middle;
   }
   return after;

@@ -5,7 +5,9 @@
  *
  * The builder writes every period with a TIME (charging) or PARKING_TIME (not charging)
  * volume equal to its duration; out-of-order time gets its own period whose time volume
- * is 0, and that is how pricing recognises it as free (GIREVE rule 3.3).
+ * is 0, and that is how pricing recognises it as free (GIREVE rule 3.3). A period that
+ * holds both (not written by the builder, but valid OCPI) is read with the builder's
+ * rule: its first TIME hours charged, with all its energy, and the rest parked.
  */
 import type { Cdr } from '../ocpi/cdr';
 import type { ChargingPeriod } from '../ocpi/charging-period';
@@ -22,16 +24,25 @@ export interface PricedPeriod {
   kind: PeriodKind;
 }
 
+// 1e-4 h, the unit of an hour volume, in ms.
+const MS_PER_HOUR_E4 = 360;
+
 export function pricedPeriodsOf(cdr: Pick<Cdr, 'charging_periods' | 'stop_date_time'>): PricedPeriod[] {
   const stop = Date.parse(cdr.stop_date_time);
-  return cdr.charging_periods.map((period, index) => {
+  return cdr.charging_periods.flatMap((period, index) => {
     const next = cdr.charging_periods[index + 1];
-    return {
+    const whole: PricedPeriod = {
       start: Date.parse(period.start_date_time),
       end: next ? Date.parse(next.start_date_time) : stop,
       energyE4: volumeE4(period, 'ENERGY'),
       kind: kindOf(period),
     };
+    if (whole.kind !== 'charging' || volumeE4(period, 'PARKING_TIME') === 0n) return [whole];
+    const chargingEnd = Math.min(whole.end, whole.start + Number(volumeE4(period, 'TIME')) * MS_PER_HOUR_E4);
+    return [
+      { ...whole, end: chargingEnd },
+      { start: chargingEnd, end: whole.end, energyE4: 0n, kind: 'parking' as const },
+    ];
   });
 }
 

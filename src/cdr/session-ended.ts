@@ -4,28 +4,32 @@
  * its JSON Schema is published in docs/ for backends in other languages.
  */
 import { z } from 'zod';
-import { countryCodeAlpha2, ocpiDateTime, partyId } from '../ocpi/primitives';
+import { authorizationId, countryCodeAlpha2, ocpiDateTime, partyId } from '../ocpi/primitives';
 import { sessionSchema, type Session } from '../ocpi/session';
 import { signedDataSchema } from '../ocpi/signed-data';
 import { tariffSchema } from '../ocpi/tariff';
+import { givenAuthorizationId } from './authorization-id';
 import { evseIdBelongsTo, isEmi3EvseId } from './evse-id';
 import { operatorId, type Party } from './party';
+import type { InputProblem } from './input-problem';
+import { periodTimeProblems } from './session-period-rules';
+import { implausibleSessionProblems } from './session-plausibility';
 
-export const partySchema = z.object({
+export const partySchema = z.strictObject({
   country_code: countryCodeAlpha2,
   party_id: partyId,
 });
 
 /** When the EVSE could not supply energy: excluded from total_time and free of charge (GIREVE 3.3). */
 export const outOfOrderIntervalSchema = z
-  .object({ start: ocpiDateTime, end: ocpiDateTime })
+  .strictObject({ start: ocpiDateTime, end: ocpiDateTime })
   .refine((interval) => Date.parse(interval.start) <= Date.parse(interval.end), {
     message: 'start must not be after end',
     path: ['end'],
   });
 
 export const sessionEndedSchema = z
-  .object({
+  .strictObject({
     party: partySchema,
     session: sessionSchema.superRefine((session, ctx) => {
       if (session.end_datetime === undefined) {
@@ -38,11 +42,7 @@ export const sessionEndedSchema = z
       }
     }),
     /** GIREVE's authorization id, echoed unchanged in the CDR; absent when there was no authorization. */
-    authorization_id: z
-      .string()
-      .max(36, 'must be at most 36 characters')
-      .regex(/^[\x20-\x7e]*$/, 'must be printable ASCII')
-      .optional(),
+    authorization_id: authorizationId.optional(),
     tariffs: z.array(tariffSchema).default([]),
     out_of_order: z.array(outOfOrderIntervalSchema).optional(),
     signed_data: signedDataSchema.optional(),
@@ -57,8 +57,8 @@ function crossFieldProblems(input: {
   session: Session;
   authorization_id?: string | undefined;
   tariffs: readonly unknown[];
-}): Array<{ path: PropertyKey[]; message: string }> {
-  const problems: Array<{ path: PropertyKey[]; message: string }> = [];
+}): InputProblem[] {
+  const problems: InputProblem[] = [];
   const { session, party } = input;
   if (input.tariffs.length === 0 && session.total_cost === undefined) {
     problems.push({ path: ['session', 'total_cost'], message: 'is required when no tariff is given (nothing to price the session with)' });
@@ -70,10 +70,12 @@ function crossFieldProblems(input: {
   } else if (!isEmi3EvseId(evseId) || !evseIdBelongsTo(evseId, party)) {
     problems.push({ path: evsePath, message: `must be an eMI3 EVSE id starting with the CPO's operator id ${operatorId(party)}*E (GIREVE)` });
   }
-  const sessionAuthorization = session.authorization_id;
-  if (input.authorization_id !== undefined && sessionAuthorization !== undefined && input.authorization_id !== sessionAuthorization) {
+  const given = givenAuthorizationId(input.authorization_id);
+  const sessionAuthorization = givenAuthorizationId(session.authorization_id);
+  if (given !== undefined && sessionAuthorization !== undefined && given !== sessionAuthorization) {
     problems.push({ path: ['authorization_id'], message: 'must equal session.authorization_id: GIREVE echoes one authorization unchanged' });
   }
+  problems.push(...periodTimeProblems(session));
   return problems;
 }
 
@@ -87,15 +89,36 @@ export class InvalidSessionEndedError extends Error {
   }
 }
 
-/** Parses at the edge; the error lists every problem as `field.path: rule`. */
-export function parseSessionEnded(input: unknown): SessionEnded {
+/**
+ * Parses at the edge: the shape and the rules between fields (sessionEndedSchema), then
+ * whether a charger could have produced the session by `now` (session-plausibility.ts).
+ * The error lists every problem as `field.path: rule`.
+ */
+export function parseSessionEnded(input: unknown, now: Date = new Date()): SessionEnded {
   const result = sessionEndedSchema.safeParse(input);
   if (!result.success) throw new InvalidSessionEndedError(formatIssues(result.error.issues));
+  const implausible = implausibleSessionProblems(result.data, now);
+  if (implausible.length > 0) throw new InvalidSessionEndedError(implausible.map(formatProblem));
   return result.data;
 }
 
+export function formatProblem(problem: InputProblem): string {
+  return `${formatPath(problem.path)}: ${problem.message}`;
+}
+
+/**
+ * Every object schema is strict: a key we don't know (`dayOfWeek`, `out_of_service`, 2.2's
+ * `max_current`) would otherwise vanish and bill wrong without a word. Each such key gets
+ * its own line naming its full path.
+ */
+const UNKNOWN_KEY_RULE = 'is not a known field (misspelled, or from another OCPI version?): refused rather than ignored';
+
 export function formatIssues(issues: readonly z.core.$ZodIssue[]): string[] {
-  return issues.map((issue) => `${formatPath(issue.path)}: ${issue.message}`);
+  return issues.flatMap((issue) =>
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => `${formatPath([...issue.path, key])}: ${UNKNOWN_KEY_RULE}`)
+      : [`${formatPath(issue.path)}: ${issue.message}`],
+  );
 }
 
 export function formatPath(path: readonly PropertyKey[]): string {

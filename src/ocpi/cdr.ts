@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { chargingPeriodSchema } from './charging-period';
 import { authMethodSchema } from './enums';
-import { authorizationId, ciString, currencyCode, nonNegativeDecimal, ocpiDateTime, ocpiId, ocpiString } from './primitives';
+import { asciiString, authorizationId, ciString, currencyCode, nonNegativeDecimal, ocpiDateTime, ocpiId, ocpiString } from './primitives';
 import { signedDataSchema } from './signed-data';
 import { tariffSchema } from './tariff';
 import { usedLocationSchema } from './used-location';
@@ -19,16 +19,16 @@ const remark = ocpiString(255).refine(
   { error: 'must not start with [*] or [?]: GIREVE reserves these prefixes' },
 );
 
-export const cdrSchema = z.object({
+export const cdrSchema = z.strictObject({
   id: ciString(36).min(1, { error: 'must not be empty' }),
   start_date_time: ocpiDateTime,
   stop_date_time: ocpiDateTime,
   auth_id: ocpiId(36),
   /** GIREVE extension: the authorization this CDR refers to; absent when there was none. */
-  authorization_id: authorizationId.optional(),
+  authorization_id: authorizationId.min(1, { error: 'must not be empty: omitted when there was no authorization' }).optional(),
   auth_method: authMethodSchema,
   location: usedLocationSchema,
-  meter_id: ocpiString(255).optional(),
+  meter_id: asciiString(255).optional(),
   currency: currencyCode,
   tariffs: z.array(tariffSchema).optional(),
   charging_periods: z.array(chargingPeriodSchema).min(1, { error: 'must hold at least one charging period' }),

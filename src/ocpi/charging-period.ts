@@ -7,13 +7,13 @@ import { cdrDimensionTypeSchema } from './enums';
 import { nonNegativeDecimal, ocpiDateTime } from './primitives';
 
 /** volume in the unit of its type (kWh, A, hours; FLAT has none); never negative. */
-export const cdrDimensionSchema = z.object({
+export const cdrDimensionSchema = z.strictObject({
   type: cdrDimensionTypeSchema,
   volume: nonNegativeDecimal,
 });
 export type CdrDimension = z.infer<typeof cdrDimensionSchema>;
 
-export const chargingPeriodSchema = z.object({
+export const chargingPeriodSchema = z.strictObject({
   start_date_time: ocpiDateTime,
   dimensions: z.array(cdrDimensionSchema).min(1, { error: 'must hold at least one dimension' }),
 });

@@ -17,6 +17,7 @@ import {
   statusSchema,
 } from './enums';
 import {
+  asciiString,
   countryCodeAlpha3,
   displayTextSchema,
   nonNegativeDecimal,
@@ -40,11 +41,11 @@ const longitude = ocpiString(11)
   .refine((v) => Math.abs(Number(v)) <= 180, { error: 'must be between -180 and 180' });
 
 /** 4.12 */
-export const geoLocationSchema = z.object({ latitude, longitude });
+export const geoLocationSchema = z.strictObject({ latitude, longitude });
 export type GeoLocation = z.infer<typeof geoLocationSchema>;
 
 /** 4.1 */
-export const additionalGeoLocationSchema = z.object({
+export const additionalGeoLocationSchema = z.strictObject({
   latitude,
   longitude,
   name: displayTextSchema.optional(),
@@ -55,7 +56,7 @@ export type AdditionalGeoLocation = z.infer<typeof additionalGeoLocationSchema>;
 const imageDimension = nonNegativeInteger.max(99_999, { error: 'must be at most 5 digits' });
 
 /** 4.14 */
-export const imageSchema = z.object({
+export const imageSchema = z.strictObject({
   url: ocpiUrl,
   thumbnail: ocpiUrl.optional(),
   category: imageCategorySchema,
@@ -66,7 +67,7 @@ export const imageSchema = z.object({
 export type Image = z.infer<typeof imageSchema>;
 
 /** 4.1 (numbered twice in the spec) */
-export const businessDetailsSchema = z.object({
+export const businessDetailsSchema = z.strictObject({
   name: ocpiString(100),
   website: ocpiUrl.optional(),
   logo: imageSchema.optional(),
@@ -75,7 +76,7 @@ export type BusinessDetails = z.infer<typeof businessDetailsSchema>;
 
 /** 4.19: weekday 1 (Monday) to 7 (Sunday); the spec requires end later than begin. */
 export const regularHoursSchema = z
-  .object({
+  .strictObject({
     weekday: ocpiInteger.min(1, { error: 'must be 1 (Monday) to 7 (Sunday)' }).max(7, { error: 'must be 1 (Monday) to 7 (Sunday)' }),
     period_begin: timeOfDay,
     period_end: timeOfDay,
@@ -87,7 +88,7 @@ export const regularHoursSchema = z
 export type RegularHours = z.infer<typeof regularHoursSchema>;
 
 /** 4.10 */
-export const exceptionalPeriodSchema = z.object({
+export const exceptionalPeriodSchema = z.strictObject({
   period_begin: ocpiDateTime,
   period_end: ocpiDateTime,
 });
@@ -99,7 +100,7 @@ export type ExceptionalPeriod = z.infer<typeof exceptionalPeriodSchema>;
  * and the contradiction (24/7 plus regular hours).
  */
 export const hoursSchema = z
-  .object({
+  .strictObject({
     regular_hours: z.array(regularHoursSchema).optional(),
     twentyfourseven: z.boolean().optional(),
     exceptional_openings: z.array(exceptionalPeriodSchema).optional(),
@@ -116,21 +117,21 @@ export const hoursSchema = z
 export type Hours = z.infer<typeof hoursSchema>;
 
 /** 4.6 */
-export const energySourceSchema = z.object({
+export const energySourceSchema = z.strictObject({
   source: energySourceCategorySchema,
   percentage: nonNegativeDecimal.max(100, { error: 'must be <= 100' }),
 });
 export type EnergySource = z.infer<typeof energySourceSchema>;
 
 /** 4.8: g/kWh */
-export const environmentalImpactSchema = z.object({
+export const environmentalImpactSchema = z.strictObject({
   source: environmentalImpactCategorySchema,
   amount: nonNegativeDecimal,
 });
 export type EnvironmentalImpact = z.infer<typeof environmentalImpactSchema>;
 
 /** 4.5 */
-export const energyMixSchema = z.object({
+export const energyMixSchema = z.strictObject({
   is_green_energy: z.boolean(),
   energy_sources: z.array(energySourceSchema).optional(),
   environ_impact: z.array(environmentalImpactSchema).optional(),
@@ -140,7 +141,7 @@ export const energyMixSchema = z.object({
 export type EnergyMix = z.infer<typeof energyMixSchema>;
 
 /** 4.21 */
-export const statusScheduleSchema = z.object({
+export const statusScheduleSchema = z.strictObject({
   period_begin: ocpiDateTime,
   period_end: ocpiDateTime.optional(),
   status: statusSchema,
@@ -148,7 +149,7 @@ export const statusScheduleSchema = z.object({
 export type StatusSchedule = z.infer<typeof statusScheduleSchema>;
 
 /** 3.3: voltage and amperage are ints (the spec's examples are right here, some CDRs are not). */
-export const connectorSchema = z.object({
+export const connectorSchema = z.strictObject({
   id: ocpiId(36),
   standard: connectorTypeSchema,
   format: connectorFormatSchema,
@@ -162,9 +163,9 @@ export const connectorSchema = z.object({
 export type Connector = z.infer<typeof connectorSchema>;
 
 /** 3.2: at least one connector. GIREVE's eMI3 prefix rule on evse_id is checked in src/cdr. */
-export const evseSchema = z.object({
+export const evseSchema = z.strictObject({
   uid: ocpiId(39),
-  evse_id: ocpiString(48).optional(),
+  evse_id: asciiString(48).optional(),
   status: statusSchema,
   status_schedule: z.array(statusScheduleSchema).optional(),
   capabilities: z.array(capabilitySchema).optional(),
@@ -183,7 +184,7 @@ export type Evse = z.infer<typeof evseSchema>;
  * 3.1. `charging_when_closed` defaults to true in the spec; no zod default is applied so
  * parsing stays idempotent and we never send what we were not given.
  */
-export const locationSchema = z.object({
+export const locationSchema = z.strictObject({
   id: ocpiId(39),
   type: locationTypeSchema,
   name: ocpiString(255).optional(),

@@ -3,7 +3,9 @@
  * built from these, so a rule (e.g. "at most 4 decimals") lives in one place.
  *
  * These schemas describe what we SEND: they are stricter than the spec where the spec
- * is loose (we always write the trailing `Z`, see ocpiDateTime).
+ * is loose (parsing gives every DateTime its trailing `Z`, see ocpiDateTime). The same schemas read the
+ * CPO backend's input, so every object schema is strict (z.strictObject): a key we don't
+ * know is refused, never dropped (a dropped restriction would make its element always apply).
  */
 import { z } from 'zod';
 import { isActiveIso4217Code } from './iso4217';
@@ -12,11 +14,11 @@ import { isActiveIso4217Code } from './iso4217';
 // DateTime
 
 /**
- * `YYYY-MM-DDTHH:MM:SS[.f{1,4}]Z`. types.md makes DateTime a string(25), which leaves
- * room for at most 4 fraction digits. 2.1.1 also tolerates a missing designator
- * (implied UTC) but we always write `Z`; an offset such as `+00:00` is never valid.
+ * `YYYY-MM-DDTHH:MM:SS[.f{1,4}][Z]`. types.md makes DateTime a string(25), which leaves
+ * room for at most 4 fraction digits, and says "the absence of the timezone designator
+ * implies a UTC timestamp"; an offset (even `+00:00`) is not UTC there and never valid.
  */
-const DATE_TIME_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,4})?Z$/;
+const DATE_TIME_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,4})?Z?$/;
 
 /**
  * Rejects what the regex lets through but the calendar does not (Feb 30, 24:00, :60):
@@ -28,13 +30,18 @@ function isRealUtcDateTime(value: string): boolean {
   return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 19) === wholeSeconds;
 }
 
+/**
+ * Parses to the `Z` form, the only one we write: `Date.parse` would read a DateTime without
+ * designator in the machine's time zone, so the implied UTC is made explicit at once.
+ */
 export const ocpiDateTime = z
   .string()
   .regex(DATE_TIME_RE, {
-    error: 'must be an OCPI DateTime in UTC like 2015-06-29T20:39:09Z (trailing Z, no offset, at most 4 fraction digits)',
+    error: 'must be an OCPI DateTime in UTC like 2015-06-29T20:39:09Z (no offset, at most 4 fraction digits)',
     abort: true,
   })
-  .refine(isRealUtcDateTime, { error: 'must be a real calendar date and time (e.g. no February 30, no 24:00)' });
+  .refine(isRealUtcDateTime, { error: 'must be a real calendar date and time (e.g. no February 30, no 24:00)' })
+  .transform((value) => (value.endsWith('Z') ? value : `${value}Z`));
 
 /**
  * Formats a Date as an OCPI DateTime. Whole seconds are written without fraction
@@ -64,33 +71,47 @@ export const localDate = z
 // Strings
 
 const PRINTABLE_ASCII_RE = /^[\x20-\x7E]*$/;
+// C0 controls, DEL and C1 controls: line breaks, tabs, NUL... never belong in an OCPI value.
+const NO_CONTROL_CHARACTERS_RE = /^[^\x00-\x1F\x7F-\x9F]*$/;
 
 const maxLength = (max: number) => ({ error: `must be at most ${max} characters` });
 
-/** CiString(max): printable ASCII only (types.md 1.1); compared case-insensitively elsewhere. */
-export function ciString(max: number) {
+/**
+ * string(max) of printable ASCII only, as types.md says of every 2.1.1 string. Enforced
+ * where a value identifies something that GIREVE and eMSPs match on or store: ids,
+ * auth_id, authorization_id, meter_id (and every CiString).
+ */
+export function asciiString(max: number) {
   return z
     .string()
     .regex(PRINTABLE_ASCII_RE, { error: 'must contain only printable ASCII characters (0x20-0x7E)' })
     .max(max, maxLength(max));
 }
 
-/**
- * string(max). 2.1.1's types.md says "only printable ASCII", but GIREVE exchanges UTF-8
- * JSON and French addresses and display texts need accents (OCPI 2.2 made string UTF-8),
- * so only the length is enforced here. The length counts UTF-16 units, which never
- * under-counts characters.
- */
-export function ocpiString(max: number) {
-  return z.string().max(max, maxLength(max));
+/** CiString(max): printable ASCII only (types.md 1.1); compared case-insensitively elsewhere. */
+export function ciString(max: number) {
+  return asciiString(max);
 }
 
 /**
- * An identifier: string(max) that is not empty. An empty id identifies nothing, and the
- * receiver could not tell it from a missing one.
+ * string(max) for text shown to people. 2.1.1's types.md says "only printable ASCII", but
+ * GIREVE exchanges UTF-8 JSON and French addresses and display texts need accents (OCPI
+ * 2.2 made string UTF-8), so only control characters are refused (2.2.1: no line breaks,
+ * tabs...). The length counts UTF-16 units, which never under-counts characters.
+ */
+export function ocpiString(max: number) {
+  return z
+    .string()
+    .max(max, maxLength(max))
+    .regex(NO_CONTROL_CHARACTERS_RE, { error: 'must not contain control characters (OCPI strings are printable)' });
+}
+
+/**
+ * An identifier: printable ASCII string(max) that is not empty. An empty id identifies
+ * nothing, and the receiver could not tell it from a missing one.
  */
 export function ocpiId(max: number) {
-  return ocpiString(max).min(1, { error: 'must not be empty' });
+  return asciiString(max).min(1, { error: 'must not be empty' });
 }
 
 /** GIREVE's `authorization_id` (Session, CDR): length unpublished; 36 printable ASCII like 2.2's authorization_reference. */
@@ -107,11 +128,21 @@ function decimalPlaces(n: number): number {
 }
 
 /**
+ * The largest magnitude we compute with exactly: its 1e-4 units (see src/cdr/decimal.ts)
+ * must stay a safe integer (2^53 / 1e4 is about 9.007e11). Far beyond any real kWh,
+ * price or hour count, and refused with the field's name rather than failing mid-build.
+ */
+export const MAX_EXACT_DECIMAL = 900_000_000_000;
+const tooLarge = { error: `must be at most ${MAX_EXACT_DECIMAL} (exact 4-decimal arithmetic)` };
+
+/**
  * number (types.md 1.4): at most 4 decimals. Also catches binary float drift such as
  * 0.30000000000000004, which means the caller summed money with floats.
  */
 export const ocpiDecimal = z
   .number()
+  .max(MAX_EXACT_DECIMAL, tooLarge)
+  .min(-MAX_EXACT_DECIMAL, { error: `must be at least -${MAX_EXACT_DECIMAL} (exact 4-decimal arithmetic)` })
   .refine((n) => decimalPlaces(n) <= 4, { error: 'must have at most 4 decimals' });
 
 /** int: a JSON integer within the safe integer range. */
@@ -172,7 +203,7 @@ export const ocpiUrl = z
 // DisplayText
 
 /** DisplayText (types.md 1.3): language is an ISO 639-1 code, text has no markup. */
-export const displayTextSchema = z.object({
+export const displayTextSchema = z.strictObject({
   language: ocpiString(2).regex(/^[a-zA-Z]{2}$/, { error: 'must be an ISO 639-1 language code like en' }),
   text: ocpiString(512),
 });

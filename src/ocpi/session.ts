@@ -5,11 +5,11 @@
 import { z } from 'zod';
 import { chargingPeriodSchema } from './charging-period';
 import { authMethodSchema, sessionStatusSchema } from './enums';
-import { authorizationId, currencyCode, nonNegativeDecimal, ocpiDateTime, ocpiId, ocpiString } from './primitives';
+import { asciiString, authorizationId, currencyCode, nonNegativeDecimal, ocpiDateTime, ocpiId } from './primitives';
 import { usedLocationSchema } from './used-location';
 
 /** Note the 2.1.1 names `start_datetime` / `end_datetime` (a CDR says `start_date_time`). */
-export const sessionSchema = z.object({
+export const sessionSchema = z.strictObject({
   id: ocpiId(36),
   start_datetime: ocpiDateTime,
   end_datetime: ocpiDateTime.optional(),
@@ -19,7 +19,7 @@ export const sessionSchema = z.object({
   authorization_id: authorizationId.optional(),
   auth_method: authMethodSchema,
   location: usedLocationSchema,
-  meter_id: ocpiString(255).optional(),
+  meter_id: asciiString(255).optional(),
   currency: currencyCode,
   charging_periods: z.array(chargingPeriodSchema).optional(),
   /** Absent means "no price given", not "free"; 0 means free. */

@@ -10,7 +10,7 @@ import { ciString, ocpiInteger, ocpiString } from './primitives';
 const notEmpty = { error: 'must not be empty: signed data must be well formed' };
 
 /** nature: "Start", "End", "Intermediate" at the time of writing; more may come, so not an enum. */
-export const signedValueSchema = z.object({
+export const signedValueSchema = z.strictObject({
   nature: ciString(32).min(1, notEmpty),
   plain_data: ocpiString(5000).min(1, notEmpty),
   signed_data: ocpiString(5000).min(1, notEmpty),
@@ -18,7 +18,7 @@ export const signedValueSchema = z.object({
 export type SignedValue = z.infer<typeof signedValueSchema>;
 
 /** url is a plain string(512) in 2.2.1 (not the URL type): a link shown to the driver. */
-export const signedDataSchema = z.object({
+export const signedDataSchema = z.strictObject({
   encoding_method: ciString(36).min(1, notEmpty),
   encoding_method_version: ocpiInteger.optional(),
   public_key: ocpiString(512).min(1, notEmpty).optional(),

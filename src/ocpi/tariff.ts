@@ -23,7 +23,7 @@ import {
  * semantics). `step_size` is an int >= 0: the spec's own free-of-charge example uses 0,
  * and FLAT uses 1 elsewhere; its unit is the dimension's multiplier (1 Wh, 1 s).
  */
-export const priceComponentSchema = z.object({
+export const priceComponentSchema = z.strictObject({
   type: tariffDimensionTypeSchema,
   price: nonNegativeDecimal,
   step_size: nonNegativeInteger,
@@ -34,7 +34,7 @@ export type PriceComponent = z.infer<typeof priceComponentSchema>;
  * 4.5. end_time may be earlier than start_time (a night tariff 22:00-06:00), so no
  * ordering check; end_date is exclusive.
  */
-export const tariffRestrictionsSchema = z.object({
+export const tariffRestrictionsSchema = z.strictObject({
   start_time: timeOfDay.optional(),
   end_time: timeOfDay.optional(),
   start_date: localDate.optional(),
@@ -50,14 +50,14 @@ export const tariffRestrictionsSchema = z.object({
 export type TariffRestrictions = z.infer<typeof tariffRestrictionsSchema>;
 
 /** 4.3 */
-export const tariffElementSchema = z.object({
+export const tariffElementSchema = z.strictObject({
   price_components: z.array(priceComponentSchema).min(1, { error: 'must hold at least one price component' }),
   restrictions: tariffRestrictionsSchema.optional(),
 });
 export type TariffElement = z.infer<typeof tariffElementSchema>;
 
 /** 3.1 */
-export const tariffSchema = z.object({
+export const tariffSchema = z.strictObject({
   id: ocpiId(36),
   currency: currencyCode,
   tariff_alt_text: z.array(displayTextSchema).optional(),

@@ -85,7 +85,8 @@ test('pause holds a CPO queue, queue reports it, resume drains it', async () => 
 });
 
 test('replay rebuilds an invalid CDR from a corrected input, and refuses a CDR already sent', async () => {
-  const broken = { ...inputs[2]!, session: { ...inputs[2]!.session, kwh: 99 } };
+  // kwh contradicts the periods (which add up to 7 kWh) yet stays deliverable in the hour charged: an invalid CDR.
+  const broken = { ...inputs[2]!, session: { ...inputs[2]!.session, kwh: 30 } };
   const [started] = await handIn(suite.pipeline.client, suite.pipeline.taskQueue, [broken]);
   expect((await resultOf(suite.pipeline.client, started!.workflowId)).status).toBe('invalid');
   const invalid = await json<Array<{ id: string; validation_errors: string[] }>>('list', '--status', 'invalid', '--operator', operator);

@@ -1,14 +1,17 @@
 /**
  * fast-check generators for the property tests: well-formed ended sessions with random
  * periods, out-of-order intervals and tariffs (any element order, any restriction), in
- * time zones with and without DST (Lord Howe shifts by 30 minutes).
+ * time zones with and without DST (Lord Howe shifts by 30 minutes). Each period's energy
+ * is what the fixtures' 22.08 kW connector could deliver in its working time, so every
+ * session is one a charger could have produced.
  */
 import fc from 'fast-check';
+import { clipAndMerge, totalLength } from '../../../src/cdr/intervals';
 import { parseSessionEnded, type SessionEnded } from '../../../src/cdr/session-ended';
 import { dayOfWeekSchema, tariffDimensionTypeSchema } from '../../../src/ocpi/enums';
 import { toOcpiDateTime } from '../../../src/ocpi/primitives';
 import { tariffRestrictionsSchema, type Tariff, type TariffElement, type TariffRestrictions } from '../../../src/ocpi/tariff';
-import { location, PARTY } from './fixtures';
+import { location, NOW, PARTY } from './fixtures';
 
 const FROM = Date.parse('2024-01-01T00:00:00Z');
 const YEARS_3_IN_S = 3 * 365 * 24 * 3600;
@@ -55,7 +58,8 @@ export const timeZoneArb = fc.constantFrom('Europe/Paris', 'UTC', 'America/New_Y
 
 interface SessionShape {
   startS: number;
-  periods: Array<{ seconds: number; kwhUnits: number }>;
+  /** powerPermille: the period's share of the connector's 22.08 kW while the EVSE works (0: parked). */
+  periods: Array<{ seconds: number; powerPermille: number }>;
   outOfOrder: Array<{ from: number; length: number }>;
   tariff: Tariff | undefined;
   timeZone: string;
@@ -67,7 +71,7 @@ const shapeArb: fc.Arbitrary<SessionShape> = fc.record({
     fc.record({
       seconds: fc.integer({ min: 1, max: 4 * 3600 }),
       // Half the periods park (no energy).
-      kwhUnits: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 500_000 })),
+      powerPermille: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 1000 })),
     }),
     { minLength: 1, maxLength: 5 },
   ),
@@ -83,22 +87,32 @@ export const sessionEndedArb: fc.Arbitrary<SessionEnded> = fc
   .tuple(shapeArb, decimal4(100))
   .map(([shape, backendTotal]) => sessionFrom(shape, backendTotal));
 
+const CONNECTOR_WATTS = 22_080; // the fixtures' AC_3_PHASE 230 V 32 A
+const WATT_MS_PER_KWH_UNIT = 360_000; // 1e-4 kWh
+
 function sessionFrom(shape: SessionShape, backendTotal: number): SessionEnded {
   const start = FROM + shape.startS * 1000;
+  const stop = start + shape.periods.reduce((sum, period) => sum + period.seconds * 1000, 0);
   const at = (ms: number) => toOcpiDateTime(new Date(ms));
+  const outOfOrder = shape.outOfOrder.map(({ from, length }) => ({ start: start + from * 1000, end: start + (from + length) * 1000 }));
+  const broken = clipAndMerge(outOfOrder, { start, end: stop });
   let cursor = start;
+  const energies: number[] = [];
   const periods = shape.periods.map((period) => {
-    const startsAt = cursor;
-    cursor += period.seconds * 1000;
-    return { start_date_time: at(startsAt), dimensions: [{ type: 'ENERGY' as const, volume: period.kwhUnits / 10_000 }] };
+    const span = { start: cursor, end: cursor + period.seconds * 1000 };
+    cursor = span.end;
+    const workingMs = span.end - span.start - totalLength(clipAndMerge(broken, span));
+    const kwhUnits = Math.floor((CONNECTOR_WATTS * workingMs * period.powerPermille) / 1000 / WATT_MS_PER_KWH_UNIT);
+    energies.push(kwhUnits);
+    return { start_date_time: at(span.start), dimensions: [{ type: 'ENERGY' as const, volume: kwhUnits / 10_000 }] };
   });
-  const kwhUnits = shape.periods.reduce((sum, period) => sum + period.kwhUnits, 0);
+  const kwhUnits = energies.reduce((sum, units) => sum + units, 0);
   return parseSessionEnded({
     party: PARTY,
     session: {
       id: 'PROP-1',
       start_datetime: at(start),
-      end_datetime: at(cursor),
+      end_datetime: at(stop),
       kwh: kwhUnits / 10_000,
       auth_id: 'AUTH',
       auth_method: 'WHITELIST',
@@ -107,12 +121,9 @@ function sessionFrom(shape: SessionShape, backendTotal: number): SessionEnded {
       charging_periods: periods,
       ...(shape.tariff ? {} : { total_cost: backendTotal }),
       status: 'COMPLETED',
-      last_updated: at(cursor),
+      last_updated: at(stop),
     },
     tariffs: shape.tariff ? [shape.tariff] : [],
-    out_of_order: shape.outOfOrder.map(({ from, length }) => ({
-      start: at(start + from * 1000),
-      end: at(start + (from + length) * 1000),
-    })),
-  });
+    out_of_order: outOfOrder.map((interval) => ({ start: at(interval.start), end: at(interval.end) })),
+  }, NOW);
 }

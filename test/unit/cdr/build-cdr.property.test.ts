@@ -91,13 +91,26 @@ it('explains the total: the priced lines add up to it, within display rounding',
   );
 });
 
-it('charges nothing for a session out of order from start to stop', () => {
+it('charges nothing for a session out of order from start to stop (which can deliver no energy)', () => {
   fc.assert(
     fc.property(sessionEndedArb, (input) => {
       if (input.tariffs.length === 0) return;
-      const broken = { ...input, out_of_order: [{ start: input.session.start_datetime, end: input.session.end_datetime! }] };
+      const broken = structuredClone({ ...input, out_of_order: [{ start: input.session.start_datetime, end: input.session.end_datetime! }] });
+      broken.session.kwh = 0;
+      for (const period of broken.session.charging_periods ?? []) period.dimensions = [{ type: 'ENERGY', volume: 0 }];
       const cdr = buildCdr(broken, NOW);
       expect([cdr.total_cost, cdr.total_time, cdr.total_parking_time]).toEqual([0, 0, 0]);
+    }),
+    RUNS,
+  );
+});
+
+it('refuses to build a session out of order from start to stop that metered energy', () => {
+  fc.assert(
+    fc.property(sessionEndedArb, (input) => {
+      if (input.session.kwh === 0) return;
+      const broken = { ...input, out_of_order: [{ start: input.session.start_datetime, end: input.session.end_datetime! }] };
+      expect(() => buildCdr(broken, NOW)).toThrow(/metered while the EVSE was out of order/);
     }),
     RUNS,
   );

@@ -82,10 +82,11 @@ describe('charging periods and time totals', () => {
 
   it('makes period volumes add up to total_time exactly, however the hours round', () => {
     // Three periods of 20 s: 0.005555... h each, which no 4-decimal rounding can add up on its own.
+    // (0.1 kWh in 20 s is 18 kW, within the connector's 22 kW.)
     const input = sessionEnded({
       start: '2025-01-15T09:00:00Z',
       stop: '2025-01-15T09:01:00Z',
-      periods: [{ at: '2025-01-15T09:00:00Z', kwh: 1 }, { at: '2025-01-15T09:00:20Z' }, { at: '2025-01-15T09:00:40Z', kwh: 0.5 }],
+      periods: [{ at: '2025-01-15T09:00:00Z', kwh: 0.1 }, { at: '2025-01-15T09:00:20Z' }, { at: '2025-01-15T09:00:40Z', kwh: 0.05 }],
       tariffs: [perKwhAndParking],
     });
     const cdr = buildCdr(input, NOW);

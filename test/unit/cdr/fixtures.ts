@@ -82,9 +82,9 @@ export interface SessionSpec {
   id?: string;
 }
 
-/** A parsed SessionEnded: kwh is the sum of the periods' energy. */
+/** A parsed SessionEnded (as of NOW): kwh is the sum of the periods' energy. */
 export function sessionEnded(spec: SessionSpec): SessionEnded {
-  return parseSessionEnded(sessionEndedInput(spec));
+  return parseSessionEnded(sessionEndedInput(spec), NOW);
 }
 
 export function sessionEndedInput(spec: SessionSpec): SessionEndedInput {

@@ -1,20 +1,10 @@
-import { InvalidSessionEndedError, parseSessionEnded, type SessionEndedInput } from '../../../src/cdr/session-ended';
 import { simulatedSessionEnded } from '../../../src/dev/simulated-session';
 import { component, element, paris, PARTY, sessionEndedInput, tariff } from './fixtures';
+import { problemsOf } from './session-ended-problems';
 
 const at = (time: string) => paris(`2025-01-15 ${time}`);
 const valid = () =>
   sessionEndedInput({ start: at('10:00'), stop: at('11:00'), tariffs: [tariff([element([component('ENERGY', 0.3)])])] });
-
-function problemsOf(input: SessionEndedInput): string[] {
-  try {
-    parseSessionEnded(input);
-    return [];
-  } catch (error) {
-    if (error instanceof InvalidSessionEndedError) return error.problems;
-    throw error;
-  }
-}
 
 it('accepts the simulated session used by the demo and the end-to-end tests', () => {
   const input = simulatedSessionEnded({ party: PARTY, sessionId: 'sim-1', start: new Date('2026-11-20T08:00:00Z') });

@@ -64,6 +64,29 @@ describe('time rules', () => {
     expect(errorsOf(withValue(cdr(), ['total_time'], 1.6))).toContain('total_time: must not exceed stop_date_time - start_date_time');
   });
 
+  it('refuses a CDR longer than 7 days, and does not price it', () => {
+    const long = withValue(withValue(cdr(), ['stop_date_time'], '2024-03-19T09:30:00Z'), ['last_updated'], '2024-03-20T00:00:00Z');
+    const errors = errorsOf(long);
+    expect(errors).toContain(
+      'stop_date_time: the session lasts 169.5 h, more than the 168 h (7 days) a CDR may cover: the backend must split or correct it',
+    );
+    expect(errors.filter((error) => error.startsWith('total_cost'))).toEqual([]);
+  });
+
+  it('refuses a CDR starting before 2010', () => {
+    const old = withValue(cdr(), ['start_date_time'], '2009-12-31T23:00:00Z');
+    expect(errorsOf(old)).toContain(
+      'start_date_time: must not be before 2010-01-01T00:00:00Z: no roaming session is that old (a missing timestamp?)',
+    );
+  });
+
+  it('refuses a CDR that stops after it was written, beyond 5 minutes of clock skew', () => {
+    expect(errorsOf(withValue(cdr(), ['last_updated'], '2024-03-12T09:25:00Z'))).toEqual([]);
+    expect(errorsOf(withValue(cdr(), ['last_updated'], '2024-03-12T09:24:59Z'))).toEqual([
+      'stop_date_time: must not be after last_updated (2024-03-12T09:24:59Z) + 5 min of clock skew: a CDR is for a session that has ended',
+    ]);
+  });
+
   it('refuses more parking than time', () => {
     expect(errorsOf(withValue(cdr(), ['total_parking_time'], 1.6))).toContain('total_parking_time: must not exceed total_time');
   });
@@ -123,6 +146,13 @@ describe('GIREVE identity', () => {
 });
 
 describe('price', () => {
+  it('prices a period holding both TIME and PARKING_TIME with the TIME part first, as the builder would write it', () => {
+    const [charging, parked] = cdr().charging_periods as Array<{ start_date_time: string; dimensions: Json[] }>;
+    const merged = { start_date_time: charging!.start_date_time, dimensions: [...charging!.dimensions, ...parked!.dimensions] };
+    // 08:00-09:30 in one period: 1.25 h charging then 0.25 h parked, still 8.35 EUR.
+    expect(errorsOf(withValue(cdr(), ['charging_periods'], [merged]))).toEqual([]);
+  });
+
   it('refuses a tariff in another currency', () => {
     expect(errorsOf(withValue(cdr(), ['tariffs', 0, 'currency'], 'CHF'))).toEqual(['tariffs[0].currency: must equal the CDR currency EUR']);
   });

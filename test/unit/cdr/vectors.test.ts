@@ -25,7 +25,7 @@ it('has vectors to run', () => {
 });
 
 describe.each(folders)('vector %s', (folder) => {
-  const cdr = () => buildCdr(parseSessionEnded(readJson(folder, 'session-ended.json')), NOW);
+  const cdr = () => buildCdr(parseSessionEnded(readJson(folder, 'session-ended.json'), NOW), NOW);
 
   it('builds the expected CDR', () => {
     expect(cdr()).toEqual(readJson(folder, 'expected-cdr.json'));

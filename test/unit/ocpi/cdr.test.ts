@@ -51,8 +51,9 @@ describe('cdrSchema', () => {
     expect(issuePaths(cdrSchema, minimal)).toEqual([]);
   });
 
-  it('strips unknown fields, as OCPI receivers must ignore them', () => {
-    expect(cdrSchema.parse({ ...cdr(), vendor_note: 'x' })).not.toHaveProperty('vendor_note');
+  it('refuses an unknown field: we never send what OCPI 2.1.1 does not define', () => {
+    expect(issuePaths(cdrSchema, { ...cdr(), vendor_note: 'x' })).toEqual(['']);
+    expect(issueMessages(cdrSchema, { ...cdr(), vendor_note: 'x' })).toEqual(['Unrecognized key: "vendor_note"']);
   });
 
   it('rejects a DateTime with an offset', () => {
@@ -118,6 +119,12 @@ describe('cdrSchema', () => {
   it('rejects a price with 5 decimals', () => {
     const broken = withValue(cdr(), ['tariffs', 0, 'elements', 1, 'price_components', 0, 'price'], 0.30001);
     expect(issuePaths(cdrSchema, broken)).toEqual(['tariffs.0.elements.1.price_components.0.price']);
+  });
+
+  it('refuses an empty authorization_id: no authorization is written by leaving the field out', () => {
+    expect(issueMessages(cdrSchema, withValue(cdr(), ['authorization_id'], ''))).toEqual([
+      'must not be empty: omitted when there was no authorization',
+    ]);
   });
 
   it('rejects a total_cost with float drift', () => {

@@ -1,5 +1,5 @@
 import { connectorSchema, evseSchema, geoLocationSchema, hoursSchema, locationSchema } from '../../../src/ocpi';
-import { at, issuePaths, loadMaximalCdr, withValue, type Json } from './helpers';
+import { at, issueMessages, issuePaths, loadMaximalCdr, withValue, type Json } from './helpers';
 
 // The CDR fixture's location, which lists every optional Location/EVSE/Connector field.
 const location = (): Json => at(loadMaximalCdr(), ['location']) as Json;
@@ -44,9 +44,8 @@ describe('locationSchema', () => {
     expect(issuePaths(locationSchema, withValue(location(), ['address'], 'x'.repeat(46)))).toEqual(['address']);
   });
 
-  it('strips unknown fields, as OCPI receivers must ignore them', () => {
-    const parsed = locationSchema.parse({ ...location(), x_vendor: 1 });
-    expect(parsed).not.toHaveProperty('x_vendor');
+  it('refuses an unknown field instead of dropping it silently', () => {
+    expect(issueMessages(locationSchema, { ...location(), x_vendor: 1 })).toEqual(['Unrecognized key: "x_vendor"']);
   });
 });
 

@@ -7,6 +7,7 @@ import {
   localDate,
   ocpiDateTime,
   ocpiDecimal,
+  ocpiId,
   ocpiInteger,
   ocpiString,
   ocpiUrl,
@@ -29,7 +30,13 @@ describe('ocpiDateTime', () => {
   });
 
   it.each([
-    ['a DateTime without the trailing Z (we always write it)', '2015-06-29T20:39:09'],
+    ['2015-06-29T20:39:09', '2015-06-29T20:39:09Z'],
+    ['2016-12-29T17:45:09.2', '2016-12-29T17:45:09.2Z'],
+  ])('reads %s, without designator, as UTC (types.md) and gives the Z form we write', (value, written) => {
+    expect(ocpiDateTime.parse(value)).toBe(written);
+  });
+
+  it.each([
     ['a date without time', '2015-06-29'],
     ['more than 4 fraction digits (over string(25))', '2015-06-29T20:39:09.12345Z'],
     ['a lower-case z', '2015-06-29T20:39:09z'],
@@ -78,6 +85,22 @@ describe('strings', () => {
     expect(ocpiString(45).safeParse('Place de la Mairie, Évry').success).toBe(true);
   });
 
+  it.each([
+    ['a line feed', 'Niveau\n-2'],
+    ['a tab', 'Niveau\t-2'],
+    ['a NUL', 'Niveau\u0000-2'],
+    ['a DEL', 'Niveau\u007f-2'],
+    ['a C1 control (NEL)', 'Niveau\u0085-2'],
+  ])('rejects %s in a plain string (OCPI strings are printable)', (_what, value) => {
+    expect(issueMessages(ocpiString(45), value)).toEqual(['must not contain control characters (OCPI strings are printable)']);
+  });
+
+  it('keeps ids to printable ASCII and never empty', () => {
+    expect(ocpiId(36).safeParse('LOC-0001').success).toBe(true);
+    expect(issueMessages(ocpiId(36), 'LOC-é')).toEqual(['must contain only printable ASCII characters (0x20-0x7E)']);
+    expect(issueMessages(ocpiId(36), '')).toEqual(['must not be empty']);
+  });
+
   it('rejects a string longer than its maximum', () => {
     expect(ocpiString(5).safeParse('123456').success).toBe(false);
   });
@@ -89,7 +112,7 @@ describe('strings', () => {
 });
 
 describe('numbers', () => {
-  it.each([0, 1, 0.3, 1.2345, -7.5, 1e21])('accepts %d (at most 4 decimals)', (n) =>
+  it.each([0, 1, 0.3, 1.2345, -7.5, 900_000_000_000])('accepts %d (at most 4 decimals)', (n) =>
     expect(ocpiDecimal.safeParse(n).success).toBe(true),
   );
 
@@ -100,6 +123,10 @@ describe('numbers', () => {
     ['a numeric string', '1.5'],
     ['infinity', Number.POSITIVE_INFINITY],
   ])('rejects %s', (_rule, value) => expect(ocpiDecimal.safeParse(value).success).toBe(false));
+
+  it.each([1e21, -1e12])('refuses %d, too large for exact 4-decimal arithmetic, with a rule instead of a crash', (n) => {
+    expect(issueMessages(ocpiDecimal, n)).toEqual([expect.stringContaining('900000000000 (exact 4-decimal arithmetic)')]);
+  });
 
   it('names the 4-decimal rule', () => {
     expect(issueMessages(ocpiDecimal, 2.12345)).toEqual(['must have at most 4 decimals']);

@@ -42,9 +42,9 @@ describe('sessionSchema', () => {
 
   it('rejects the CDR spelling start_date_time instead of start_datetime', () => {
     const session = withValue(completedSession(), ['start_datetime'], undefined);
-    expect(issuePaths(sessionSchema, { ...session, start_date_time: '2024-03-12T08:00:00Z' })).toEqual([
-      'start_datetime',
-    ]);
+    const misspelled = { ...session, start_date_time: '2024-03-12T08:00:00Z' };
+    // Both: the missing field, and the unknown one at the session's root ('' as a path).
+    expect(issuePaths(sessionSchema, misspelled)).toEqual(['start_datetime', '']);
   });
 
   it('rejects a location with two EVSEs', () => {
