@@ -63,7 +63,7 @@ const scenarios: Scenario[] = [
     name: 'invalid',
     async run(env, party) {
       const input = session(party, 'rec-invalid', 0);
-      input.session.kwh = 99; // the periods add up to less: the CDR is built invalid
+      input.session.kwh = 30; // the periods add up to less: the CDR is built invalid
       const started = await startCdr(env.client, input, { taskQueue: env.taskQueue });
       await settled(env.client, started.workflowId);
       return [started.workflowId];
