@@ -1,8 +1,9 @@
 /**
- * The POSTs at the head of a CPO's queue, run by the queue workflow as a local activity:
- * the shortest path from the queue to the IOP. One call writes the hand-ins the workflow
- * learnt of, reads the head of the queue from Postgres, and POSTs the run of stored CDRs
- * there one after the other; each outcome is written while the next POST is on the wire.
+ * The POSTs at the head of a CPO's queue, run by the queue workflow as one activity per
+ * run. One call writes the hand-ins the workflow learnt of, reads the head of the queue
+ * from Postgres, and POSTs the run of stored CDRs there one after the other; each outcome
+ * is written while the next POST is on the wire. It heartbeats, so it learns when its
+ * workflow is gone (terminated, reset) and stops.
  *
  * No duplicates: a run claims its CDRs before its first POST (see src/store/post-claims.ts)
  * and never POSTs once its claims may have lapsed, so two runs never overlap on a CDR. A CDR
@@ -23,8 +24,13 @@ import { claimLapsesInMs, claimPosts, releaseClaims, type PostClaim } from '../s
 import { readQueueHead, recordHandIns, removeSettledEntries, type HandIn, type HeadEntry } from '../src/store/queue-repo';
 import type { DeliveryResult } from '../workflows/definitions';
 
-/** A run starts no new POST this long after it began (well inside its local activity's timeout). */
-export const RUN_BUDGET_MS = 60_000;
+/**
+ * A run starts no new POST this long after it began (well inside its activity's timeout),
+ * so a pause or a hand-over waits at most this long.
+ */
+export const RUN_BUDGET_MS = 10_000;
+/** How often a run tells Temporal it is alive (and learns whether its workflow still is). */
+const HEARTBEAT_EVERY_MS = 2_000;
 
 /**
  * How long a claim on a CDR holds: a check GET and a POST, each within the IOP request
@@ -46,6 +52,8 @@ export interface DeliveryActivityDeps {
   checkSettleMs: number;
   /** Told of every attempt's outcome (the worker's metrics); never changes a delivery. */
   observer?: DeliveryObserver;
+  /** How long a claim holds; by default postClaimLeaseMs(requestTimeoutMs). */
+  claimLeaseMs?: number;
   /** Where a run learns it was cancelled; by default the activity's own cancellation signal. */
   cancellation?: () => AbortSignal | undefined;
 }
@@ -90,7 +98,7 @@ type PostResult =
 
 export function createDeliveryActivities(deps: DeliveryActivityDeps) {
   const { pool, iop } = deps;
-  const leaseMs = postClaimLeaseMs(deps.requestTimeoutMs);
+  const leaseMs = deps.claimLeaseMs ?? postClaimLeaseMs(deps.requestTimeoutMs);
 
   /** Until another run's claim on the CDR ends or lapses; looked at again every few seconds. */
   async function heldElsewhereWait(party: Party, cdrId: string): Promise<number> {
@@ -106,7 +114,13 @@ export function createDeliveryActivities(deps: DeliveryActivityDeps) {
     }
   }
 
-  async function deliverOne(party: Party, claim: PostClaim, failedAttempts: number, writes: WriteBehind): Promise<PostResult> {
+  async function deliverOne(
+    party: Party,
+    claim: PostClaim,
+    claimedAt: number,
+    failedAttempts: number,
+    writes: WriteBehind,
+  ): Promise<PostResult> {
     const key = { ...party, id: claim.id };
     const seen = { operator: operatorId(party), cdrId: claim.id, credentialsAlert: false, unknownOutcome: false };
     const backoff = () => retryDelayMs(failedAttempts + 1, deps.retry);
@@ -132,6 +146,11 @@ export function createDeliveryActivities(deps: DeliveryActivityDeps) {
       }
     }
 
+    // A process that stalled since its claim (the check took long, the machine froze) may
+    // no longer hold it: another run may have taken the CDR over. Then no POST from here.
+    if (performance.now() - claimedAt > leaseMs - deps.requestTimeoutMs - 2_000) {
+      throw new Error(`claim on CDR ${claim.id} is too old to POST safely (this run stalled); the next run takes it`);
+    }
     const postStartedAt = new Date();
     const startedMs = performance.now();
     const outcome = await iop.postCdr(claim.cdr);
@@ -178,6 +197,7 @@ export function createDeliveryActivities(deps: DeliveryActivityDeps) {
       const { party } = request;
       const startedAt = performance.now();
       const cancelled = (deps.cancellation ?? activityCancellation)();
+      const heartbeats = startHeartbeats();
       await recordHandIns(pool, party, request.handIns);
       const head = await readQueueHead(pool, party, request.maxPosts);
       const { ready, stale, blockedBy } = splitHead(head);
@@ -197,6 +217,7 @@ export function createDeliveryActivities(deps: DeliveryActivityDeps) {
           writes.throwIfFailed();
           if (cancelled?.aborted) throw new Error('delivery run cancelled');
           if (posted.size > 0 && performance.now() - startedAt > RUN_BUDGET_MS) break;
+          const claimedAt = performance.now();
           const claim = (await claimPosts(pool, party, [entry.cdrId], { owner, leaseMs, postDelayMs: deps.requestTimeoutMs })).get(entry.cdrId);
           if (!claim) {
             const retryAfterMs = await heldElsewhereWait(party, entry.cdrId);
@@ -206,7 +227,7 @@ export function createDeliveryActivities(deps: DeliveryActivityDeps) {
           claimed.push(claim);
           const failedAttempts = request.head?.cdrId === entry.cdrId ? request.head.failedAttempts : 0;
           posted.add(entry.cdrId);
-          const result = await deliverOne(party, claim, failedAttempts, writes);
+          const result = await deliverOne(party, claim, claimedAt, failedAttempts, writes);
           if (result.kind === 'retry') {
             end = { kind: 'retry', cdrId: entry.cdrId, sessionId: entry.sessionId, reason: result.reason, retryAfterMs: result.retryAfterMs };
             break;
@@ -228,6 +249,7 @@ export function createDeliveryActivities(deps: DeliveryActivityDeps) {
         await releaseClaims(pool, party, owner, claimed.map((claim) => claim.id), claimed.map((claim) => claim.id)).catch(
           (error: unknown) => writes.fail(error),
         );
+        heartbeats.stop();
       }
       writes.throwIfFailed();
       end ??= blockedBy ?? (head.length === request.maxPosts || ready.length > posted.size ? { kind: 'more' } : { kind: 'empty' });
@@ -272,13 +294,27 @@ function settledFromStore(entry: HeadEntry): SettledCdr {
   return { cdrId: entry.cdrId, sessionId: entry.sessionId, result };
 }
 
-/** The activity's cancellation (its timeout, or the workflow gone), when run as an activity. */
-function activityCancellation(): AbortSignal | undefined {
+/** The activity's context, when run as an activity (tests call the function directly). */
+function activityContext(): Context | undefined {
   try {
-    return Context.current().cancellationSignal;
+    return Context.current();
   } catch {
-    return undefined; // called directly, as in tests
+    return undefined;
   }
+}
+
+/** The activity's cancellation: its timeout, or its workflow gone (learnt through a heartbeat). */
+function activityCancellation(): AbortSignal | undefined {
+  return activityContext()?.cancellationSignal;
+}
+
+/** Heartbeats on a timer, so a slow POST or check never makes a live run look dead. */
+function startHeartbeats(): { stop(): void } {
+  const context = activityContext();
+  if (!context) return { stop: () => undefined };
+  context.heartbeat();
+  const timer = setInterval(() => context.heartbeat(), HEARTBEAT_EVERY_MS);
+  return { stop: () => clearInterval(timer) };
 }
 
 /** Database writes that run while the next POST is on the wire; the first failure is kept. */

@@ -1,8 +1,9 @@
 /**
  * One per CPO (country_code, party_id): owns the wire to the IOP. The queue itself (which
  * CDRs wait, in hand-in order) is in Postgres; this workflow writes the hand-ins it is told
- * of there, in the order they arrive, and drives the POSTs at the head with a local
- * activity, so each CDR costs one IOP round trip and no extra workflow hop. The head is
+ * of there, in the order they arrive, and drives the POSTs at the head: one activity POSTs
+ * the run of stored CDRs at the head one after the other (up to a size and time budget), so
+ * each CDR costs one IOP round trip and the workflow hop is paid once per run. The head is
  * retried with capped backoff and no attempt limit until the IOP delivers or rejects it
  * (store and forward); nothing overtakes it meanwhile.
  *
@@ -20,6 +21,7 @@ import {
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
+  type RetryPolicy,
 } from '@temporalio/workflow';
 import type { DeliveryActivities, RunEnd, SettledCdr } from '../activities/delivery-activities';
 import type { QueueActivities } from '../activities/queue-activities';
@@ -41,11 +43,18 @@ import { CdrAttempts, CdrDeliveryStatus } from './search-attributes';
 // A failure of these is our own (the database is down): a few quick tries, then the
 // workflow backs off with a timer and looks at continue-as-new in between, so an outage
 // of days neither drops a CDR nor grows one run's history without bound.
-const { deliverCdrs, recordHandIns } = proxyLocalActivities<DeliveryActivities>({
-  // Covers a run of POSTs, each within the IOP request timeout (see RUN_BUDGET_MS).
+const retry: RetryPolicy = { initialInterval: '1 second', maximumInterval: '5 seconds', backoffCoefficient: 2, maximumAttempts: 3 };
+// A regular activity, not a local one: a run's workflow task ends at once, so signals are
+// handled while it POSTs, and the run learns from its heartbeat that its workflow is gone
+// (terminated, reset) and stops POSTing. A worker that dies mid-run is noticed within the
+// heartbeat timeout; the next attempt asks the IOP about the CDR it may have sent.
+const { deliverCdrs } = proxyActivities<DeliveryActivities>({
+  // Covers a run (RUN_BUDGET_MS) and its last check and POST, each within the IOP request timeout.
   startToCloseTimeout: '10 minutes',
-  retry: { initialInterval: '1 second', maximumInterval: '5 seconds', backoffCoefficient: 2, maximumAttempts: 3 },
+  heartbeatTimeout: '30 seconds',
+  retry,
 });
+const { recordHandIns } = proxyLocalActivities<DeliveryActivities>({ startToCloseTimeout: '1 minute', retry });
 
 const { inspectHead, requeueRejected } = proxyActivities<QueueActivities>({
   startToCloseTimeout: '1 minute',
@@ -54,10 +63,10 @@ const { inspectHead, requeueRejected } = proxyActivities<QueueActivities>({
 
 const DEFAULT_HEAD_STORE_PATIENCE_MS = 30_000;
 /**
- * CDRs per local activity call: the workflow hop between calls (~10 ms here) is paid once
- * per run of CDRs. A pause takes effect after the run under way.
+ * Most CDRs per run (one activity): the workflow hop between runs is paid once per run. A
+ * run also ends after RUN_BUDGET_MS; a pause takes effect after the run under way.
  */
-const DEFAULT_DELIVERY_BATCH_SIZE = 20;
+const DEFAULT_DELIVERY_BATCH_SIZE = 200;
 /** Hand over to a fresh run well before Temporal's history limits (50k events). */
 const DEFAULT_CONTINUE_AS_NEW_AFTER_EVENTS = 10_000;
 /** Backoff while the store fails: doubling from 1 s, at most a minute. */

@@ -61,6 +61,9 @@ export async function createCdrWorker(options: CdrWorkerOptions): Promise<CdrWor
     },
     // Many CPO queues each hold a sticky cached run; keep room for them.
     maxCachedWorkflows: 1_000,
+    // A delivery run's heartbeat reaches the server within this, so a run whose queue
+    // workflow was terminated or reset learns it (and stops POSTing) within seconds.
+    maxHeartbeatThrottleInterval: '2 seconds',
   });
   let running: Promise<void> | undefined;
   return {

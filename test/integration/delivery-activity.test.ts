@@ -241,6 +241,19 @@ test("a live run's claim is never taken over; a dead run's claim is, once its le
   expect(postsOf(['l1'])).toEqual(['l1']);
 });
 
+test('a run that stalled past its claim before a POST does not make it: the CDR keeps its mark for the next run', async () => {
+  const party = newParty();
+  await queued(party, ['z1']);
+  await db.pool.query(`UPDATE cdrs SET post_started_at = now() - interval '1 minute' WHERE party_id = $1`, [party.party_id]);
+  // The check takes 700 ms; a claim of 3.5 s leaves 500 ms to start the POST.
+  mock.control({ latencyMs: 700 });
+  const before = mock.postCount();
+  await expect(activities({ claimLeaseMs: 3_500 }).deliverCdrs(request(party))).rejects.toThrow(/too old to POST safely/);
+  expect(mock.postCount()).toBe(before);
+  expect(await findCdr(db.pool, { ...party, id: 'z1' })).toMatchObject({ status: 'queued', post_owner: null });
+  expect((await findCdr(db.pool, { ...party, id: 'z1' }))?.post_started_at).toBeInstanceOf(Date);
+});
+
 test('a run stops POSTing at the first store write that failed, and the next run picks up where the store is', async () => {
   const party = newParty();
   const ids = ['w1', 'w2', 'w3', 'w4', 'w5'];
