@@ -14,6 +14,7 @@ import { startEmbeddedPostgres } from '../dev/embedded-postgres';
 import { startMockIop } from '../dev/mock-iop';
 import { simulatedSessionEnded } from '../dev/simulated-session';
 import { migrate } from '../store/migrate';
+import { packageRoot } from '../package-root';
 import { createPool } from '../store/pool';
 import { startDevServer, type DevServer } from '../temporal/dev-server';
 import { createCdrWorker } from '../worker/create-worker';
@@ -24,7 +25,7 @@ import { onShutdownSignal } from './process-lifecycle';
 
 const DEMO_PARTY = { country_code: 'FR', party_id: 'DEM' };
 /** Git-ignored; CDRFLOW_DATA_DIR moves it (the tests do). */
-const DATA_DIR = process.env.CDRFLOW_DATA_DIR ?? join(__dirname, '..', '..', '.data');
+const DATA_DIR = process.env.CDRFLOW_DATA_DIR ?? join(packageRoot(), '.data');
 
 export async function runDemoCommand(options: { sessions: string; stay: boolean }): Promise<void> {
   const say = (line: string) => process.stdout.write(`${line}\n`);

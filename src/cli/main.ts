@@ -1,16 +1,11 @@
-/** The `cdrflow` command: one binary for the processes and the tools around them. */
+/**
+ * The `cdrflow` command: one binary for the processes and the tools around them. Each
+ * command loads its own modules when it runs, so a quick one (build-cdr, --help) does not
+ * pay for the Temporal SDK, pg or the HTTP servers.
+ */
 import { Command } from 'commander';
 import { ConfigError } from '../config';
-import { runBuildCdrCommand } from './build-cdr-command';
-import { runDemoCommand } from './demo-command';
-import { runApiCommand } from './api-command';
-import { sessionEndedJsonSchema } from './json-schema-command';
-import { runIntakeCommand } from './intake-command';
-import { runMigrateCommand } from './migrate-command';
-import { runMockIopCommand } from './mock-iop-command';
 import { registerOperatorCommands } from './operator-commands';
-import { runSessionEndedCommand } from './session-ended-command';
-import { runWorkerCommand } from './worker-command';
 
 export async function main(argv: string[]): Promise<void> {
   const program = new Command('cdrflow')
@@ -20,48 +15,57 @@ export async function main(argv: string[]): Promise<void> {
   program
     .command('worker')
     .description('run the Temporal worker (session and CPO queue workflows, POSTs to the IOP)')
-    .action(runWorkerCommand);
+    .action(async () => (await import('./worker-command')).runWorkerCommand());
   program
     .command('session-ended')
     .description('hand in one ended session (SessionEnded JSON) and print its workflow id')
     .argument('<file>', 'SessionEnded JSON file')
     .option('--json', 'print {workflowId, cdrId, alreadyStarted} as JSON')
-    .action(runSessionEndedCommand);
+    .action(async (file: string, options: { json?: boolean }) =>
+      (await import('./session-ended-command')).runSessionEndedCommand(file, options),
+    );
   program
     .command('build-cdr')
     .description('dry run: print the CDR a SessionEnded JSON file would give, or its validation errors')
     .argument('<file>', 'SessionEnded JSON file')
     .action(async (file: string) => {
-      process.exitCode = await runBuildCdrCommand(file);
+      process.exitCode = await (await import('./build-cdr-command')).runBuildCdrCommand(file);
     });
   program
     .command('mock-iop')
     .description('run a mock GIREVE IOP CDR receiver on loopback')
     .option('--port <port>', 'port to listen on', '8090')
     .option('--token <token>', 'token the mock expects from cdrflow', 'mock-iop-token')
-    .action(runMockIopCommand);
+    .action(async (options: { port: string; token: string }) => (await import('./mock-iop-command')).runMockIopCommand(options));
   program
     .command('api')
     .description('run the GIREVE-facing OCPI HTTP service (versions, CDR pull and check)')
-    .action(runApiCommand);
+    .action(async () => (await import('./api-command')).runApiCommand());
   program
     .command('intake')
     .description('run the intake for CPO backends: POST /sessions/ended (INTAKE_TOKENS, INTAKE_PORT)')
-    .action(runIntakeCommand);
+    .action(async () => (await import('./intake-command')).runIntakeCommand());
   program
     .command('demo')
     .description('run the whole pipeline locally: dev server + UI, worker, API, mock IOP, a few sessions')
     .option('--sessions <count>', 'ended sessions to simulate', '5')
     .option('--no-stay', 'stop when the CDRs are delivered (default when not on a terminal)')
     .action(async (options: { sessions: string; stay: boolean }) =>
-      runDemoCommand({ ...options, stay: options.stay && process.stdout.isTTY === true && !process.env.CI }),
+      (await import('./demo-command')).runDemoCommand({
+        ...options,
+        stay: options.stay && process.stdout.isTTY === true && !process.env.CI,
+      }),
     );
   registerOperatorCommands(program);
-  program.command('migrate').description('apply pending database migrations').action(runMigrateCommand);
+  program
+    .command('migrate')
+    .description('apply pending database migrations')
+    .action(async () => (await import('./migrate-command')).runMigrateCommand());
   program
     .command('json-schema')
     .description('print the JSON Schema of the SessionEnded input')
-    .action(() => {
+    .action(async () => {
+      const { sessionEndedJsonSchema } = await import('./json-schema-command');
       process.stdout.write(`${JSON.stringify(sessionEndedJsonSchema(), null, 2)}\n`);
     });
 

@@ -5,12 +5,21 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { cdrStatus } from '../operator/cdr-status';
-import { withOperatorContext } from '../operator/operator-context';
+import type { OperatorContext } from '../operator/operator-context';
 import { parseOperatorId } from '../operator/party-arg';
-import { pauseQueue, queueReport, resendCdr, resumeQueue } from '../operator/queue-control';
-import { replaySession } from '../operator/replay-session';
-import { listCdrsByStatus } from '../store/cdr-listing';
+
+// Loaded when a command runs (the Temporal client and pg are heavy): `cdrflow --help` stays quick.
+const load = {
+  context: () => import('../operator/operator-context'),
+  status: () => import('../operator/cdr-status'),
+  queue: () => import('../operator/queue-control'),
+  replay: () => import('../operator/replay-session'),
+  listing: () => import('../store/cdr-listing'),
+};
+
+async function withOperatorContext<T>(run: (context: OperatorContext) => Promise<T>): Promise<T> {
+  return (await load.context()).withOperatorContext(run);
+}
 
 interface OutputOptions {
   json?: boolean;
@@ -34,6 +43,7 @@ export function registerOperatorCommands(program: Command): void {
     .argument('<session-id>', 'the OCPI session id')
     .option('--json', 'JSON output')
     .action(async (operator: string, sessionId: string, options: OutputOptions) => {
+      const { cdrStatus } = await load.status();
       const report = await withOperatorContext((context) => cdrStatus(context, parseOperatorId(operator), sessionId));
       print(report, options, () => table(report));
     });
@@ -44,14 +54,15 @@ export function registerOperatorCommands(program: Command): void {
     .argument('<operator>', 'CPO operator id, e.g. FR*ABC')
     .option('--json', 'JSON output')
     .action(async (operator: string, options: OutputOptions) => {
+      const { queueReport } = await load.queue();
       const report = await withOperatorContext((context) => queueReport(context, parseOperatorId(operator)));
       print(report, options, () => table(report));
     });
 
   const pauseAndResume = [
-    { name: 'pause', paused: true, act: pauseQueue, description: "pause a CPO's delivery to the IOP (CDRs keep queueing)" },
-    { name: 'resume', paused: false, act: resumeQueue, description: "resume a CPO's delivery to the IOP (and retry a failing head now)" },
-  ];
+    { name: 'pause', paused: true, act: 'pauseQueue', description: "pause a CPO's delivery to the IOP (CDRs keep queueing)" },
+    { name: 'resume', paused: false, act: 'resumeQueue', description: "resume a CPO's delivery to the IOP (and retry a failing head now)" },
+  ] as const;
   for (const { name, paused, act, description } of pauseAndResume) {
     program
       .command(name)
@@ -60,7 +71,8 @@ export function registerOperatorCommands(program: Command): void {
       .option('--json', 'JSON output')
       .action(async (operator: string, options: OutputOptions) => {
         const party = parseOperatorId(operator);
-        await withOperatorContext((context) => act(context, party));
+        const control = await load.queue();
+        await withOperatorContext((context) => control[act](context, party));
         print({ paused }, options, () => `delivery ${paused ? 'paused' : 'resumed'} for ${operator}`);
       });
   }
@@ -72,6 +84,7 @@ export function registerOperatorCommands(program: Command): void {
     .argument('<cdr-id>', 'the CDR id')
     .option('--json', 'JSON output')
     .action(async (operator: string, cdrId: string, options: OutputOptions) => {
+      const { resendCdr } = await load.queue();
       const result = await withOperatorContext((context) => resendCdr(context, parseOperatorId(operator), cdrId));
       print(result, options, () => (result.requeued ? `CDR ${cdrId} queued again (queue depth ${result.depth})` : `not re-sent: ${result.reason}`));
       if (!result.requeued) process.exitCode = 1;
@@ -88,6 +101,7 @@ export function registerOperatorCommands(program: Command): void {
       if (!['rejected', 'invalid', 'queued', 'sent'].includes(options.status)) {
         throw new Error(`--status must be rejected, invalid, queued or sent, not "${options.status}"`);
       }
+      const { listCdrsByStatus } = await load.listing();
       const rows = await withOperatorContext(({ pool }) =>
         listCdrsByStatus(pool, options.status as 'rejected', {
           party: options.operator ? parseOperatorId(options.operator) : undefined,
@@ -112,6 +126,7 @@ export function registerOperatorCommands(program: Command): void {
     .option('--json', 'JSON output')
     .action(async (operator: string, sessionId: string, options: OutputOptions & { input?: string }) => {
       const corrected = options.input ? (JSON.parse(await readFile(options.input, 'utf8')) as unknown) : undefined;
+      const { replaySession } = await load.replay();
       const started = await withOperatorContext((context) => replaySession(context, parseOperatorId(operator), sessionId, corrected));
       print(started, options, () => `replaying: ${started.workflowId} (cdr ${started.cdrId})`);
     });

@@ -8,8 +8,9 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { searchAttributeRegistrations } from '../../workflows/search-attributes';
+import { packageRoot } from '../package-root';
 
-const PROJECT_ROOT = join(__dirname, '..', '..');
+const PROJECT_ROOT = packageRoot();
 
 export interface DevServerOptions {
   port?: number;

@@ -5,6 +5,8 @@
  * the Temporal Runtime (logger, telemetry): that is the process' choice, made once by the
  * worker command, or by the tests' quiet runtime.
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import type { Pool } from 'pg';
@@ -34,6 +36,13 @@ export interface CdrWorker {
   shutdown(): Promise<void>;
 }
 
+/** Compiled (dist/): the bundle scripts/build prebuilt, no webpack at start; from TypeScript: bundled at start. */
+function workflowCode(): { workflowBundle: { codePath: string } } | { workflowsPath: string } {
+  const prebuilt = join(__dirname, '..', '..', 'workflow-bundle.js');
+  if (__filename.endsWith('.js') && existsSync(prebuilt)) return { workflowBundle: { codePath: prebuilt } };
+  return { workflowsPath: require.resolve('../../workflows') };
+}
+
 export async function createCdrWorker(options: CdrWorkerOptions): Promise<CdrWorker> {
   const iop = createIopClient(options.iop);
   const clientConnection = await Connection.connect({ address: options.temporalAddress });
@@ -44,9 +53,7 @@ export async function createCdrWorker(options: CdrWorkerOptions): Promise<CdrWor
     connection: workerConnection,
     namespace: options.namespace,
     taskQueue,
-    ...(options.workflowBundle
-      ? { workflowBundle: options.workflowBundle }
-      : { workflowsPath: require.resolve('../../workflows') }),
+    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : workflowCode()),
     activities: {
       ...createCdrActivities({ pool, iop, temporal, taskQueue, sendSignedData: options.cdr?.sendSignedData ?? false }),
       ...createDeliveryActivities({
