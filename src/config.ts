@@ -76,17 +76,26 @@ export function iopConfig(env: Env = process.env) {
       'invalid configuration:\n  IOP_CDRS_URL: must use https (plain http only for loopback, or set IOP_ALLOW_INSECURE_HTTP=true)',
     );
   }
-  const cdrsUrl = section.IOP_CDRS_URL.replace(/\/+$/, '');
+  // Kept as configured: a receiver that routes only `.../cdrs/` answers `.../cdrs` with a redirect, forever.
+  const cdrsUrl = section.IOP_CDRS_URL;
   return {
     cdrsUrl,
     token: section.IOP_TOKEN,
-    checkUrlTemplate: section.IOP_CDR_CHECK_URL_TEMPLATE ?? `${cdrsUrl}/{cdr_id}`,
+    checkUrlTemplate: section.IOP_CDR_CHECK_URL_TEMPLATE ?? defaultCheckUrlTemplate(cdrsUrl),
     requestTimeoutMs: section.IOP_REQUEST_TIMEOUT_MS,
     retryInitialMs: section.IOP_RETRY_INITIAL_MS,
     retryMaxMs: section.IOP_RETRY_MAX_MS,
   };
 }
 export type IopConfig = ReturnType<typeof iopConfig>;
+
+/** `{cdr_id}` one path segment below the CDR endpoint, whether or not its URL ends in `/`; a query stays last. */
+function defaultCheckUrlTemplate(cdrsUrl: string): string {
+  const queryStart = cdrsUrl.search(/[?#]/);
+  const path = queryStart < 0 ? cdrsUrl : cdrsUrl.slice(0, queryStart);
+  const rest = queryStart < 0 ? '' : cdrsUrl.slice(queryStart);
+  return `${path}${path.endsWith('/') ? '' : '/'}{cdr_id}${rest}`;
+}
 
 export function cdrConfig(env: Env = process.env) {
   const section = parseSection(

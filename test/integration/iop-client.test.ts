@@ -1,6 +1,8 @@
 /** The IOP client against a real HTTP mock on loopback: headers, deadlines, outcomes. */
 import { createIopClient, type IopClient } from '../../src/iop/iop-client';
 import { startMockIop, type MockIop } from '../../src/dev/mock-iop';
+import { iopConfig } from '../../src/config';
+import { answerOcpiSuccess, startHttpRecorder } from '../support/http-recorder';
 
 let mock: MockIop;
 let iop: IopClient;
@@ -80,4 +82,24 @@ test('reads a CDR back at its check URL', async () => {
   expect(answer).toMatchObject({ httpStatus: 200, body: { status_code: 1000, data: cdr('check-me') } });
   expect(iop.checkUrl('a/b', null)).toBe(`${mock.cdrsUrl}/a%2Fb`);
   expect(iop.checkUrl('x', 'https://iop/loc/x')).toBe('https://iop/loc/x');
+});
+
+describe('the configured IOP URL', () => {
+  test('POSTs exactly to IOP_CDRS_URL, a trailing slash included, and checks at {cdr_id} below it', async () => {
+    // Like many web frameworks, this receiver routes only `/cdrs/` and redirects `/cdrs` there.
+    const receiver = await startHttpRecorder((req, res, baseUrl) => {
+      if (req.url === '/cdrs') return void res.writeHead(307, { location: `${baseUrl}/cdrs/` }).end();
+      answerOcpiSuccess(res, req.method === 'GET' ? { id: 'slash-1' } : {});
+    });
+    const client = createIopClient(iopConfig({ IOP_CDRS_URL: `${receiver.baseUrl}/cdrs/`, IOP_TOKEN: 'slash-token' }));
+    try {
+      expect(await client.postCdr(cdr('slash-1'))).toEqual({ kind: 'delivered', location: null });
+      expect(client.checkUrl('slash-1', null)).toBe(`${receiver.baseUrl}/cdrs/slash-1`);
+      expect(await client.getCdr(client.checkUrl('slash-1', null))).toMatchObject({ httpStatus: 200 });
+      expect(receiver.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['POST /cdrs/', 'GET /cdrs/slash-1']);
+    } finally {
+      await client.close();
+      await receiver.close();
+    }
+  });
 });

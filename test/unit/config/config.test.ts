@@ -34,11 +34,19 @@ test('refuses plain http to a non-loopback IOP unless explicitly allowed', () =>
   const plain = { ...iopEnv, IOP_CDRS_URL: 'http://iop.example/cdrs' };
   expect(messageOf(() => iopConfig(plain))).toMatch(/IOP_CDRS_URL: must use https/);
   expect(iopConfig({ ...plain, IOP_ALLOW_INSECURE_HTTP: 'true' }).cdrsUrl).toBe('http://iop.example/cdrs');
-  expect(iopConfig({ ...iopEnv, IOP_CDRS_URL: 'http://127.0.0.1:9000/cdrs/' }).cdrsUrl).toBe('http://127.0.0.1:9000/cdrs');
 });
 
-test('derives the check URL template from the CDR endpoint by default', () => {
+test('keeps IOP_CDRS_URL exactly as configured, a trailing slash included', () => {
+  expect(iopConfig({ ...iopEnv, IOP_CDRS_URL: 'http://127.0.0.1:9000/cdrs/' }).cdrsUrl).toBe('http://127.0.0.1:9000/cdrs/');
+  expect(iopConfig(iopEnv).cdrsUrl).toBe(iopEnv.IOP_CDRS_URL);
+});
+
+test('derives the check URL template from the CDR endpoint by default, with one slash before {cdr_id}', () => {
   expect(iopConfig(iopEnv).checkUrlTemplate).toBe(`${iopEnv.IOP_CDRS_URL}/{cdr_id}`);
+  expect(iopConfig({ ...iopEnv, IOP_CDRS_URL: `${iopEnv.IOP_CDRS_URL}/` }).checkUrlTemplate).toBe(`${iopEnv.IOP_CDRS_URL}/{cdr_id}`);
+  expect(iopConfig({ ...iopEnv, IOP_CDRS_URL: `${iopEnv.IOP_CDRS_URL}/?tenant=7` }).checkUrlTemplate).toBe(
+    `${iopEnv.IOP_CDRS_URL}/{cdr_id}?tenant=7`,
+  );
   expect(messageOf(() => iopConfig({ ...iopEnv, IOP_CDR_CHECK_URL_TEMPLATE: 'https://x/cdrs' }))).toMatch(
     /IOP_CDR_CHECK_URL_TEMPLATE: must contain \{cdr_id\}/,
   );
