@@ -29,6 +29,12 @@ function parseSection<T extends z.ZodRawShape>(shape: T, env: Env): z.infer<z.Zo
   throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
 }
 
+/** Loopback as a URL's hostname or a listen address writes it: 127.0.0.0/8, ::1, localhost. */
+function isLoopbackHost(host: string): boolean {
+  const bare = host.replace(/^\[(.*)\]$/, '$1').toLowerCase();
+  return bare === 'localhost' || bare === '::1' || /^127(\.\d{1,3}){3}$/.test(bare);
+}
+
 const integerFromEnv = (min: number, max: number) =>
   z.coerce.number().int('must be an integer').min(min, `must be >= ${min}`).max(max, `must be <= ${max}`);
 
@@ -60,7 +66,11 @@ export function iopConfig(env: Env = process.env) {
       IOP_CDRS_URL: httpUrl,
       IOP_TOKEN: z.string().min(1, 'must not be empty'),
       /** Check CDR URL when the IOP gave no Location; `{cdr_id}` is replaced. */
-      IOP_CDR_CHECK_URL_TEMPLATE: z.string().includes('{cdr_id}', { error: 'must contain {cdr_id}' }).optional(),
+      IOP_CDR_CHECK_URL_TEMPLATE: z
+        .string()
+        .includes('{cdr_id}', { error: 'must contain {cdr_id}' })
+        .refine((template) => httpUrl.safeParse(template.replace('{cdr_id}', 'x')).success, 'must be an http(s) URL')
+        .optional(),
       IOP_REQUEST_TIMEOUT_MS: integerFromEnv(100, 120_000).default(10_000),
       IOP_RETRY_INITIAL_MS: integerFromEnv(10, 3_600_000).default(1_000),
       IOP_RETRY_MAX_MS: integerFromEnv(10, 86_400_000).default(60_000),
@@ -69,12 +79,18 @@ export function iopConfig(env: Env = process.env) {
     },
     env,
   );
-  const url = new URL(section.IOP_CDRS_URL);
-  const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
-  if (url.protocol === 'http:' && !loopback && section.IOP_ALLOW_INSECURE_HTTP !== 'true') {
-    throw new ConfigError(
-      'invalid configuration:\n  IOP_CDRS_URL: must use https (plain http only for loopback, or set IOP_ALLOW_INSECURE_HTTP=true)',
+  // The token goes to both URLs: neither may carry it in clear over the network.
+  const urls = { IOP_CDRS_URL: section.IOP_CDRS_URL, IOP_CDR_CHECK_URL_TEMPLATE: section.IOP_CDR_CHECK_URL_TEMPLATE };
+  const insecure = Object.entries(urls).filter(([, value]) => {
+    if (value === undefined) return false;
+    const url = new URL(value.replace('{cdr_id}', 'x'));
+    return url.protocol === 'http:' && !isLoopbackHost(url.hostname) && section.IOP_ALLOW_INSECURE_HTTP !== 'true';
+  });
+  if (insecure.length > 0) {
+    const lines = insecure.map(
+      ([name]) => `  ${name}: must use https (plain http only for loopback, or set IOP_ALLOW_INSECURE_HTTP=true)`,
     );
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
   }
   // Kept as configured: a receiver that routes only `.../cdrs/` answers `.../cdrs` with a redirect, forever.
   const cdrsUrl = section.IOP_CDRS_URL;

@@ -2,7 +2,7 @@
 import { createIopClient, type IopClient } from '../../src/iop/iop-client';
 import { startMockIop, type MockIop } from '../../src/dev/mock-iop';
 import { iopConfig } from '../../src/config';
-import { answerOcpiSuccess, startHttpRecorder } from '../support/http-recorder';
+import { answerOcpiSuccess, startHttpRecorder, type HttpRecorder } from '../support/http-recorder';
 
 let mock: MockIop;
 let iop: IopClient;
@@ -81,7 +81,6 @@ test('reads a CDR back at its check URL', async () => {
   const answer = await iop.getCdr(iop.checkUrl('check-me', null));
   expect(answer).toMatchObject({ httpStatus: 200, body: { status_code: 1000, data: cdr('check-me') } });
   expect(iop.checkUrl('a/b', null)).toBe(`${mock.cdrsUrl}/a%2Fb`);
-  expect(iop.checkUrl('x', 'https://iop/loc/x')).toBe('https://iop/loc/x');
 });
 
 describe('the configured IOP URL', () => {
@@ -100,6 +99,93 @@ describe('the configured IOP URL', () => {
     } finally {
       await client.close();
       await receiver.close();
+    }
+  });
+});
+
+describe('Location and redirects: the token goes to the configured IOP origin only', () => {
+  let otherHost: HttpRecorder;
+  const warnings: Array<{ message: string; meta: Record<string, unknown> | undefined }> = [];
+  let watched: IopClient;
+  beforeAll(async () => {
+    otherHost = await startHttpRecorder((_req, res) => answerOcpiSuccess(res, { id: 'stolen' }));
+    watched = createIopClient(
+      { cdrsUrl: mock.cdrsUrl, token: mock.token, checkUrlTemplate: `${mock.cdrsUrl}/{cdr_id}`, requestTimeoutMs: 300 },
+      { log: { warn: (message, meta) => void warnings.push({ message, meta }) } },
+    );
+  });
+  afterAll(async () => {
+    await watched?.close();
+    await otherHost?.close();
+  });
+  beforeEach(() => {
+    warnings.length = 0;
+  });
+
+  test('a Location on the IOP origin is where the CDR is checked, a relative one resolved against IOP_CDRS_URL', async () => {
+    mock.control({ withLocation: true });
+    const outcome = await watched.postCdr(cdr('here'));
+    expect(outcome).toEqual({ kind: 'delivered', location: `${mock.cdrsUrl}/here` });
+    expect(watched.checkUrl('here', `${mock.cdrsUrl}/here`)).toBe(`${mock.cdrsUrl}/here`);
+    expect(watched.checkUrl('here', '/ocpi/emsp/2.1.1/cdrs/here')).toBe(`${mock.cdrsUrl}/here`);
+    expect(warnings).toEqual([]);
+  });
+
+  test.each([
+    ['another port', () => `${otherHost.baseUrl}/cdrs/elsewhere`],
+    ['another scheme', () => `${mock.baseUrl.replace('http:', 'https:')}/ocpi/emsp/2.1.1/cdrs/elsewhere`],
+    ['another host', () => 'https://iop.attacker.example/cdrs/elsewhere'],
+    ['no URL at all', () => 'http://[not a url'],
+  ])('a Location on %s is not used: the check goes to the template, and a warning says why without the token', (_name, location) => {
+    expect(watched.checkUrl('elsewhere', location())).toBe(`${mock.cdrsUrl}/elsewhere`);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]?.message).toMatch(/Location .*not on the IOP's origin/);
+    expect(warnings[0]?.meta).toMatchObject({ cdrId: 'elsewhere', checkUrl: `${mock.cdrsUrl}/elsewhere` });
+    expect(JSON.stringify(warnings)).not.toContain(mock.token);
+  });
+
+  test('never sends the token to a URL on another origin, even when asked to GET it', async () => {
+    expect(await watched.getCdr(`${otherHost.baseUrl}/cdrs/x`)).toBeUndefined();
+    expect(otherHost.requests).toEqual([]);
+    expect(warnings.map((w) => w.message)).toEqual([expect.stringMatching(/not on the IOP's origin/)]);
+    expect(JSON.stringify(warnings)).not.toContain(mock.token);
+  });
+
+  test("the check URL template's origin is the IOP's too", async () => {
+    const split = createIopClient({
+      cdrsUrl: mock.cdrsUrl,
+      token: mock.token,
+      checkUrlTemplate: `${otherHost.baseUrl}/check/{cdr_id}`,
+      requestTimeoutMs: 300,
+    });
+    try {
+      expect(split.checkUrl('c', `${otherHost.baseUrl}/loc/c`)).toBe(`${otherHost.baseUrl}/loc/c`);
+      expect(await split.getCdr(split.checkUrl('c', null))).toMatchObject({ httpStatus: 200 });
+      expect(otherHost.requests).toEqual([{ method: 'GET', path: '/check/c', authorization: `Token ${mock.token}` }]);
+    } finally {
+      await split.close();
+      otherHost.requests.length = 0;
+    }
+  });
+
+  test('a 307 to another origin is not followed: the POST is retried and that host never sees the token', async () => {
+    const redirecting = await startHttpRecorder((_req, res) => {
+      res.writeHead(307, { location: `${otherHost.baseUrl}/cdrs` }).end();
+    });
+    const client = createIopClient({
+      cdrsUrl: `${redirecting.baseUrl}/cdrs`,
+      token: 'redirect-token',
+      checkUrlTemplate: `${redirecting.baseUrl}/cdrs/{cdr_id}`,
+      requestTimeoutMs: 300,
+    });
+    try {
+      expect(await client.postCdr(cdr('r1'))).toMatchObject({ kind: 'retry', reason: 'HTTP 307', unknownOutcome: false });
+      expect(await client.getCdr(client.checkUrl('r1', null))).toMatchObject({ httpStatus: 307 });
+      expect(redirecting.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['POST /cdrs', 'GET /cdrs/r1']);
+      expect(otherHost.requests).toEqual([]);
+    } finally {
+      await client.close();
+      await redirecting.close();
     }
   });
 });

@@ -52,6 +52,17 @@ test('derives the check URL template from the CDR endpoint by default, with one 
   );
 });
 
+test('holds IOP_CDR_CHECK_URL_TEMPLATE to the rules of IOP_CDRS_URL: the token goes there too', () => {
+  const template = (value: string, extra: Record<string, string> = {}) =>
+    iopConfig({ ...iopEnv, IOP_CDR_CHECK_URL_TEMPLATE: value, ...extra }).checkUrlTemplate;
+  expect(template('https://iop.example/check/{cdr_id}')).toBe('https://iop.example/check/{cdr_id}');
+  expect(messageOf(() => template('ftp://iop.example/{cdr_id}'))).toMatch(/IOP_CDR_CHECK_URL_TEMPLATE: must be an http\(s\) URL/);
+  expect(messageOf(() => template('/check/{cdr_id}'))).toMatch(/IOP_CDR_CHECK_URL_TEMPLATE: must be an http\(s\) URL/);
+  expect(messageOf(() => template('http://iop.example/{cdr_id}'))).toMatch(/IOP_CDR_CHECK_URL_TEMPLATE: must use https/);
+  expect(template('http://iop.example/{cdr_id}', { IOP_ALLOW_INSECURE_HTTP: 'true' })).toBe('http://iop.example/{cdr_id}');
+  expect(template('http://127.0.0.1:9000/{cdr_id}')).toBe('http://127.0.0.1:9000/{cdr_id}');
+});
+
 test('applies documented defaults', () => {
   expect(temporalConfig({})).toEqual({ TEMPORAL_ADDRESS: '127.0.0.1:7233', TEMPORAL_NAMESPACE: 'default', TEMPORAL_TASK_QUEUE: 'cdrflow' });
   expect(iopConfig(iopEnv)).toMatchObject({ requestTimeoutMs: 10_000, retryInitialMs: 1_000, retryMaxMs: 60_000 });
