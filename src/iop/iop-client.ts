@@ -9,19 +9,24 @@
  */
 import { Agent, request } from 'undici';
 import type { IopConfig } from '../config';
-import { classifyAnswer, classifyNetworkError, type DeliveryOutcome, type IopAnswer } from './delivery-outcome';
+import { cancelledOutcome, classifyAnswer, classifyNetworkError, type DeliveryOutcome, type IopAnswer } from './delivery-outcome';
 
 export type IopClientConfig = Pick<IopConfig, 'cdrsUrl' | 'token' | 'checkUrlTemplate' | 'requestTimeoutMs'>;
 
 export interface IopClient {
   /** host[:port] of the IOP's CDR endpoint: names the IOP in search attributes and metrics. */
   readonly host: string;
-  postCdr(cdr: unknown): Promise<DeliveryOutcome>;
   /**
-   * GET the CDR at `url`: the IOP's answer, or undefined when the network failed or `url`
-   * is not on the IOP's origin (then nothing is sent).
+   * POST one CDR. `signal` (e.g. the activity's cancellation signal) stops the request
+   * before its own deadline; the outcome is then a retry with reason `cancelled`
+   * (CANCELLED_REASON), its outcome unknown since the IOP may have the CDR already.
    */
-  getCdr(url: string): Promise<IopAnswer | undefined>;
+  postCdr(cdr: unknown, signal?: AbortSignal): Promise<DeliveryOutcome>;
+  /**
+   * GET the CDR at `url`: the IOP's answer, or undefined when the network failed, `signal`
+   * aborted the request, or `url` is not on the IOP's origin (then nothing is sent).
+   */
+  getCdr(url: string, signal?: AbortSignal): Promise<IopAnswer | undefined>;
   /**
    * Where to check a CDR: the `Location` the IOP gave when it is on the IOP's origin
    * (resolved against IOP_CDRS_URL), else the check URL template.
@@ -43,7 +48,9 @@ const MAX_ANSWER_BYTES = 1_000_000;
 
 export function createIopClient(config: IopClientConfig, options: IopClientOptions = {}): IopClient {
   const log = options.log;
-  const iopOrigins = new Set([config.cdrsUrl, config.checkUrlTemplate.replace('{cdr_id}', 'x')].flatMap((url) => originOf(url) ?? []));
+  const iopOrigins = new Set(
+    [config.cdrsUrl, config.checkUrlTemplate.replace('{cdr_id}', 'x')].flatMap((url) => originOf(url) ?? []),
+  );
   const templateUrl = (cdrId: string) => config.checkUrlTemplate.replace('{cdr_id}', encodeURIComponent(cdrId));
   const onIopOrigin = (url: URL | undefined): url is URL => url !== undefined && iopOrigins.has(url.origin);
 
@@ -60,14 +67,8 @@ export function createIopClient(config: IopClientConfig, options: IopClientOptio
     accept: 'application/json',
   };
 
-  async function send(method: 'GET' | 'POST', url: string, body?: string): Promise<IopAnswer> {
-    const response = await request(url, {
-      method,
-      headers,
-      body,
-      dispatcher,
-      signal: AbortSignal.timeout(config.requestTimeoutMs),
-    });
+  async function send(method: 'GET' | 'POST', url: string, body: string | undefined, signal: AbortSignal): Promise<IopAnswer> {
+    const response = await request(url, { method, headers, body, dispatcher, signal });
     const text = await readLimited(response.body);
     const location = response.headers.location;
     return {
@@ -79,20 +80,25 @@ export function createIopClient(config: IopClientConfig, options: IopClientOptio
 
   return {
     host: new URL(config.cdrsUrl).host,
-    async postCdr(cdr) {
+    async postCdr(cdr, cancel) {
+      const deadline = AbortSignal.timeout(config.requestTimeoutMs);
       try {
-        return classifyAnswer(await send('POST', config.cdrsUrl, JSON.stringify(cdr)));
+        return classifyAnswer(await send('POST', config.cdrsUrl, JSON.stringify(cdr), withCancel(deadline, cancel)));
       } catch (error) {
-        return classifyNetworkError(error);
+        // The deadline first: a request that timed out and was then cancelled still timed out.
+        return !deadline.aborted && cancel?.aborted ? cancelledOutcome() : classifyNetworkError(error);
       }
     },
-    async getCdr(url) {
+    async getCdr(url, cancel) {
       if (!onIopOrigin(parseUrl(url))) {
-        log?.warn("IOP token not sent: the URL is not on the IOP's origin", { urlOrigin: describeOrigin(url), iopOrigins: [...iopOrigins] });
+        log?.warn("IOP token not sent: the URL is not on the IOP's origin", {
+          urlOrigin: describeOrigin(url),
+          iopOrigins: [...iopOrigins],
+        });
         return undefined;
       }
       try {
-        return await send('GET', url);
+        return await send('GET', url, undefined, withCancel(AbortSignal.timeout(config.requestTimeoutMs), cancel));
       } catch {
         return undefined;
       }
@@ -150,4 +156,8 @@ function originOf(url: string): string | undefined {
 
 function describeOrigin(url: string, base?: string): string {
   return parseUrl(url, base)?.origin ?? '(not a URL)';
+}
+
+function withCancel(deadline: AbortSignal, cancel: AbortSignal | undefined): AbortSignal {
+  return cancel ? AbortSignal.any([deadline, cancel]) : deadline;
 }

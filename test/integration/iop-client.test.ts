@@ -189,3 +189,50 @@ describe('Location and redirects: the token goes to the configured IOP origin on
     }
   });
 });
+
+describe('cancelling a request (an AbortSignal from the caller, e.g. a cancelled activity)', () => {
+  let patient: IopClient;
+  beforeAll(() => {
+    patient = createIopClient({ cdrsUrl: mock.cdrsUrl, token: mock.token, checkUrlTemplate: `${mock.cdrsUrl}/{cdr_id}`, requestTimeoutMs: 5_000 });
+  });
+  afterAll(async () => {
+    await patient?.close();
+  });
+  const abortAfter = (ms: number) => {
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), ms);
+    return controller.signal;
+  };
+
+  test('a POST cancelled on the wire stops at once and is retried as cancelled, its outcome unknown', async () => {
+    mock.control({ latencyMs: 2_000 });
+    const started = Date.now();
+    expect(await patient.postCdr(cdr('cancelled'), abortAfter(100))).toEqual({
+      kind: 'retry',
+      reason: 'cancelled',
+      unknownOutcome: true,
+      credentialsAlert: false,
+    });
+    expect(Date.now() - started).toBeLessThan(1_000);
+  });
+
+  test('a POST whose signal was aborted before it started sends nothing', async () => {
+    const posts = mock.postCount();
+    expect(await patient.postCdr(cdr('never-sent'), AbortSignal.abort())).toMatchObject({ kind: 'retry', reason: 'cancelled' });
+    expect(mock.postCount()).toBe(posts);
+  });
+
+  test('the deadline still counts as a timeout when the caller passes a signal', async () => {
+    mock.control({ latencyMs: 1_000 });
+    const outcome = await iop.postCdr(cdr('late'), new AbortController().signal);
+    expect(outcome).toMatchObject({ kind: 'retry', reason: 'timed out waiting for the IOP', unknownOutcome: true });
+  });
+
+  test('a check GET cancelled on the wire stops at once with no answer', async () => {
+    await patient.postCdr(cdr('to-check'));
+    mock.control({ latencyMs: 2_000 });
+    const started = Date.now();
+    expect(await patient.getCdr(patient.checkUrl('to-check', null), abortAfter(100))).toBeUndefined();
+    expect(Date.now() - started).toBeLessThan(1_000);
+  });
+});
