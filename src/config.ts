@@ -153,13 +153,7 @@ export function apiConfig(env: Env = process.env) {
     },
     env,
   );
-  let clients: PullClient[];
-  try {
-    clients = readPullClients(section.OCPI_TOKENS);
-  } catch (error) {
-    if (!(error instanceof PullClientsError)) throw error;
-    throw new ConfigError(`invalid configuration:\n  OCPI_TOKENS: ${error.message}`);
-  }
+  const clients = readTokenList('OCPI_TOKENS', section.OCPI_TOKENS);
   if (section.OCPI_PULL_DEFAULT_LIMIT > section.OCPI_PULL_MAX_LIMIT) {
     throw new ConfigError('invalid configuration:\n  OCPI_PULL_DEFAULT_LIMIT: must be <= OCPI_PULL_MAX_LIMIT');
   }
@@ -178,19 +172,33 @@ export function apiConfig(env: Env = process.env) {
 }
 export type ApiConfig = ReturnType<typeof apiConfig>;
 
+/** Tokens with their optional party scopes (syntax in src/api/pull-clients.ts); errors name the variable. */
+function readTokenList(variable: string, value: string): PullClient[] {
+  try {
+    return readPullClients(value);
+  } catch (error) {
+    if (!(error instanceof PullClientsError)) throw error;
+    throw new ConfigError(`invalid configuration:\n  ${variable}: ${error.message}`);
+  }
+}
+
 /** The intake for CPO backends (POST /sessions/ended); off unless INTAKE_TOKENS is set. */
 export function intakeConfig(env: Env = process.env) {
   const section = parseSection(
     {
-      /** Comma-separated tokens CPO backends present (Authorization: Bearer ...). */
+      /**
+       * Comma-separated tokens CPO backends present (Authorization: Bearer ...);
+       * `token=FR*ABC+FR*DEF` may hand in only those CPO parties' sessions, as in OCPI_TOKENS.
+       */
       INTAKE_TOKENS: z.string().optional(),
       INTAKE_HOST: z.string().min(1).default('127.0.0.1'),
       INTAKE_PORT: integerFromEnv(0, 65_535).default(8081),
     },
     env,
   );
-  const tokens = (section.INTAKE_TOKENS ?? '').split(',').map((t) => t.trim()).filter((t) => t.length > 0);
-  return { enabled: tokens.length > 0, tokens, host: section.INTAKE_HOST, port: section.INTAKE_PORT };
+  const listed = (section.INTAKE_TOKENS ?? '').replace(/[\s,]/g, '') !== '';
+  const clients = listed ? readTokenList('INTAKE_TOKENS', section.INTAKE_TOKENS ?? '') : [];
+  return { enabled: clients.length > 0, clients, host: section.INTAKE_HOST, port: section.INTAKE_PORT };
 }
 
 /** Pino's levels; `silent` turns logging off. */

@@ -1,4 +1,4 @@
-import { apiConfig, ConfigError, databaseConfig, iopConfig, temporalConfig } from '../../../src/config';
+import { apiConfig, ConfigError, databaseConfig, intakeConfig, iopConfig, temporalConfig } from '../../../src/config';
 
 const iopEnv = { IOP_CDRS_URL: 'https://iop.example/ocpi/emsp/2.1.1/cdrs', IOP_TOKEN: 'secret-token-123' };
 
@@ -67,4 +67,32 @@ test('applies documented defaults', () => {
   expect(temporalConfig({})).toEqual({ TEMPORAL_ADDRESS: '127.0.0.1:7233', TEMPORAL_NAMESPACE: 'default', TEMPORAL_TASK_QUEUE: 'cdrflow' });
   expect(iopConfig(iopEnv)).toMatchObject({ requestTimeoutMs: 10_000, retryInitialMs: 1_000, retryMaxMs: 60_000 });
   expect(apiConfig({ OCPI_TOKENS: 'a' })).toMatchObject({ port: 8080, defaultLimit: 20 });
+});
+
+describe('INTAKE_TOKENS', () => {
+  test('reads each entry as a token, optionally scoped to CPO parties like OCPI_TOKENS', () => {
+    const { enabled, clients } = intakeConfig({ INTAKE_TOKENS: 'backend-a, backend-b=FR*ABC+fr*def' });
+    expect(enabled).toBe(true);
+    expect(clients.map((client) => [client.token, client.sees])).toEqual([
+      ['backend-a', 'all'],
+      [
+        'backend-b',
+        [
+          { country_code: 'FR', party_id: 'ABC' },
+          { country_code: 'FR', party_id: 'DEF' },
+        ],
+      ],
+    ]);
+  });
+
+  test('unset or blank turns the intake off', () => {
+    expect(intakeConfig({})).toMatchObject({ enabled: false, clients: [] });
+    expect(intakeConfig({ INTAKE_TOKENS: ' , ' })).toMatchObject({ enabled: false, clients: [] });
+  });
+
+  test('names the variable and the faulty entry, never its token', () => {
+    const message = messageOf(() => intakeConfig({ INTAKE_TOKENS: 'fine-token,secret-backend-token=FRABC' }));
+    expect(message).toMatch(/INTAKE_TOKENS: entry 2: .*FR\*ABC\+FR\*DEF/);
+    expect(message).not.toContain('secret-backend-token');
+  });
 });
