@@ -60,6 +60,21 @@ test.each([
   for (const variable of required) expect(`${name}: ${variable}=${environment[variable] ?? '(missing)'}`).not.toMatch(/\(missing\)$/);
 });
 
+test('a service serving /metrics beyond loopback cannot start without METRICS_TOKEN (cdrflow would refuse it)', () => {
+  const servingMetrics: string[] = [];
+  for (const [name, service] of Object.entries(services)) {
+    const environment = service.environment ?? {};
+    for (const prefix of ['WORKER', 'API']) {
+      const port = environment[`${prefix}_METRICS_PORT`];
+      const host = String(environment[`${prefix}_METRICS_HOST`] ?? '127.0.0.1');
+      if (port === undefined || port === '' || /^(127\.|::1$|localhost$)/.test(host)) continue;
+      servingMetrics.push(name);
+      expect(`${name}: METRICS_TOKEN=${environment.METRICS_TOKEN ?? '(missing)'}`).toMatch(/METRICS_TOKEN=\$\{METRICS_TOKEN:\?/);
+    }
+  }
+  expect(servingMetrics.sort()).toEqual(['api', 'worker']);
+});
+
 test('the stack registers exactly the search attributes the workflows use', () => {
   const command = JSON.stringify(services['temporal-search-attributes']?.command);
   const registered = [...command.matchAll(/(Cdr\w+)=(Keyword|Int)/g)].map((match) => `${match[1]}=${match[2]}`).sort();
