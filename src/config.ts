@@ -29,6 +29,12 @@ function parseSection<T extends z.ZodRawShape>(shape: T, env: Env): z.infer<z.Zo
   throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
 }
 
+/** Loopback as a URL's hostname or a listen address writes it: 127.0.0.0/8, ::1, localhost. */
+function isLoopbackHost(host: string): boolean {
+  const bare = host.replace(/^\[(.*)\]$/, '$1').toLowerCase();
+  return bare === 'localhost' || bare === '::1' || /^127(\.\d{1,3}){3}$/.test(bare);
+}
+
 const integerFromEnv = (min: number, max: number) =>
   z.coerce.number().int('must be an integer').min(min, `must be >= ${min}`).max(max, `must be <= ${max}`);
 
@@ -60,7 +66,11 @@ export function iopConfig(env: Env = process.env) {
       IOP_CDRS_URL: httpUrl,
       IOP_TOKEN: z.string().min(1, 'must not be empty'),
       /** Check CDR URL when the IOP gave no Location; `{cdr_id}` is replaced. */
-      IOP_CDR_CHECK_URL_TEMPLATE: z.string().includes('{cdr_id}', { error: 'must contain {cdr_id}' }).optional(),
+      IOP_CDR_CHECK_URL_TEMPLATE: z
+        .string()
+        .includes('{cdr_id}', { error: 'must contain {cdr_id}' })
+        .refine((template) => httpUrl.safeParse(template.replace('{cdr_id}', 'x')).success, 'must be an http(s) URL')
+        .optional(),
       IOP_REQUEST_TIMEOUT_MS: integerFromEnv(100, 120_000).default(10_000),
       IOP_RETRY_INITIAL_MS: integerFromEnv(10, 3_600_000).default(1_000),
       IOP_RETRY_MAX_MS: integerFromEnv(10, 86_400_000).default(60_000),
@@ -74,18 +84,25 @@ export function iopConfig(env: Env = process.env) {
     },
     env,
   );
-  const url = new URL(section.IOP_CDRS_URL);
-  const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
-  if (url.protocol === 'http:' && !loopback && section.IOP_ALLOW_INSECURE_HTTP !== 'true') {
-    throw new ConfigError(
-      'invalid configuration:\n  IOP_CDRS_URL: must use https (plain http only for loopback, or set IOP_ALLOW_INSECURE_HTTP=true)',
+  // The token goes to both URLs: neither may carry it in clear over the network.
+  const urls = { IOP_CDRS_URL: section.IOP_CDRS_URL, IOP_CDR_CHECK_URL_TEMPLATE: section.IOP_CDR_CHECK_URL_TEMPLATE };
+  const insecure = Object.entries(urls).filter(([, value]) => {
+    if (value === undefined) return false;
+    const url = new URL(value.replace('{cdr_id}', 'x'));
+    return url.protocol === 'http:' && !isLoopbackHost(url.hostname) && section.IOP_ALLOW_INSECURE_HTTP !== 'true';
+  });
+  if (insecure.length > 0) {
+    const lines = insecure.map(
+      ([name]) => `  ${name}: must use https (plain http only for loopback, or set IOP_ALLOW_INSECURE_HTTP=true)`,
     );
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
   }
-  const cdrsUrl = section.IOP_CDRS_URL.replace(/\/+$/, '');
+  // Kept as configured: a receiver that routes only `.../cdrs/` answers `.../cdrs` with a redirect, forever.
+  const cdrsUrl = section.IOP_CDRS_URL;
   return {
     cdrsUrl,
     token: section.IOP_TOKEN,
-    checkUrlTemplate: section.IOP_CDR_CHECK_URL_TEMPLATE ?? `${cdrsUrl}/{cdr_id}`,
+    checkUrlTemplate: section.IOP_CDR_CHECK_URL_TEMPLATE ?? defaultCheckUrlTemplate(cdrsUrl),
     requestTimeoutMs: section.IOP_REQUEST_TIMEOUT_MS,
     retryInitialMs: section.IOP_RETRY_INITIAL_MS,
     retryMaxMs: section.IOP_RETRY_MAX_MS,
@@ -93,6 +110,14 @@ export function iopConfig(env: Env = process.env) {
   };
 }
 export type IopConfig = ReturnType<typeof iopConfig>;
+
+/** `{cdr_id}` one path segment below the CDR endpoint, whether or not its URL ends in `/`; a query stays last. */
+function defaultCheckUrlTemplate(cdrsUrl: string): string {
+  const queryStart = cdrsUrl.search(/[?#]/);
+  const path = queryStart < 0 ? cdrsUrl : cdrsUrl.slice(0, queryStart);
+  const rest = queryStart < 0 ? '' : cdrsUrl.slice(queryStart);
+  return `${path}${path.endsWith('/') ? '' : '/'}{cdr_id}${rest}`;
+}
 
 export function cdrConfig(env: Env = process.env) {
   const section = parseSection(
@@ -134,13 +159,7 @@ export function apiConfig(env: Env = process.env) {
     },
     env,
   );
-  let clients: PullClient[];
-  try {
-    clients = readPullClients(section.OCPI_TOKENS);
-  } catch (error) {
-    if (!(error instanceof PullClientsError)) throw error;
-    throw new ConfigError(`invalid configuration:\n  OCPI_TOKENS: ${error.message}`);
-  }
+  const clients = readTokenList('OCPI_TOKENS', section.OCPI_TOKENS);
   if (section.OCPI_PULL_DEFAULT_LIMIT > section.OCPI_PULL_MAX_LIMIT) {
     throw new ConfigError('invalid configuration:\n  OCPI_PULL_DEFAULT_LIMIT: must be <= OCPI_PULL_MAX_LIMIT');
   }
@@ -159,50 +178,103 @@ export function apiConfig(env: Env = process.env) {
 }
 export type ApiConfig = ReturnType<typeof apiConfig>;
 
+/** Tokens with their optional party scopes (syntax in src/api/pull-clients.ts); errors name the variable. */
+function readTokenList(variable: string, value: string): PullClient[] {
+  try {
+    return readPullClients(value);
+  } catch (error) {
+    if (!(error instanceof PullClientsError)) throw error;
+    throw new ConfigError(`invalid configuration:\n  ${variable}: ${error.message}`);
+  }
+}
+
 /** The intake for CPO backends (POST /sessions/ended); off unless INTAKE_TOKENS is set. */
 export function intakeConfig(env: Env = process.env) {
   const section = parseSection(
     {
-      /** Comma-separated tokens CPO backends present (Authorization: Bearer ...). */
+      /**
+       * Comma-separated tokens CPO backends present (Authorization: Bearer ...);
+       * `token=FR*ABC+FR*DEF` may hand in only those CPO parties' sessions, as in OCPI_TOKENS.
+       */
       INTAKE_TOKENS: z.string().optional(),
       INTAKE_HOST: z.string().min(1).default('127.0.0.1'),
       INTAKE_PORT: integerFromEnv(0, 65_535).default(8081),
     },
     env,
   );
-  const tokens = (section.INTAKE_TOKENS ?? '').split(',').map((t) => t.trim()).filter((t) => t.length > 0);
-  return { enabled: tokens.length > 0, tokens, host: section.INTAKE_HOST, port: section.INTAKE_PORT };
+  const listed = (section.INTAKE_TOKENS ?? '').replace(/[\s,]/g, '') !== '';
+  const clients = listed ? readTokenList('INTAKE_TOKENS', section.INTAKE_TOKENS ?? '') : [];
+  return { enabled: clients.length > 0, clients, host: section.INTAKE_HOST, port: section.INTAKE_PORT };
 }
 
 /** Pino's levels; `silent` turns logging off. */
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
-/** Metrics and logs, for both the worker and the API. */
+/** When set, /metrics (API and worker) demands `Authorization: Bearer <METRICS_TOKEN>`. */
+const metricsTokenFromEnv = z
+  .string()
+  .min(16, 'must be at least 16 characters')
+  .regex(/^[\x21-\x7E]+$/, 'must be printable ASCII without spaces')
+  .optional();
+
+/** Logs and the metrics token, for every process. */
 export function observabilityConfig(env: Env = process.env) {
   const section = parseSection(
     {
       LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
-      /**
-       * The worker's Prometheus endpoint (GET /metrics). Unset: no metrics server, so two
-       * workers on one host never fight over a port unless a deployer asked for one.
-       */
-      WORKER_METRICS_PORT: integerFromEnv(0, 65_535).optional(),
-      WORKER_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
-      /** When set, /metrics (API and worker) demands `Authorization: Bearer <METRICS_TOKEN>`. */
-      METRICS_TOKEN: z
-        .string()
-        .min(16, 'must be at least 16 characters')
-        .regex(/^[\x21-\x7E]+$/, 'must be printable ASCII without spaces')
-        .optional(),
+      METRICS_TOKEN: metricsTokenFromEnv,
     },
     env,
   );
-  return {
-    logLevel: section.LOG_LEVEL,
-    workerMetrics:
-      section.WORKER_METRICS_PORT === undefined ? null : { host: section.WORKER_METRICS_HOST, port: section.WORKER_METRICS_PORT },
-    metricsToken: section.METRICS_TOKEN ?? null,
-  };
+  return { logLevel: section.LOG_LEVEL, metricsToken: section.METRICS_TOKEN ?? null };
 }
 export type ObservabilityConfig = ReturnType<typeof observabilityConfig>;
 export type LogLevelName = ObservabilityConfig['logLevel'];
+
+/** Where one process serves Prometheus' GET /metrics. */
+export interface MetricsListener {
+  host: string;
+  port: number;
+}
+
+/**
+ * `<prefix>_METRICS_PORT` / `_HOST`: off unless the port is set, so two processes on one
+ * host never fight over a port unless a deployer asked for one; loopback unless the host
+ * says otherwise. The series name every CPO party with its queue: beyond loopback they are
+ * served only behind METRICS_TOKEN, and a configuration that would do otherwise is refused.
+ */
+function metricsListenerConfig(prefix: 'WORKER' | 'API', env: Env): MetricsListener | null {
+  const portVariable = `${prefix}_METRICS_PORT`;
+  const hostVariable = `${prefix}_METRICS_HOST`;
+  const section = parseSection(
+    {
+      [portVariable]: integerFromEnv(0, 65_535).optional(),
+      [hostVariable]: z.string().min(1).default('127.0.0.1'),
+      METRICS_TOKEN: metricsTokenFromEnv,
+    },
+    env,
+  ) as Record<string, string | number | undefined>;
+  const port = section[portVariable];
+  const host = String(section[hostVariable]);
+  if (port === undefined) return null;
+  if (!isLoopbackHost(host) && section.METRICS_TOKEN === undefined) {
+    throw new ConfigError(
+      `invalid configuration:\n  ${hostVariable}: ${host} is beyond loopback, where /metrics would show every CPO's queue: ` +
+        `set METRICS_TOKEN (16+ characters), or keep ${hostVariable} on loopback (127.0.0.1)`,
+    );
+  }
+  return { host, port: Number(port) };
+}
+
+/** The worker's Prometheus endpoint: WORKER_METRICS_PORT / WORKER_METRICS_HOST. */
+export function workerMetricsConfig(env: Env = process.env): MetricsListener | null {
+  return metricsListenerConfig('WORKER', env);
+}
+
+/**
+ * The API's Prometheus endpoint: API_METRICS_PORT / API_METRICS_HOST, its own port, never
+ * the public OCPI one that GIREVE reaches.
+ */
+export function apiMetricsConfig(env: Env = process.env): MetricsListener | null {
+  return metricsListenerConfig('API', env);
+}

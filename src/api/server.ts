@@ -6,7 +6,8 @@
  * per IP address without a valid token; probes exempt), path (404), method (405), token
  * (401), parameters (400), then the handler. Anything unexpected is logged (never the
  * Authorization header) and answered 500 / status 3000 without details. With metrics,
- * GET /metrics is answered first, outside all of this (src/api/metrics-hook.ts).
+ * every answer is counted (src/api/metrics-hook.ts); /metrics itself is served on its own
+ * port, never this public one.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -19,7 +20,7 @@ import { createTokenCheck } from './auth';
 import { clientAddressKey } from './client-address';
 import { answerClientError } from './client-error';
 import type { RequestContext } from './handler';
-import { handOverToMetrics } from './metrics-hook';
+import { countAnswer } from './metrics-hook';
 import type { PullClient } from './pull-clients';
 import { readQuery } from './query-params';
 import { createRateLimiter } from './rate-limiter';
@@ -42,7 +43,7 @@ export interface ApiServerOptions {
   config: ApiConfig;
   /** Where unexpected errors go; defaults to console.error. */
   logError?: (error: unknown) => void;
-  /** Serves GET /metrics and counts every answer; without it /metrics is an unknown route. */
+  /** Counts every answer by route and status. */
   metrics?: ApiMetrics;
 }
 
@@ -66,7 +67,7 @@ export function createApiServer({ pool, config, logError = console.error, metric
   const server = http.createServer(
     { maxHeaderSize: MAX_HEADER_BYTES, headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS },
     (req, res) => {
-      if (metrics && handOverToMetrics(metrics, req, res)) return;
+      if (metrics) countAnswer(metrics, req, res);
       void respond(req, res);
     },
   );

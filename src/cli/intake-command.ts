@@ -11,13 +11,13 @@ export async function runIntakeCommand(): Promise<void> {
   if (!intake.enabled) throw new ConfigError('invalid configuration:\n  INTAKE_TOKENS: is required');
   const temporal = temporalConfig();
   const observability = observabilityConfig();
-  const logger = createLogger({ name: 'cdrflow-intake', level: observability.logLevel, secrets: intake.tokens });
+  const logger = createLogger({ name: 'cdrflow-intake', level: observability.logLevel, secrets: intake.clients.map((client) => client.token) });
   const connection = await Connection.connect({ address: temporal.TEMPORAL_ADDRESS });
   const client = new Client({ connection, namespace: temporal.TEMPORAL_NAMESPACE });
   const server = await startIntakeServer({
     host: intake.host,
     port: intake.port,
-    tokens: intake.tokens,
+    clients: intake.clients,
     startSession: (sessionEnded) => startCdr(client, sessionEnded, { taskQueue: temporal.TEMPORAL_TASK_QUEUE }),
     logError: (error) => logger.error({ err: error }, 'could not hand a session in (answered 503)'),
   });

@@ -1,4 +1,4 @@
-import { cdrConfig, databaseConfig, iopConfig, observabilityConfig, temporalConfig } from '../config';
+import { cdrConfig, databaseConfig, iopConfig, observabilityConfig, temporalConfig, workerMetricsConfig } from '../config';
 import { createDeliveryMetrics } from '../observability/delivery-metrics';
 import { createLogger } from '../observability/logger';
 import { createMetricsEndpoint } from '../observability/metrics-endpoint';
@@ -21,6 +21,7 @@ export async function runWorkerCommand(): Promise<void> {
   const iop = iopConfig();
   const cdr = cdrConfig();
   const observability = observabilityConfig();
+  const metricsListener = workerMetricsConfig();
   const logger = createLogger({
     name: 'cdrflow-worker',
     level: observability.logLevel,
@@ -31,9 +32,9 @@ export async function runWorkerCommand(): Promise<void> {
   const registry = createMetricsRegistry();
   const deliveryObserver = createDeliveryMetrics(registry);
   let metricsServer: MetricsServer | undefined;
-  if (observability.workerMetrics) {
+  if (metricsListener) {
     metricsServer = await startMetricsServer({
-      ...observability.workerMetrics,
+      ...metricsListener,
       endpoint: createMetricsEndpoint({ registry, token: observability.metricsToken }),
     });
   }

@@ -4,18 +4,25 @@
  * answers with its workflow id. Idempotent on the session: a repeat answers 200 with the
  * same ids. It listens apart from the GIREVE-facing API (its own port and tokens) so the
  * write path never faces the public hub.
+ *
+ * Each token acts for the CPO parties it is scoped to (INTAKE_TOKENS, the syntax of
+ * OCPI_TOKENS): a session of another party is refused with 403 before anything reaches
+ * Temporal, so one backend can neither hand in nor take a queue place for another's sessions.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { InvalidSessionEndedError } from '../cdr/session-ended';
+import type { PullClient } from '../api/pull-clients';
+import { operatorId, type Party } from '../cdr/party';
+import { InvalidSessionEndedError, parseSessionEnded } from '../cdr/session-ended';
 import type { StartedCdr } from '../client/start-cdr';
 
 export const INTAKE_PATH = '/sessions/ended';
 const MAX_BODY_BYTES = 1_000_000;
 
 export interface IntakeServerOptions {
-  tokens: readonly string[];
+  /** The backends' tokens and the parties each may act for (intakeConfig().clients). */
+  clients: readonly PullClient[];
   /** Hands one session in; throws InvalidSessionEndedError for a bad one. */
   startSession: (sessionEnded: unknown) => Promise<StartedCdr>;
   logError?: (error: unknown) => void;
@@ -26,19 +33,22 @@ class IntakeError extends Error {
     readonly httpStatus: number,
     message: string,
     readonly problems?: string[],
+    readonly party?: string,
   ) {
     super(message);
   }
 }
 
 export function createIntakeServer(options: IntakeServerOptions): http.Server {
-  const digests = options.tokens.map(digest);
-  const isAuthorized = (header: string | undefined) => {
+  const known = options.clients.map((client) => ({ client, digest: digest(client.token) }));
+  const findClient = (header: string | undefined): PullClient | undefined => {
     const match = /^(?:Bearer|Token)\s+(\S+)$/i.exec(header ?? '');
-    if (!match) return false;
+    if (!match) return undefined;
     const presented = digest(match[1]!);
+    let found: PullClient | undefined;
     // Compare with every token, always: the time taken says nothing about which one matched.
-    return digests.reduce((found, known) => timingSafeEqual(known, presented) || found, false);
+    for (const candidate of known) if (timingSafeEqual(candidate.digest, presented)) found = candidate.client;
+    return found;
   };
 
   async function handle(req: IncomingMessage): Promise<{ status: number; body: unknown }> {
@@ -46,9 +56,12 @@ export function createIntakeServer(options: IntakeServerOptions): http.Server {
     if (path === '/health') return { status: 200, body: { status: 'alive' } };
     if (path !== INTAKE_PATH) throw new IntakeError(404, `unknown route: ${path?.slice(0, 100)}`);
     if (req.method !== 'POST') throw new IntakeError(405, `${req.method} not allowed: use POST`);
-    if (!isAuthorized(req.headers.authorization)) throw new IntakeError(401, 'missing or unknown token');
+    const client = findClient(req.headers.authorization);
+    if (!client) throw new IntakeError(401, 'missing or unknown token');
     const body = await readJsonBody(req);
     try {
+      // The party as startSession will read it (same parser), so no input can slip past the scope.
+      refuseOutOfScope(client, parseSessionEnded(body).party);
       const started = await options.startSession(body);
       return { status: started.alreadyStarted ? 200 : 201, body: started };
     } catch (error) {
@@ -63,7 +76,11 @@ export function createIntakeServer(options: IntakeServerOptions): http.Server {
       .catch((error: unknown) => {
         if (error instanceof IntakeError) {
           if (error.httpStatus === 405) res.setHeader('allow', 'POST');
-          return send(res, error.httpStatus, { error: error.message, ...(error.problems ? { problems: error.problems } : {}) });
+          return send(res, error.httpStatus, {
+            error: error.message,
+            ...(error.problems ? { problems: error.problems } : {}),
+            ...(error.party ? { party: error.party } : {}),
+          });
         }
         (options.logError ?? console.error)(error);
         // The session was not handed in: the backend must retry (it is idempotent).
@@ -89,6 +106,14 @@ export async function startIntakeServer(
         server.closeAllConnections();
       }),
   };
+}
+
+/** Throws 403 when the session's party is not one the client may act for. */
+function refuseOutOfScope(client: PullClient, party: Party): void {
+  if (client.sees === 'all') return;
+  if (client.sees.some((own) => own.country_code === party.country_code && own.party_id === party.party_id)) return;
+  const named = operatorId(party);
+  throw new IntakeError(403, `this token may not hand in sessions of ${named}`, undefined, named);
 }
 
 function digest(token: string): Buffer {

@@ -12,6 +12,8 @@
  * | timeout, connection reset                             | retry     | retry the head; outcome unknown:   |
  * |                                                       |           | check at the IOP before re-POSTing |
  * | connection refused                                    | retry     | retry the head                     |
+ * | cancelled by the caller (its AbortSignal)             | retry     | reason `cancelled`; outcome        |
+ * |                                                       |           | unknown, as for a timeout          |
  *
  * GIREVE's store-and-forward rule counts anything but a correct 2xx as not delivered;
  * only an answer that says the CDR itself is invalid may take it off the head, or one
@@ -71,6 +73,14 @@ export function classifyAnswer(answer: IopAnswer): DeliveryOutcome {
   // from a proxy in between says nothing about the CDR and is retried.
   if (httpStatus >= 400 && httpStatus < 500) return isBusinessError ? { kind: 'rejected', reason: said } : retry(said);
   return retry(said);
+}
+
+/** The reason of a request the caller cancelled (its AbortSignal): compare to this, never to other text. */
+export const CANCELLED_REASON = 'cancelled';
+
+/** The caller gave up on the request (e.g. its activity was cancelled): the IOP may have the CDR or not. */
+export function cancelledOutcome(): DeliveryOutcome {
+  return retry(CANCELLED_REASON, true);
 }
 
 /** Network-level failures: the request may or may not have reached the IOP. */

@@ -1,26 +1,59 @@
 /**
  * The HTTP client to the IOP's OCPI CDR receiver (POST a CDR, GET it back). Every call
  * has a deadline; the token goes only in the Authorization header, never in errors.
+ *
+ * The token goes to the configured IOP only: the origins (scheme, host, port) of
+ * IOP_CDRS_URL and of the check URL template. A Location elsewhere is not followed (the
+ * check falls back to the template) and redirects are never followed: undici's
+ * `request` follows none unless a redirect interceptor is installed, and none is.
  */
 import { Agent, request } from 'undici';
 import type { IopConfig } from '../config';
-import { classifyAnswer, classifyNetworkError, type DeliveryOutcome, type IopAnswer } from './delivery-outcome';
+import { cancelledOutcome, classifyAnswer, classifyNetworkError, type DeliveryOutcome, type IopAnswer } from './delivery-outcome';
 
 export type IopClientConfig = Pick<IopConfig, 'cdrsUrl' | 'token' | 'checkUrlTemplate' | 'requestTimeoutMs'>;
 
 export interface IopClient {
   /** host[:port] of the IOP's CDR endpoint: names the IOP in search attributes and metrics. */
   readonly host: string;
-  postCdr(cdr: unknown): Promise<DeliveryOutcome>;
-  /** GET the CDR at `url`: the IOP's answer, or undefined when the network failed. */
-  getCdr(url: string): Promise<IopAnswer | undefined>;
+  /**
+   * POST one CDR. `signal` (e.g. the activity's cancellation signal) stops the request
+   * before its own deadline; the outcome is then a retry with reason `cancelled`
+   * (CANCELLED_REASON), its outcome unknown since the IOP may have the CDR already.
+   */
+  postCdr(cdr: unknown, signal?: AbortSignal): Promise<DeliveryOutcome>;
+  /**
+   * GET the CDR at `url`: the IOP's answer, or undefined when the network failed, `signal`
+   * aborted the request, or `url` is not on the IOP's origin (then nothing is sent).
+   */
+  getCdr(url: string, signal?: AbortSignal): Promise<IopAnswer | undefined>;
+  /**
+   * Where to check a CDR: the `Location` the IOP gave when it is on the IOP's origin
+   * (resolved against IOP_CDRS_URL), else the check URL template.
+   */
   checkUrl(cdrId: string, location: string | null): string;
   close(): Promise<void>;
 }
 
+/** Where the client says why it did not use a URL. Temporal's Logger fits. */
+export interface IopClientLog {
+  warn(message: string, meta?: Record<string, unknown>): void;
+}
+
+export interface IopClientOptions {
+  log?: IopClientLog;
+}
+
 const MAX_ANSWER_BYTES = 1_000_000;
 
-export function createIopClient(config: IopClientConfig): IopClient {
+export function createIopClient(config: IopClientConfig, options: IopClientOptions = {}): IopClient {
+  const log = options.log;
+  const iopOrigins = new Set(
+    [config.cdrsUrl, config.checkUrlTemplate.replace('{cdr_id}', 'x')].flatMap((url) => originOf(url) ?? []),
+  );
+  const templateUrl = (cdrId: string) => config.checkUrlTemplate.replace('{cdr_id}', encodeURIComponent(cdrId));
+  const onIopOrigin = (url: URL | undefined): url is URL => url !== undefined && iopOrigins.has(url.origin);
+
   // Keep-alive: the sequencer POSTs one CDR per round trip, and a new TLS handshake per CDR would halve the rate.
   const dispatcher = new Agent({
     keepAliveTimeout: 30_000,
@@ -34,14 +67,8 @@ export function createIopClient(config: IopClientConfig): IopClient {
     accept: 'application/json',
   };
 
-  async function send(method: 'GET' | 'POST', url: string, body?: string): Promise<IopAnswer> {
-    const response = await request(url, {
-      method,
-      headers,
-      body,
-      dispatcher,
-      signal: AbortSignal.timeout(config.requestTimeoutMs),
-    });
+  async function send(method: 'GET' | 'POST', url: string, body: string | undefined, signal: AbortSignal): Promise<IopAnswer> {
+    const response = await request(url, { method, headers, body, dispatcher, signal });
     const text = await readLimited(response.body);
     const location = response.headers.location;
     return {
@@ -53,22 +80,42 @@ export function createIopClient(config: IopClientConfig): IopClient {
 
   return {
     host: new URL(config.cdrsUrl).host,
-    async postCdr(cdr) {
+    async postCdr(cdr, cancel) {
+      const deadline = AbortSignal.timeout(config.requestTimeoutMs);
       try {
-        return classifyAnswer(await send('POST', config.cdrsUrl, JSON.stringify(cdr)));
+        return classifyAnswer(await send('POST', config.cdrsUrl, JSON.stringify(cdr), withCancel(deadline, cancel)));
       } catch (error) {
-        return classifyNetworkError(error);
+        // The deadline first: a request that timed out and was then cancelled still timed out.
+        return !deadline.aborted && cancel?.aborted ? cancelledOutcome() : classifyNetworkError(error);
       }
     },
-    async getCdr(url) {
+    async getCdr(url, cancel) {
+      if (!onIopOrigin(parseUrl(url))) {
+        log?.warn("IOP token not sent: the URL is not on the IOP's origin", {
+          urlOrigin: describeOrigin(url),
+          iopOrigins: [...iopOrigins],
+        });
+        return undefined;
+      }
       try {
-        return await send('GET', url);
+        return await send('GET', url, undefined, withCancel(AbortSignal.timeout(config.requestTimeoutMs), cancel));
       } catch {
         return undefined;
       }
     },
     checkUrl(cdrId, location) {
-      return location ?? config.checkUrlTemplate.replace('{cdr_id}', encodeURIComponent(cdrId));
+      if (location === null) return templateUrl(cdrId);
+      const resolved = parseUrl(location, config.cdrsUrl);
+      if (onIopOrigin(resolved)) return resolved.href;
+      const checkUrl = templateUrl(cdrId);
+      // Only the origin is logged: the rest of a foreign URL is none of our business.
+      log?.warn("IOP Location ignored: not on the IOP's origin; checking at the check URL template instead", {
+        cdrId,
+        locationOrigin: describeOrigin(location, config.cdrsUrl),
+        iopOrigins: [...iopOrigins],
+        checkUrl,
+      });
+      return checkUrl;
     },
     close: () => dispatcher.close(),
   };
@@ -91,4 +138,26 @@ function parseJson(text: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+function parseUrl(url: string, base?: string): URL | undefined {
+  try {
+    return new URL(url, base);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The origin of an http(s) URL; undefined for anything else (a template that is not a URL, say). */
+function originOf(url: string): string | undefined {
+  const parsed = parseUrl(url);
+  return parsed && (parsed.protocol === 'https:' || parsed.protocol === 'http:') ? parsed.origin : undefined;
+}
+
+function describeOrigin(url: string, base?: string): string {
+  return parseUrl(url, base)?.origin ?? '(not a URL)';
+}
+
+function withCancel(deadline: AbortSignal, cancel: AbortSignal | undefined): AbortSignal {
+  return cancel ? AbortSignal.any([deadline, cancel]) : deadline;
 }

@@ -1,7 +1,8 @@
 /**
  * The API's metrics: pull requests by route and HTTP status, and the store-backed queue
- * gauges read at each scrape. The API server hands it /metrics and every other answer
- * (src/api/metrics-hook.ts).
+ * gauges read at scrape time. The API server reports every answer (src/api/metrics-hook.ts);
+ * `cdrflow api` serves the endpoint on its own port (API_METRICS_PORT), never on the
+ * public OCPI port.
  */
 import type { Pool } from 'pg';
 import { Counter } from 'prom-client';
@@ -10,7 +11,7 @@ import { createMetricsRegistry, METRIC_PREFIX } from './metrics-registry';
 import { createQueueGauges } from './queue-gauges';
 
 export interface ApiMetrics {
-  /** Answers GET /metrics. */
+  /** Answers GET /metrics (on the metrics server of src/observability/metrics-server.ts). */
   endpoint: MetricsEndpoint;
   /** Counts one answered request under its route pattern (`unknown` for unmatched paths). */
   countAnswer(route: string, httpStatus: number): void;
@@ -20,6 +21,8 @@ export function createApiMetrics(options: {
   pool: Pool;
   /** METRICS_TOKEN, or null for an open /metrics. */
   token: string | null;
+  /** How long one read of the store serves the scrapes (default DEFAULT_STORE_READ_MAX_AGE_MS); 0 reads at each scrape. */
+  storeReadMaxAgeMs?: number;
 }): ApiMetrics {
   const registry = createMetricsRegistry();
   const requests = new Counter({
@@ -28,7 +31,7 @@ export function createApiMetrics(options: {
     labelNames: ['route', 'status'] as const,
     registers: [registry],
   });
-  const queueGauges = createQueueGauges(registry, options.pool);
+  const queueGauges = createQueueGauges(registry, options.pool, { maxAgeMs: options.storeReadMaxAgeMs });
   return {
     endpoint: createMetricsEndpoint({ registry, token: options.token, beforeScrape: queueGauges.refresh }),
     countAnswer(route, httpStatus) {

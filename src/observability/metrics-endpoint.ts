@@ -6,7 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Registry } from 'prom-client';
 import { createBearerCheck } from './bearer-token';
 
-/** Where Prometheus scrapes, on the API's port and on the worker's metrics port alike. */
+/** Where Prometheus scrapes, on the worker's and the API's metrics ports alike. */
 export const METRICS_PATH = '/metrics';
 
 export interface MetricsEndpointOptions {

@@ -1,6 +1,7 @@
 /**
- * The worker's own small HTTP server for Prometheus (WORKER_METRICS_PORT): GET /metrics
- * and nothing else. The worker has no other HTTP side, so it needs one just for this.
+ * A small HTTP server for Prometheus: GET /metrics and nothing else, on its own port
+ * (WORKER_METRICS_PORT, API_METRICS_PORT). The worker has no other HTTP side; the API's
+ * other side is public, and its metrics must not be.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';

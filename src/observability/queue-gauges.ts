@@ -1,7 +1,8 @@
 /**
  * Store-backed gauges of the API's /metrics, read from Postgres at scrape time: queue
  * depth and oldest queued age per CPO, stored CDRs by status, recent check mismatches,
- * and whether the store answered at all.
+ * and whether the store answered at all. A read serves every scrape for a few seconds
+ * (`maxAgeMs`), so two Prometheus servers, or a scraper gone wild, cost one query.
  *
  * Every CPO with a stored CDR keeps its series (0 when its queue is empty), so an alert
  * on `> threshold` resolves instead of going stale. When the store does not answer, the
@@ -17,6 +18,9 @@ import { METRIC_PREFIX } from './metrics-registry';
 /** Below Prometheus' default scrape timeout (10 s), so the scrape still answers. */
 const STORE_READ_TIMEOUT_MS = 5_000;
 
+/** Well under any scrape interval, so every scrape of a Prometheus still sees fresh numbers. */
+export const DEFAULT_STORE_READ_MAX_AGE_MS = 5_000;
+
 const STATUSES = ['queued', 'sent', 'rejected', 'invalid'] as const;
 
 export interface QueueGauges {
@@ -24,7 +28,12 @@ export interface QueueGauges {
   refresh(): Promise<void>;
 }
 
-export function createQueueGauges(registry: Registry, pool: Pool): QueueGauges {
+export function createQueueGauges(
+  registry: Registry,
+  pool: Pool,
+  options: { maxAgeMs?: number } = {},
+): QueueGauges {
+  const maxAgeMs = options.maxAgeMs ?? DEFAULT_STORE_READ_MAX_AGE_MS;
   const registers = [registry];
   const depth = new Gauge({
     name: `${METRIC_PREFIX}queue_depth`,
@@ -70,18 +79,27 @@ export function createQueueGauges(registry: Registry, pool: Pool): QueueGauges {
   }
 
   // Concurrent scrapes share one read, so a flood of /metrics holds at most one connection.
-  let inFlight: Promise<PartyQueueMetrics[]> | undefined;
+  let inFlight: Promise<void> | undefined;
+  // performance.now() of the last read's end; a failed read counts too, so a down store is not hammered.
+  let lastReadAt = -Infinity;
+
+  async function read(): Promise<void> {
+    try {
+      set(await withDeadline(readQueueMetrics(pool, STORE_READ_TIMEOUT_MS), STORE_READ_TIMEOUT_MS + 1_000));
+      storeUp.set(1);
+    } catch {
+      set([]);
+      storeUp.set(0);
+    } finally {
+      lastReadAt = performance.now();
+    }
+  }
 
   return {
     async refresh() {
-      inFlight ??= readQueueMetrics(pool, STORE_READ_TIMEOUT_MS).finally(() => (inFlight = undefined));
-      try {
-        set(await withDeadline(inFlight, STORE_READ_TIMEOUT_MS + 1_000));
-        storeUp.set(1);
-      } catch {
-        set([]);
-        storeUp.set(0);
-      }
+      if (performance.now() - lastReadAt < maxAgeMs) return;
+      inFlight ??= read().finally(() => (inFlight = undefined));
+      await inFlight;
     },
   };
 }

@@ -8,7 +8,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
+import { NativeConnection, Runtime, Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import type { Pool } from 'pg';
 import { createCdrActivities } from '../../activities/cdr-activities';
 import { createDeliveryActivities } from '../../activities/delivery-activities';
@@ -44,7 +44,8 @@ function workflowCode(): { workflowBundle: { codePath: string } } | { workflowsP
 }
 
 export async function createCdrWorker(options: CdrWorkerOptions): Promise<CdrWorker> {
-  const iop = createIopClient(options.iop);
+  // The process' Temporal logger (pino in `cdrflow worker`): says when an IOP Location is not used.
+  const iop = createIopClient(options.iop, { log: Runtime.instance().logger });
   const clientConnection = await Connection.connect({ address: options.temporalAddress });
   const temporal = new Client({ connection: clientConnection, namespace: options.namespace });
   const workerConnection = await NativeConnection.connect({ address: options.temporalAddress });

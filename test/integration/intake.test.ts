@@ -3,20 +3,33 @@
  * /sessions/ended hands a session in once, whatever the retries, and refuses bad input
  * with the field and the rule.
  */
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { operatorId, type Party } from '../../src/cdr/party';
 import { startCdr } from '../../src/client/start-cdr';
+import { intakeConfig } from '../../src/config';
 import { startIntakeServer } from '../../src/intake/intake-server';
+import { cdrWorkflowId, cpoQueueWorkflowId } from '../../workflows/ids';
 import { resultOf, simulatedSessions } from '../support/sessions';
-import { usePipeline } from '../support/temporal';
+import { randomParty, usePipeline } from '../support/temporal';
 
 const TOKEN = 'backend-intake-token-7c1';
+/** A backend that acts for its own two parties only. */
+const SCOPED_TOKEN = 'scoped-backend-token-2f9';
 const suite = usePipeline();
 let intake: { url: string; close(): Promise<void> };
+let ownParties: Party[];
+let foreignParty: Party;
 
 beforeAll(async () => {
+  ownParties = [randomParty(), randomParty()];
+  foreignParty = randomParty();
+  const { clients } = intakeConfig({
+    INTAKE_TOKENS: `other-token,${TOKEN},${SCOPED_TOKEN}=${ownParties.map(operatorId).join('+')}`,
+  });
   intake = await startIntakeServer({
     host: '127.0.0.1',
     port: 0,
-    tokens: ['other-token', TOKEN],
+    clients,
     startSession: (input) => startCdr(suite.pipeline.client, input, { taskQueue: suite.pipeline.taskQueue }),
   });
 });
@@ -70,4 +83,33 @@ test('answers only POST /sessions/ended', async () => {
   expect((await fetch(`${intake.url}/sessions/ended`)).status).toBe(405);
   expect((await fetch(`${intake.url}/sessions`, { method: 'POST' })).status).toBe(404);
   expect((await fetch(`${intake.url}/health`)).status).toBe(200);
+});
+
+describe('a token scoped to its parties (INTAKE_TOKENS entry token=FR*ABC+FR*DEF)', () => {
+  const postAs = (token: string, body: unknown) => post(body, { authorization: `Bearer ${token}` });
+
+  test('hands in the sessions of each of its parties', async () => {
+    for (const [index, party] of ownParties.entries()) {
+      const [input] = simulatedSessions(1, `scoped-own-${index}`, party);
+      const response = await postAs(SCOPED_TOKEN, input);
+      expect(response.status).toBe(201);
+      expect(((await response.json()) as { workflowId: string }).workflowId).toBe(cdrWorkflowId(party, `scoped-own-${index}-0`));
+    }
+  });
+
+  test("refuses another party's session with 403 naming that party, and starts nothing in Temporal", async () => {
+    const [input] = simulatedSessions(1, 'scoped-foreign', foreignParty);
+    const response = await postAs(SCOPED_TOKEN, input);
+    expect(response.status).toBe(403);
+    const body = (await response.json()) as { error: string; party: string };
+    expect(body).toEqual({ error: expect.stringContaining(operatorId(foreignParty)), party: operatorId(foreignParty) });
+    for (const workflowId of [cdrWorkflowId(foreignParty, 'scoped-foreign-0'), cpoQueueWorkflowId(foreignParty)]) {
+      await expect(suite.pipeline.client.workflow.getHandle(workflowId).describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
+    }
+  });
+
+  test('an unscoped token still hands in the sessions of any party', async () => {
+    const [input] = simulatedSessions(1, 'unscoped-any', foreignParty);
+    expect((await postAs(TOKEN, input)).status).toBe(201);
+  });
 });

@@ -1,7 +1,8 @@
 /**
- * The API's GET /metrics on a real database and real HTTP: Prometheus text, guarded by
+ * The API's metrics on a real database and real HTTP: served on their own port
+ * (API_METRICS_PORT), never on the public OCPI one; Prometheus text, guarded by
  * METRICS_TOKEN, pull requests counted by route and status, and queue gauges per CPO read
- * from Postgres at each scrape.
+ * from Postgres, at most once per cache window whatever the number of scrapes.
  */
 import type { Pool } from 'pg';
 import { CDRS_PATH, VERSIONS_PATH } from '../../../src/api/paths';
@@ -9,6 +10,7 @@ import { startApiServer, type StartedApiServer } from '../../../src/api/server';
 import type { Party } from '../../../src/cdr/party';
 import { apiConfig } from '../../../src/config';
 import { createApiMetrics } from '../../../src/observability/api-metrics';
+import { startMetricsServer, type MetricsServer } from '../../../src/observability/metrics-server';
 import { insertCdr, markRejected, markSent, recordCheck } from '../../../src/store/cdr-repo';
 import { createPool } from '../../../src/store/pool';
 import { createTestDatabase, type TestDatabase } from '../../support/db';
@@ -18,11 +20,37 @@ const PULL_TOKEN = 'pull-token-for-metrics-3e1d';
 const METRICS_TOKEN = 'metrics-token-9b27c0d4e5f6';
 
 let db: TestDatabase;
-let api: StartedApiServer;
+let api: ApiWithMetrics;
 
-async function startApi(pool: Pool, env: Record<string, string> = {}): Promise<StartedApiServer> {
+/** The API as `cdrflow api` runs it: the OCPI server, and its metrics on a port of their own. */
+interface ApiWithMetrics {
+  ocpi: StartedApiServer;
+  metrics: MetricsServer;
+  close(): Promise<void>;
+}
+
+async function startApi(
+  pool: Pool,
+  env: Record<string, string> = {},
+  options: { token?: string | null; storeReadMaxAgeMs?: number } = {},
+): Promise<ApiWithMetrics> {
   const config = apiConfig({ API_PORT: '0', OCPI_TOKENS: PULL_TOKEN, ...env });
-  return startApiServer({ pool, config, metrics: createApiMetrics({ pool, token: METRICS_TOKEN }) });
+  // No cache unless a test asks: most tests change the store and scrape at once.
+  const apiMetrics = createApiMetrics({
+    pool,
+    token: options.token === undefined ? METRICS_TOKEN : options.token,
+    storeReadMaxAgeMs: options.storeReadMaxAgeMs ?? 0,
+  });
+  const ocpi = await startApiServer({ pool, config, metrics: apiMetrics });
+  const metrics = await startMetricsServer({ host: '127.0.0.1', port: 0, endpoint: apiMetrics.endpoint });
+  return {
+    ocpi,
+    metrics,
+    async close() {
+      await metrics.close();
+      await ocpi.close();
+    },
+  };
 }
 
 beforeAll(async () => {
@@ -34,8 +62,8 @@ afterAll(async () => {
   await db?.drop();
 });
 
-async function scrape(server: StartedApiServer = api): Promise<Sample[]> {
-  const response = await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+async function scrape(server: ApiWithMetrics = api): Promise<Sample[]> {
+  const response = await fetch(server.metrics.url, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
   expect(response.status).toBe(200);
   return parseExposition(await response.text());
 }
@@ -57,7 +85,7 @@ async function store(party: Party, status: 'queued' | 'invalid' = 'queued'): Pro
 
 describe('the endpoint', () => {
   test('answers Prometheus text, outside the OCPI envelope', async () => {
-    const response = await fetch(`${api.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+    const response = await fetch(api.metrics.url, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
     const text = await response.text();
@@ -67,17 +95,16 @@ describe('the endpoint', () => {
 
   test('with METRICS_TOKEN set, refuses a scrape without that bearer token, or with the OCPI token', async () => {
     for (const authorization of [undefined, `Bearer wrong-token-0000000000`, `Token ${PULL_TOKEN}`, `Bearer ${PULL_TOKEN}`]) {
-      const response = await fetch(`${api.url}/metrics`, { headers: authorization ? { authorization } : {} });
+      const response = await fetch(api.metrics.url, { headers: authorization ? { authorization } : {} });
       expect(response.status).toBe(401);
       expect(response.headers.get('www-authenticate')).toBe('Bearer');
     }
   });
 
-  test('without METRICS_TOKEN, is open like the probes', async () => {
-    const config = apiConfig({ API_PORT: '0', OCPI_TOKENS: PULL_TOKEN });
-    const open = await startApiServer({ pool: db.pool, config, metrics: createApiMetrics({ pool: db.pool, token: null }) });
+  test('without METRICS_TOKEN, the loopback metrics port is open like the probes', async () => {
+    const open = await startApi(db.pool, {}, { token: null });
     try {
-      expect((await fetch(`${open.url}/metrics`)).status).toBe(200);
+      expect((await fetch(open.metrics.url)).status).toBe(200);
     } finally {
       await open.close();
     }
@@ -86,21 +113,24 @@ describe('the endpoint', () => {
   test('is not rate-limited: Prometheus keeps scraping while anonymous callers are refused', async () => {
     const strict = await startApi(db.pool, { OCPI_RATE_LIMIT_PER_IP_PER_SECOND: '0.01', OCPI_RATE_LIMIT_PER_IP_BURST: '1' });
     try {
-      expect((await fetch(`${strict.url}/nothing-here`)).status).toBe(404);
-      expect((await fetch(`${strict.url}/nothing-here`)).status).toBe(429);
+      expect((await fetch(`${strict.ocpi.url}/nothing-here`)).status).toBe(404);
+      expect((await fetch(`${strict.ocpi.url}/nothing-here`)).status).toBe(429);
       for (let i = 0; i < 5; i++) await scrape(strict);
     } finally {
       await strict.close();
     }
   });
 
-  test('an API started without metrics still answers /metrics as an unknown OCPI route', async () => {
-    const config = apiConfig({ API_PORT: '0', OCPI_TOKENS: PULL_TOKEN });
-    const plain = await startApiServer({ pool: db.pool, config });
+  test('the public OCPI port never serves /metrics: there it is an unknown route, token or not', async () => {
+    const plain = await startApiServer({ pool: db.pool, config: apiConfig({ API_PORT: '0', OCPI_TOKENS: PULL_TOKEN }) });
     try {
-      const response = await fetch(`${plain.url}/metrics`);
-      expect(response.status).toBe(404);
-      expect(await response.json()).toMatchObject({ status_code: 2000 });
+      for (const server of [api.ocpi, plain]) {
+        for (const headers of [{}, { authorization: `Bearer ${METRICS_TOKEN}` }] as Record<string, string>[]) {
+          const response = await fetch(`${server.url}/metrics`, { headers });
+          expect(response.status).toBe(404);
+          expect(await response.json()).toMatchObject({ status_code: 2000 });
+        }
+      }
     } finally {
       await plain.close();
     }
@@ -109,7 +139,7 @@ describe('the endpoint', () => {
 
 test('exposes every series the runbook alerts on, and the process metrics', async () => {
   await store({ country_code: 'FR', party_id: 'SER' });
-  await fetch(`${api.url}${VERSIONS_PATH}`, { headers: { authorization: `Token ${PULL_TOKEN}` } });
+  await fetch(`${api.ocpi.url}${VERSIONS_PATH}`, { headers: { authorization: `Token ${PULL_TOKEN}` } });
   const names = new Set((await scrape()).map((sample) => sample.name));
   for (const name of [
     'cdrflow_api_requests_total',
@@ -130,7 +160,7 @@ test('counts answered requests by route pattern and HTTP status, never by raw pa
   const count = (samples: Sample[], route: string, status: string) =>
     valueOf(samples, 'cdrflow_api_requests_total', { route, status }) ?? 0;
   const get = (path: string, token: string | null = PULL_TOKEN) =>
-    fetch(`${api.url}${path}`, { headers: token ? { authorization: `Token ${token}` } : {} });
+    fetch(`${api.ocpi.url}${path}`, { headers: token ? { authorization: `Token ${token}` } : {} });
 
   await get(VERSIONS_PATH);
   await get(VERSIONS_PATH);
@@ -150,7 +180,7 @@ test('counts answered requests by route pattern and HTTP status, never by raw pa
   expect(after.filter((sample) => JSON.stringify(sample.labels).includes('NO-SUCH-CDR'))).toEqual([]);
 });
 
-describe('queue gauges, read from Postgres at each scrape', () => {
+describe('queue gauges, read from Postgres', () => {
   test('queue depth and oldest undelivered age follow the queued CDRs of each CPO', async () => {
     const abc = { country_code: 'FR', party_id: 'QAB' };
     const def = { country_code: 'FR', party_id: 'QDE' };
@@ -218,5 +248,44 @@ describe('queue gauges, read from Postgres at each scrape', () => {
       await pool.end();
     }
     expect(valueOf(await scrape(), 'cdrflow_store_up')).toBe(1);
+  });
+});
+
+describe('the store behind the queue gauges is read once per cache window, however often Prometheus scrapes', () => {
+  test('two scrapes within the window read Postgres once; the next window reads it again', async () => {
+    const pool = createPool(db.url, 2);
+    const cached = await startApi(pool, {}, { storeReadMaxAgeMs: 2_000 });
+    const reads = jest.spyOn(pool, 'connect');
+    try {
+      const party = { country_code: 'FR', party_id: 'CAC' };
+      await store(party);
+      expect(valueOf(await scrape(cached), 'cdrflow_queue_depth', { cpo: 'FR*CAC' })).toBe(1);
+      await store(party);
+      // Within the window: the gauges of the first read, and no new query.
+      expect(valueOf(await scrape(cached), 'cdrflow_queue_depth', { cpo: 'FR*CAC' })).toBe(1);
+      expect(reads).toHaveBeenCalledTimes(1);
+      await new Promise((resolve) => setTimeout(resolve, 2_100));
+      expect(valueOf(await scrape(cached), 'cdrflow_queue_depth', { cpo: 'FR*CAC' })).toBe(2);
+      expect(reads).toHaveBeenCalledTimes(2);
+    } finally {
+      reads.mockRestore();
+      await cached.close();
+      await pool.end();
+    }
+  });
+
+  test('by default the window is a few seconds: a burst of scrapes reads Postgres once', async () => {
+    const pool = createPool(db.url, 2);
+    const apiMetrics = createApiMetrics({ pool, token: null });
+    const metrics = await startMetricsServer({ host: '127.0.0.1', port: 0, endpoint: apiMetrics.endpoint });
+    const reads = jest.spyOn(pool, 'connect');
+    try {
+      for (let i = 0; i < 5; i++) expect((await fetch(metrics.url)).status).toBe(200);
+      expect(reads).toHaveBeenCalledTimes(1);
+    } finally {
+      reads.mockRestore();
+      await metrics.close();
+      await pool.end();
+    }
   });
 });

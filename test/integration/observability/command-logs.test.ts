@@ -99,19 +99,26 @@ test('the worker logs JSON lines, activity logs carry the workflow, CPO and CDR 
   expectNoToken(worker);
 });
 
-test('the API logs JSON lines and serves /metrics counting the pulls it answered', async () => {
+test('the API logs JSON lines and serves /metrics on API_METRICS_PORT, not its public port, counting the pulls it answered', async () => {
   const api = await spawnCdrflow(
     'api',
-    { DATABASE_URL: db.url, API_PORT: '0', OCPI_TOKENS: PULL_TOKEN, METRICS_TOKEN },
+    { DATABASE_URL: db.url, API_PORT: '0', API_METRICS_PORT: '0', OCPI_TOKENS: PULL_TOKEN, METRICS_TOKEN },
     'cdrflow api: listening on',
   );
   processes.push(api);
   const startup = logLines(api).find((line) => String(line.msg).startsWith('cdrflow api: listening on'));
-  expect(startup).toMatchObject({ level: 'info', name: 'cdrflow-api', metricsProtected: true });
+  expect(startup).toMatchObject({
+    level: 'info',
+    name: 'cdrflow-api',
+    metrics: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/metrics$/),
+    metricsProtected: true,
+  });
 
   const url = String(startup!.url);
   expect((await fetch(`${url}/ocpi/versions`, { headers: { authorization: `Token ${PULL_TOKEN}` } })).status).toBe(200);
-  const samples = await scrape(`${url}/metrics`);
+  expect((await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).status).toBe(404);
+  expect(String(startup!.metrics)).not.toBe(`${url}/metrics`);
+  const samples = await scrape(String(startup!.metrics));
   expect(valueOf(samples, 'cdrflow_api_requests_total', { route: '/ocpi/versions', status: '200' })).toBe(1);
   expect(valueOf(samples, 'cdrflow_store_up')).toBe(1);
   expectNoToken(api);
@@ -140,4 +147,25 @@ test('the intake logs JSON lines, hands sessions in over HTTP and never logs its
   expect(accepted.status).toBe(201);
   expect(((await accepted.json()) as { workflowId: string }).workflowId).toMatch(/^cdr:Z[A-Z]\*[0-9A-Z]{3}:intake-process-0$/);
   expect(intake.output()).not.toContain(INTAKE_TOKEN);
+});
+
+test.each(['worker', 'api'])('the %s refuses to start with metrics beyond loopback and no METRICS_TOKEN, naming the variables', async (command) => {
+  const prefix = command === 'worker' ? 'WORKER' : 'API';
+  const env = {
+    DATABASE_URL: db.url,
+    TEMPORAL_ADDRESS: temporalAddress(),
+    IOP_CDRS_URL: iop.cdrsUrl,
+    IOP_TOKEN,
+    API_PORT: '0',
+    OCPI_TOKENS: PULL_TOKEN,
+    [`${prefix}_METRICS_PORT`]: '0',
+    [`${prefix}_METRICS_HOST`]: '0.0.0.0',
+  };
+  const readyText = command === 'worker' ? 'cdrflow worker: task queue' : 'cdrflow api: listening on';
+  const started = spawnCdrflow(command, env, readyText);
+  // Should it start after all, it is stopped with the others (and the test fails at once).
+  started.then((child) => processes.push(child), () => undefined);
+  await expect(started).rejects.toThrow(new RegExp(`exited with 2 before starting:[\\s\\S]*${prefix}_METRICS_HOST: 0\\.0\\.0\\.0 is beyond loopback.*METRICS_TOKEN`));
+  const message = await started.then(() => '', (error: Error) => error.message);
+  for (const token of [IOP_TOKEN, PULL_TOKEN]) expect(message).not.toContain(token);
 });

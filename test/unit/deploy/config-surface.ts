@@ -31,8 +31,15 @@ const sectionsOf = (names: string[]): Section[] =>
   names.map((name) => (config as unknown as Record<string, Section>)[name]).filter((section): section is Section => typeof section === 'function');
 
 /** Sections read by `cdrflow worker` and `cdrflow api` (observability ones when they exist). */
-export const WORKER_SECTIONS = sectionsOf(['databaseConfig', 'temporalConfig', 'iopConfig', 'cdrConfig', 'observabilityConfig']);
-export const API_SECTIONS = sectionsOf(['databaseConfig', 'apiConfig', 'observabilityConfig']);
+export const WORKER_SECTIONS = sectionsOf([
+  'databaseConfig',
+  'temporalConfig',
+  'iopConfig',
+  'cdrConfig',
+  'observabilityConfig',
+  'workerMetricsConfig',
+]);
+export const API_SECTIONS = sectionsOf(['databaseConfig', 'apiConfig', 'observabilityConfig', 'apiMetricsConfig']);
 
 export function variablesRead(sections: Section[]): VariableUse[] {
   const byName = new Map<string, VariableUse>();

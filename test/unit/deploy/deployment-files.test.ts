@@ -19,6 +19,8 @@ interface ComposeService {
   environment?: Record<string, string | number>;
   healthcheck?: { test: unknown };
   depends_on?: Record<string, { condition: string }> | string[];
+  ports?: Array<string | number | { target: number; published?: string | number; host_ip?: string }>;
+  network_mode?: string;
 }
 const compose = parse(readFileSync(join(root, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
   services: Record<string, ComposeService>;
@@ -58,6 +60,60 @@ test.each([
   const required = variablesRead(sections).filter((use) => use.required).map((use) => use.name);
   expect(required.length).toBeGreaterThan(0);
   for (const variable of required) expect(`${name}: ${variable}=${environment[variable] ?? '(missing)'}`).not.toMatch(/\(missing\)$/);
+});
+
+test('a service serving /metrics beyond loopback cannot start without METRICS_TOKEN (cdrflow would refuse it)', () => {
+  const servingMetrics: string[] = [];
+  for (const [name, service] of Object.entries(services)) {
+    const environment = service.environment ?? {};
+    for (const prefix of ['WORKER', 'API']) {
+      const port = environment[`${prefix}_METRICS_PORT`];
+      const host = String(environment[`${prefix}_METRICS_HOST`] ?? '127.0.0.1');
+      if (port === undefined || port === '' || /^(127\.|::1$|localhost$)/.test(host)) continue;
+      servingMetrics.push(name);
+      expect(`${name}: METRICS_TOKEN=${environment.METRICS_TOKEN ?? '(missing)'}`).toMatch(/METRICS_TOKEN=\$\{METRICS_TOKEN:\?/);
+    }
+  }
+  expect(servingMetrics.sort()).toEqual(['api', 'worker']);
+});
+
+/** Ports the stack publishes on every interface on purpose, with the reason. */
+const DELIBERATELY_PUBLIC = new Map([['api 8080->8080', 'the OCPI API: GIREVE pulls CDRs from it']]);
+
+interface PublishedPort {
+  service: string;
+  hostIp: string;
+  published: string;
+  target: string;
+}
+
+/** Compose's short (`[IP:]HOST:CONTAINER`, or a bare container port) and long port syntax. */
+function publishedPorts(): PublishedPort[] {
+  return Object.entries(services).flatMap(([service, definition]) =>
+    (definition.ports ?? []).map((port) => {
+      if (typeof port === 'object') {
+        return { service, hostIp: port.host_ip ?? '', published: String(port.published ?? '(random)'), target: String(port.target) };
+      }
+      const match = /^(?:(\[[^\]]+\]|[^:]+):)??(?:([^:]+):)?([^:]+)$/.exec(String(port));
+      if (!match) throw new Error(`${service}: unreadable port ${port}`);
+      return { service, hostIp: (match[1] ?? '').replace(/^\[|\]$/g, ''), published: match[2] ?? '(random)', target: match[3]! };
+    }),
+  );
+}
+
+test('no port is published beyond loopback, but the OCPI API GIREVE must reach', () => {
+  const ports = publishedPorts();
+  expect(ports.length).toBeGreaterThan(0);
+  const open = ports
+    .filter((port) => !['127.0.0.1', '::1'].includes(port.hostIp))
+    .map((port) => `${port.service} ${port.published}->${port.target}`);
+  expect(open).toEqual([...DELIBERATELY_PUBLIC.keys()]);
+  for (const [name, service] of Object.entries(services)) expect(`${name}: ${service.network_mode ?? 'bridge'}`).not.toMatch(/: host$/);
+});
+
+test("Temporal's frontend and Web UI are published on loopback only", () => {
+  const loopbackOnly = publishedPorts().filter((port) => port.hostIp === '127.0.0.1').map((port) => `${port.service} ${port.target}`);
+  expect(loopbackOnly).toEqual(expect.arrayContaining(['temporal 7233', 'temporal-ui 8080']));
 });
 
 test('the stack registers exactly the search attributes the workflows use', () => {
