@@ -6,28 +6,12 @@
  */
 import { z } from 'zod';
 import { type PullClient, PullClientsError, readPullClients } from './api/pull-clients';
+import { booleanFromEnv, ConfigError, integerFromEnv, parseSection, type Env } from './config-env';
 
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
-
-type Env = Record<string, string | undefined>;
+export { ConfigError } from './config-env';
+export { temporalConfig, type TemporalConfig } from './temporal/temporal-config';
 
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
-
-/** Parses one section; the message lists every bad variable with its rule. */
-function parseSection<T extends z.ZodRawShape>(shape: T, env: Env): z.infer<z.ZodObject<T>> {
-  const picked: Record<string, string | undefined> = {};
-  for (const key of Object.keys(shape)) picked[key] = env[key] === '' ? undefined : env[key];
-  const result = z.object(shape).safeParse(picked);
-  if (result.success) return result.data;
-  const lines = result.error.issues.map((issue) => {
-    const variable = String(issue.path[0] ?? '?');
-    const rule = picked[variable] === undefined ? 'is required' : issue.message;
-    return `  ${variable}: ${rule}`;
-  });
-  throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
-}
 
 /** Loopback as a URL's hostname or a listen address writes it: 127.0.0.0/8, ::1, localhost. */
 function isLoopbackHost(host: string): boolean {
@@ -35,26 +19,12 @@ function isLoopbackHost(host: string): boolean {
   return bare === 'localhost' || bare === '::1' || /^127(\.\d{1,3}){3}$/.test(bare);
 }
 
-const integerFromEnv = (min: number, max: number) =>
-  z.coerce.number().int('must be an integer').min(min, `must be >= ${min}`).max(max, `must be <= ${max}`);
-
 export function databaseConfig(env: Env = process.env) {
   return parseSection(
     {
       DATABASE_URL: z
         .string()
         .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// connection URL'),
-    },
-    env,
-  );
-}
-
-export function temporalConfig(env: Env = process.env) {
-  return parseSection(
-    {
-      TEMPORAL_ADDRESS: z.string().regex(/^[^\s:]+:\d+$/, 'must be host:port').default('127.0.0.1:7233'),
-      TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
-      TEMPORAL_TASK_QUEUE: z.string().min(1).default('cdrflow'),
     },
     env,
   );
@@ -80,7 +50,7 @@ export function iopConfig(env: Env = process.env) {
        */
       IOP_CHECK_SETTLE_MS: integerFromEnv(0, 3_600_000).default(30_000),
       /** GIREVE demands HTTPS in production; plain HTTP only to loopback unless explicitly allowed. */
-      IOP_ALLOW_INSECURE_HTTP: z.enum(['true', 'false'], { error: 'must be true or false' }).default('false'),
+      IOP_ALLOW_INSECURE_HTTP: booleanFromEnv.default('false'),
     },
     env,
   );
@@ -123,7 +93,7 @@ export function cdrConfig(env: Env = process.env) {
   const section = parseSection(
     {
       /** GIREVE Eichrecht: send OCPI 2.2 signed_data in CDRs (only once GIREVE certified the implementation). */
-      CDR_SEND_SIGNED_DATA: z.enum(['true', 'false'], { error: 'must be true or false' }).default('false'),
+      CDR_SEND_SIGNED_DATA: booleanFromEnv.default('false'),
     },
     env,
   );

@@ -44,7 +44,7 @@ export async function startBenchEnv(options: { iopLatencyMs: number; retryMaxMs?
   const iop = await startMockIop({ control: { latencyMs: options.iopLatencyMs } });
   const taskQueue = 'cdrflow-bench';
   const worker = await createCdrWorker({
-    temporalAddress: server.address,
+    temporal: { address: server.address },
     namespace: 'default',
     taskQueue,
     pool,

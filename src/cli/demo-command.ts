@@ -15,10 +15,10 @@ import { startMockIop } from '../dev/mock-iop';
 import { simulatedSessionEnded } from '../dev/simulated-session';
 import { migrate } from '../store/migrate';
 import { packageRoot } from '../package-root';
+import { openTemporalClient, temporalConnectionOptions } from '../temporal/temporal-connection';
 import { createPool } from '../store/pool';
 import { startDevServer, type DevServer } from '../temporal/dev-server';
 import { createCdrWorker } from '../worker/create-worker';
-import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import type { cdrSessionWorkflow } from '../../workflows/cdr-session';
 import { onShutdownSignal } from './process-lifecycle';
@@ -72,9 +72,9 @@ export async function runDemoCommand(options: { sessions: string; stay: boolean 
 
   const temporal = temporalConfig({ ...process.env, TEMPORAL_ADDRESS: temporalAddress });
   const worker = await createCdrWorker({
-    temporalAddress,
-    namespace: temporal.TEMPORAL_NAMESPACE,
-    taskQueue: temporal.TEMPORAL_TASK_QUEUE,
+    temporal: temporalConnectionOptions(temporal),
+    namespace: temporal.namespace,
+    taskQueue: temporal.taskQueue,
     pool,
     iop: iopConfig({ IOP_CDRS_URL: mock.cdrsUrl, IOP_TOKEN: mock.token, IOP_RETRY_INITIAL_MS: '500', IOP_RETRY_MAX_MS: '2000' }),
   });
@@ -96,9 +96,8 @@ export async function runDemoCommand(options: { sessions: string; stay: boolean 
   stopActions.push(() => api.close());
   say(`OCPI API     ${api.url}/ocpi/versions`);
 
-  const connection = await Connection.connect({ address: temporalAddress });
-  stopActions.push(() => connection.close());
-  const client = new Client({ connection, namespace: temporal.TEMPORAL_NAMESPACE });
+  const client = await openTemporalClient(temporal);
+  stopActions.push(() => client.connection.close());
 
   // The IOP is "down" for the first POSTs: the queue holds the CDRs and retries the head.
   mock.control({ failNext: 3, failNextBehaviour: 'http500' });
@@ -113,7 +112,7 @@ export async function runDemoCommand(options: { sessions: string; stay: boolean 
       start: new Date(Date.now() - (2 * 60 + index) * 60_000),
       kwh: 8 + index * 1.25,
     });
-    started.push(await startCdr(client, input, { taskQueue: temporal.TEMPORAL_TASK_QUEUE }));
+    started.push(await startCdr(client, input, { taskQueue: temporal.taskQueue }));
   }
   for (const { workflowId } of started) {
     const result = await client.workflow.getHandle<typeof cdrSessionWorkflow>(workflowId).result();
@@ -128,7 +127,7 @@ export async function runDemoCommand(options: { sessions: string; stay: boolean 
   });
   const pulledIds = new Set(((await pulled.json()) as { data: Array<{ id: string }> }).data.map((cdr) => cdr.id));
   say(`a GIREVE pull returns them too: ${started.filter((s) => pulledIds.has(s.cdrId)).length} of ${started.length} (X-Total-Count ${pulled.headers.get('x-total-count')})`);
-  say(`\nsee them in the Temporal UI: ${uiUrl}/namespaces/${temporal.TEMPORAL_NAMESPACE}/workflows?query=${encodeURIComponent(`CdrOperatorId="FR*DEM"`)}`);
+  say(`\nsee them in the Temporal UI: ${uiUrl}/namespaces/${temporal.namespace}/workflows?query=${encodeURIComponent(`CdrOperatorId="FR*DEM"`)}`);
   say(`pull them as GIREVE would:  curl -H 'Authorization: Token ${pullToken}' '${api.url}/ocpi/cpo/2.1.1/cdrs?limit=20'`);
 
   if (!options.stay) {

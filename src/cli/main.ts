@@ -58,6 +58,10 @@ export async function main(argv: string[]): Promise<void> {
     );
   registerOperatorCommands(program);
   program
+    .command('temporal-setup')
+    .description("add the search attributes cdrflow's workflows use to the Temporal namespace (idempotent; the worker also does it at start)")
+    .action(async () => (await import('./temporal-setup-command')).runTemporalSetupCommand());
+  program
     .command('migrate')
     .description('apply pending database migrations')
     .action(async () => (await import('./migrate-command')).runMigrateCommand());

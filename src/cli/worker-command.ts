@@ -7,6 +7,7 @@ import { startMetricsServer, type MetricsServer } from '../observability/metrics
 import { installTemporalRuntime } from '../observability/temporal-runtime';
 import { migrate } from '../store/migrate';
 import { createPool } from '../store/pool';
+import { temporalConnectionOptions } from '../temporal/temporal-connection';
 import { createCdrWorker } from '../worker/create-worker';
 import { onShutdownSignal } from './process-lifecycle';
 
@@ -25,7 +26,7 @@ export async function runWorkerCommand(): Promise<void> {
   const logger = createLogger({
     name: 'cdrflow-worker',
     level: observability.logLevel,
-    secrets: [iop.token, observability.metricsToken],
+    secrets: [iop.token, observability.metricsToken, temporal.apiKey],
   });
   installTemporalRuntime(logger);
 
@@ -42,9 +43,9 @@ export async function runWorkerCommand(): Promise<void> {
   const pool = createPool(database.DATABASE_URL);
   await migrate(pool);
   const worker = await createCdrWorker({
-    temporalAddress: temporal.TEMPORAL_ADDRESS,
-    namespace: temporal.TEMPORAL_NAMESPACE,
-    taskQueue: temporal.TEMPORAL_TASK_QUEUE,
+    temporal: temporalConnectionOptions(temporal),
+    namespace: temporal.namespace,
+    taskQueue: temporal.taskQueue,
     pool,
     iop,
     cdr,
@@ -57,14 +58,16 @@ export async function runWorkerCommand(): Promise<void> {
   });
   logger.info(
     {
-      taskQueue: temporal.TEMPORAL_TASK_QUEUE,
-      temporalAddress: temporal.TEMPORAL_ADDRESS,
-      namespace: temporal.TEMPORAL_NAMESPACE,
+      taskQueue: temporal.taskQueue,
+      temporalAddress: temporal.address,
+      namespace: temporal.namespace,
+      tls: temporal.tls !== null,
+      searchAttributesAdded: worker.searchAttributes.added,
       iop: iop.cdrsUrl,
       metrics: metricsServer?.url ?? 'off (set WORKER_METRICS_PORT)',
     },
     // Supervisors and tests wait for this text: keep its start.
-    `cdrflow worker: task queue ${temporal.TEMPORAL_TASK_QUEUE} on ${temporal.TEMPORAL_ADDRESS}, IOP ${iop.cdrsUrl}`,
+    `cdrflow worker: task queue ${temporal.taskQueue} on ${temporal.address}, IOP ${iop.cdrsUrl}`,
   );
   await worker.run();
 }

@@ -7,7 +7,7 @@
  * IOP in the order their sessions were handed in, however long each build takes.
  * Calling it again for the same session is safe and never creates a second CDR.
  */
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { Connection, WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { cdrIdFor } from '../cdr/cdr-id';
 import { operatorId } from '../cdr/party';
 import { parseSessionEnded, type SessionEnded } from '../cdr/session-ended';
@@ -15,6 +15,7 @@ import { cdrWorkflowId } from '../../workflows/ids';
 import { CdrDeliveryStatus, CdrId, CdrOperatorId, CdrSessionId } from '../../workflows/search-attributes';
 import type { cdrSessionWorkflow } from '../../workflows/cdr-session';
 import type { QueueSettings } from '../../workflows/definitions';
+import { explainTemporalError, type TemporalTarget } from '../temporal/temporal-errors';
 import { signalEnqueue } from './queue-signals';
 
 export interface StartedCdr {
@@ -28,6 +29,8 @@ export const DEFAULT_TASK_QUEUE = 'cdrflow';
 
 /**
  * Validates `sessionEnded` (throws InvalidSessionEndedError naming each bad field) and starts its CDR workflow.
+ * A Temporal failure throws TemporalSetupError saying its cause and what to do (its `code`:
+ * TEMPORAL_UNAVAILABLE, TEMPORAL_SEARCH_ATTRIBUTE_MISSING, ...).
  * `queueSettings` tune the CPO's queue workflow when this call is the one that starts it.
  */
 export async function startCdr(
@@ -48,7 +51,11 @@ export async function startCdr(
 
   // Enqueue first: the place in the queue is taken before any build can finish.
   const replay = options.replay === true;
-  await signalEnqueue(client, taskQueue, party, { cdrId, sessionId: session.id }, options.queueSettings);
+  try {
+    await signalEnqueue(client, taskQueue, party, { cdrId, sessionId: session.id }, options.queueSettings);
+  } catch (error) {
+    throw explainTemporalError(error, targetOf(client));
+  }
   try {
     await client.workflow.start<typeof cdrSessionWorkflow>('cdrSessionWorkflow', {
       taskQueue,
@@ -66,6 +73,16 @@ export async function startCdr(
     return { workflowId, cdrId, alreadyStarted: false };
   } catch (error) {
     if (error instanceof WorkflowExecutionAlreadyStartedError) return { workflowId, cdrId, alreadyStarted: true };
-    throw error;
+    throw explainTemporalError(error, targetOf(client));
   }
+}
+
+/** Where the client talks to, for an error message. */
+function targetOf(client: Client): TemporalTarget {
+  const connection = client.connection instanceof Connection ? client.connection : undefined;
+  return {
+    address: connection?.options.address ?? 'the Temporal server',
+    namespace: client.options.namespace,
+    tls: undefined,
+  };
 }

@@ -15,6 +15,7 @@ import type { AddressInfo } from 'node:net';
 import type { PullClient } from '../api/pull-clients';
 import { operatorId, type Party } from '../cdr/party';
 import { InvalidSessionEndedError, parseSessionEnded } from '../cdr/session-ended';
+import { TemporalSetupError } from '../temporal/temporal-errors';
 import type { StartedCdr } from '../client/start-cdr';
 
 export const INTAKE_PATH = '/sessions/ended';
@@ -83,8 +84,12 @@ export function createIntakeServer(options: IntakeServerOptions): http.Server {
           });
         }
         (options.logError ?? console.error)(error);
-        // The session was not handed in: the backend must retry (it is idempotent).
-        send(res, 503, { error: 'could not hand the session in now; retry' });
+        // The session was not handed in: the backend must retry (it is idempotent). The log
+        // says the cause and what to do; the answer names it by its stable code.
+        send(res, 503, {
+          error: 'could not hand the session in now; retry',
+          ...(error instanceof TemporalSetupError ? { code: error.code } : {}),
+        });
       });
   });
 }

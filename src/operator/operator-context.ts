@@ -1,8 +1,10 @@
 /** What operator commands need: a Temporal client and the store, from the environment. */
-import { Client, Connection } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
 import { databaseConfig, temporalConfig } from '../config';
 import { createPool } from '../store/pool';
+import { openTemporalClient, temporalTarget } from '../temporal/temporal-connection';
+import { explainTemporalError } from '../temporal/temporal-errors';
 
 export interface OperatorContext {
   client: Client;
@@ -13,12 +15,16 @@ export interface OperatorContext {
 export async function withOperatorContext<T>(run: (context: OperatorContext) => Promise<T>): Promise<T> {
   const temporal = temporalConfig();
   const pool = createPool(databaseConfig().DATABASE_URL, 2);
-  const connection = await Connection.connect({ address: temporal.TEMPORAL_ADDRESS });
   try {
-    const client = new Client({ connection, namespace: temporal.TEMPORAL_NAMESPACE });
-    return await run({ client, pool, taskQueue: temporal.TEMPORAL_TASK_QUEUE });
+    const client = await openTemporalClient(temporal);
+    try {
+      return await run({ client, pool, taskQueue: temporal.taskQueue });
+    } catch (error) {
+      throw explainTemporalError(error, temporalTarget(temporal));
+    } finally {
+      await client.connection.close();
+    }
   } finally {
-    await connection.close();
     await pool.end();
   }
 }

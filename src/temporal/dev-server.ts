@@ -18,6 +18,8 @@ export interface DevServerOptions {
   /** SQLite file that keeps workflows across restarts; in memory when absent. */
   dbFile?: string;
   headless?: boolean;
+  /** Register cdrflow's search attributes at start (default); false: a plain `start-dev`. */
+  searchAttributes?: boolean;
   log?: (line: string) => void;
 }
 
@@ -50,7 +52,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   if (options.headless ?? true) args.push('--headless');
   else args.push('--ui-port', String(options.uiPort ?? 8233));
   if (options.dbFile) args.push('--db-filename', options.dbFile);
-  for (const [name, type] of Object.entries(searchAttributeRegistrations)) {
+  for (const [name, type] of options.searchAttributes === false ? [] : Object.entries(searchAttributeRegistrations)) {
     args.push('--search-attribute', `${name}=${type}`);
   }
   const child = spawn(temporalCliPath(), args, { stdio: ['ignore', 'pipe', 'pipe'] });

@@ -16,9 +16,13 @@ import { createQueueActivities } from '../../activities/queue-activities';
 import type { CdrConfig, IopConfig } from '../config';
 import { createIopClient } from '../iop/iop-client';
 import type { DeliveryObserver } from '../observability/delivery-observer';
+import { ensureSearchAttributes, type SearchAttributeSetup } from '../temporal/search-attribute-setup';
+import type { TemporalConnectionOptions } from '../temporal/temporal-connection';
+import { explainTemporalError } from '../temporal/temporal-errors';
 
 export interface CdrWorkerOptions {
-  temporalAddress: string;
+  /** Where Temporal is, and how to reach it (TLS, API key): see temporalConnectionOptions. */
+  temporal: TemporalConnectionOptions;
   namespace: string;
   taskQueue: string;
   pool: Pool;
@@ -31,6 +35,8 @@ export interface CdrWorkerOptions {
 
 export interface CdrWorker {
   worker: Worker;
+  /** What the worker found and added of cdrflow's search attributes at start. */
+  searchAttributes: SearchAttributeSetup;
   /** Runs until shutdown() is called (or the process is signalled). */
   run(): Promise<void>;
   shutdown(): Promise<void>;
@@ -46,9 +52,19 @@ function workflowCode(): { workflowBundle: { codePath: string } } | { workflowsP
 export async function createCdrWorker(options: CdrWorkerOptions): Promise<CdrWorker> {
   // The process' Temporal logger (pino in `cdrflow worker`): says when an IOP Location is not used.
   const iop = createIopClient(options.iop, { log: Runtime.instance().logger });
-  const clientConnection = await Connection.connect({ address: options.temporalAddress });
+  const target = { address: options.temporal.address, namespace: options.namespace, tls: options.temporal.tls !== undefined };
+  let clientConnection: Connection;
+  let workerConnection: NativeConnection;
+  let searchAttributes: SearchAttributeSetup;
+  try {
+    clientConnection = await Connection.connect({ ...options.temporal, connectTimeout: '10 seconds' });
+    // Before polling: a workflow that sets an unknown search attribute would fail every task.
+    searchAttributes = await ensureSearchAttributes(clientConnection, target);
+    workerConnection = await NativeConnection.connect(options.temporal);
+  } catch (error) {
+    throw explainTemporalError(error, target);
+  }
   const temporal = new Client({ connection: clientConnection, namespace: options.namespace });
-  const workerConnection = await NativeConnection.connect({ address: options.temporalAddress });
   const { pool, taskQueue } = options;
   const worker = await Worker.create({
     connection: workerConnection,
@@ -76,6 +92,7 @@ export async function createCdrWorker(options: CdrWorkerOptions): Promise<CdrWor
   let running: Promise<void> | undefined;
   return {
     worker,
+    searchAttributes,
     run() {
       running ??= worker.run().finally(async () => {
         await iop.close();

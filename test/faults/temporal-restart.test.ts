@@ -43,7 +43,7 @@ test('CDRs queued when the Temporal server restarts are all delivered once, in o
   const dbFile = join(dataDir, 'temporal.sqlite');
   server = await startDevServer({ port, dbFile });
   worker = await createCdrWorker({
-    temporalAddress: server.address,
+    temporal: { address: server.address },
     namespace: 'default',
     taskQueue: 'cdrflow-restart',
     pool: db.pool,

@@ -80,7 +80,7 @@ export async function startTestPipeline(options: {
   const iop = await startMockIop({ control: options.mockControl });
   const taskQueue = `cdrflow-test-${randomBytes(4).toString('hex')}`;
   const worker = await createCdrWorker({
-    temporalAddress: temporalAddress(),
+    temporal: { address: temporalAddress() },
     namespace: 'default',
     taskQueue,
     pool: options.pool,
