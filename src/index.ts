@@ -1,4 +1,10 @@
-/** cdrflow's public API for CPO backends written in TypeScript. */
+/**
+ * cdrflow's public API for CPO backends written in TypeScript:
+ *
+ *   import { connectTemporalClient, startCdr } from 'cdrflow';
+ *   const client = await connectTemporalClient(); // TEMPORAL_ADDRESS, TEMPORAL_TLS_*, TEMPORAL_API_KEY ...
+ *   const { workflowId } = await startCdr(client, sessionEnded);
+ */
 export { startCdr, DEFAULT_TASK_QUEUE, type StartedCdr } from './client/start-cdr';
 export {
   parseSessionEnded,
@@ -7,6 +13,9 @@ export {
   type SessionEnded,
   type SessionEndedInput,
 } from './cdr/session-ended';
+export { connectTemporalClient } from './temporal/temporal-connection';
+export { TemporalSetupError, type TemporalProblem } from './temporal/temporal-errors';
+export { ConfigError } from './config-env';
 export { cdrIdFor } from './cdr/cdr-id';
 export { cdrWorkflowId, cpoQueueWorkflowId } from '../workflows/ids';
 export type { Cdr } from './ocpi/cdr';
