@@ -5,7 +5,7 @@
  * options of both the client `Connection` and the worker's `NativeConnection`.
  */
 import { readFileSync } from 'node:fs';
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, type ConnectionOptions } from '@temporalio/client';
 import { temporalConfig, type TemporalConfig } from './temporal-config';
 import { explainTemporalError, type TemporalTarget } from './temporal-errors';
 
@@ -42,10 +42,15 @@ export function temporalTarget(config: TemporalConfig): TemporalTarget {
   return { address: config.address, namespace: config.namespace, tls: config.tls !== null };
 }
 
-/** A connection to `config`'s server; a failure says why and what to check. */
+/**
+ * A connection to `config`'s server, made now: a server that cannot be reached is told
+ * within the connect timeout, with why and what to check (a lazy connection would retry
+ * for ~20 s at its first call before failing).
+ */
 export async function openTemporalConnection(config: TemporalConfig): Promise<Connection> {
+  const connectionOptions: ConnectionOptions = { ...temporalConnectionOptions(config), connectTimeout: '10 seconds' };
   try {
-    return await Connection.connect({ ...temporalConnectionOptions(config), connectTimeout: '10 seconds' });
+    return await Connection.connect(connectionOptions);
   } catch (error) {
     throw explainTemporalError(error, temporalTarget(config));
   }

@@ -44,8 +44,11 @@ function grpcStatus(error: unknown): { code: number | undefined; text: string } 
     if (typeof current !== 'object') break;
     const record = current as { code?: unknown; details?: unknown; message?: unknown; cause?: unknown };
     if (code === undefined && typeof record.code === 'number') code = record.code;
-    if (typeof record.details === 'string') texts.push(record.details);
-    if (typeof record.message === 'string') texts.push(record.message);
+    // The SDK's own wrapper ("Failed to signalWithStart Workflow") says nothing the cause does not.
+    const said = [record.details, record.message].filter(
+      (text): text is string => typeof text === 'string' && !/^Failed to \w+ Workflow$/.test(text) && !texts.includes(text),
+    );
+    texts.push(...said);
     current = record.cause;
   }
   return { code, text: texts.join(' | ') };
