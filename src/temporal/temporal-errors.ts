@@ -65,7 +65,7 @@ export function searchAttributeCommands(namespace: string, name: string, type: s
 /** An error that came from talking to Temporal (a gRPC status, a failed connection), not from our own code. */
 function isFromTemporal(error: unknown, code: number | undefined): boolean {
   if (!(error instanceof Error)) return false;
-  if (error.name === 'ServiceError' || error.name === 'TransportError') return true;
+  if (['ServiceError', 'TransportError', 'NamespaceNotFoundError'].includes(error.name)) return true;
   if (/Failed to connect before the deadline/.test(error.message)) return true;
   // A raw gRPC error (the service stubs): a numeric status and its details, here or one cause down.
   const details = (candidate: unknown) => typeof (candidate as { details?: unknown } | undefined)?.details === 'string';
@@ -93,7 +93,7 @@ export function explainTemporalError(error: unknown, target: TemporalTarget): un
       { cause: error },
     );
   }
-  if (code === GRPC.NOT_FOUND && /namespace/i.test(text)) {
+  if ((code === GRPC.NOT_FOUND && /namespace/i.test(text)) || (error as Error).name === 'NamespaceNotFoundError') {
     return new TemporalSetupError(
       'TEMPORAL_NAMESPACE_NOT_FOUND',
       `${where}: namespace ${target.namespace} does not exist. Set TEMPORAL_NAMESPACE, or create it: ` +
