@@ -62,6 +62,8 @@ export interface DeliverRequest {
   party: Party;
   /** Hand-ins the queue workflow learnt of since its last call, in arrival order: queued first. */
   handIns: HandIn[];
+  /** CDRs the workflow has reported to their session workflows since: their entries go. */
+  reported: string[];
   /** Most CDRs one call POSTs (a pause takes effect after the run under way). */
   maxPosts: number;
   /** Failed attempts so far at the CDR the queue last saw at its head, for its backoff. */
@@ -183,9 +185,13 @@ export function createDeliveryActivities(deps: DeliveryActivityDeps) {
   }
 
   return {
-    /** Writes hand-ins only: the queue is paused, but their order must be kept. */
-    async recordHandIns(input: { party: Party; handIns: HandIn[] }): Promise<void> {
+    /**
+     * Writes hand-ins, and takes reported CDRs off the queue, without POSTing: the queue is
+     * paused or idle, but the order must be kept and the queue's depth be true.
+     */
+    async recordHandIns(input: { party: Party; handIns: HandIn[]; reported: string[] }): Promise<void> {
       await recordHandIns(pool, input.party, input.handIns);
+      await removeSettledEntries(pool, input.party, input.reported);
     },
 
     /**
@@ -199,11 +205,12 @@ export function createDeliveryActivities(deps: DeliveryActivityDeps) {
       const cancelled = (deps.cancellation ?? activityCancellation)();
       const heartbeats = startHeartbeats();
       await recordHandIns(pool, party, request.handIns);
+      await removeSettledEntries(pool, party, request.reported);
       const head = await readQueueHead(pool, party, request.maxPosts);
       const { ready, stale, blockedBy } = splitHead(head);
-
+      // Settled in the store but not reported yet (a run whose result was lost, an invalid CDR):
+      // reported now, taken off the queue once the workflow says it told their session workflows.
       const settled: SettledCdr[] = stale.map(settledFromStore);
-      await removeSettledEntries(pool, party, stale.map((entry) => entry.cdrId));
 
       const owner = randomUUID();
       const writes = new WriteBehind();

@@ -51,7 +51,7 @@ const retry: RetryPolicy = { initialInterval: '1 second', maximumInterval: '5 se
 const { deliverCdrs } = proxyActivities<DeliveryActivities>({
   // Covers a run (RUN_BUDGET_MS) and its last check and POST, each within the IOP request timeout.
   startToCloseTimeout: '10 minutes',
-  heartbeatTimeout: '30 seconds',
+  heartbeatTimeout: '10 seconds',
   retry,
 });
 const { recordHandIns } = proxyLocalActivities<DeliveryActivities>({ startToCloseTimeout: '1 minute', retry });
@@ -81,6 +81,8 @@ export async function cpoQueueWorkflow(initial: QueueState): Promise<void> {
   const batchSize = initial.settings?.deliveryBatchSize ?? DEFAULT_DELIVERY_BATCH_SIZE;
   let { paused, head } = initial;
   const pending: HandIn[] = [...initial.pendingHandIns];
+  // Reported to their session workflows; their queue entries are removed with the next write.
+  const reported: string[] = [...(initial.reported ?? [])];
   // Ids handed in to this run: a stored notice for one of them needs no second write.
   const known = new Set(pending.map((handIn) => handIn.cdrId));
   const outgoing = new Set<Promise<void>>();
@@ -151,16 +153,18 @@ export async function cpoQueueWorkflow(initial: QueueState): Promise<void> {
 
   const timeToHandOver = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > historyLimit;
 
-  /** Writes pending hand-ins; false when the store failed (they stay pending, in order). */
+  /** Writes pending hand-ins and removals; false when the store failed (they stay pending, in order). */
   async function writePending(): Promise<boolean> {
     const batch = pending.slice(0, HAND_INS_PER_CALL);
+    const removals = [...reported];
     try {
-      await recordHandIns({ party, handIns: batch });
+      await recordHandIns({ party, handIns: batch, reported: removals });
     } catch (error) {
       if (!(error instanceof ActivityFailure)) throw error;
       return false;
     }
     pending.splice(0, batch.length);
+    reported.splice(0, removals.length);
     return true;
   }
 
@@ -174,7 +178,7 @@ export async function cpoQueueWorkflow(initial: QueueState): Promise<void> {
     for (;;) {
       const left = deadline === undefined ? undefined : deadline - Date.now();
       if (left !== undefined && left <= 0) return;
-      const writable = () => writeHandIns && pending.length > 0;
+      const writable = () => writeHandIns && (pending.length > 0 || reported.length > 0);
       const ready = () => wakeOn() || timeToHandOver() || writable();
       if (left === undefined) await condition(ready);
       else if (!(await condition(ready, left))) return;
@@ -205,7 +209,7 @@ export async function cpoQueueWorkflow(initial: QueueState): Promise<void> {
     if (timeToHandOver()) {
       await Promise.all(outgoing);
       await condition(allHandlersFinished);
-      const next: QueueState = { ...initial, paused, head, pendingHandIns: pending };
+      const next: QueueState = { ...initial, paused, head, pendingHandIns: pending, reported };
       return continueAsNew<typeof cpoQueueWorkflow>(next);
     }
     nudged = false;
@@ -217,11 +221,13 @@ export async function cpoQueueWorkflow(initial: QueueState): Promise<void> {
     }
 
     const handIns = pending.slice(0, HAND_INS_PER_CALL);
+    const removals = [...reported];
     let run;
     try {
       run = await deliverCdrs({
         party,
         handIns,
+        reported: removals,
         maxPosts: batchSize,
         head: head && head.attempts > 0 ? { cdrId: head.cdrId, failedAttempts: head.attempts } : null,
       });
@@ -234,11 +240,13 @@ export async function cpoQueueWorkflow(initial: QueueState): Promise<void> {
       continue;
     }
     pending.splice(0, handIns.length);
+    reported.splice(0, removals.length);
     storeFailures = 0;
     storeError = null;
     for (const settled of run.settled) {
       if (head?.cdrId === settled.cdrId) head = null;
       tellSessionWorkflow(settled);
+      reported.push(settled.cdrId);
     }
 
     const { end } = run;
@@ -250,7 +258,8 @@ export async function cpoQueueWorkflow(initial: QueueState): Promise<void> {
       case 'empty':
         head = null;
         show('idle');
-        await waitFor(() => nudged || resumed || pending.length > 0, undefined, false);
+        // What was just reported leaves the queue now, so its depth reads 0 while idle.
+        await waitFor(() => nudged || resumed || pending.length > 0);
         continue;
       case 'waiting-for-store':
         head = { cdrId: end.cdrId, sessionId: end.sessionId, attempts: 0, lastError: null };

@@ -43,6 +43,8 @@ export interface QueueState {
   paused: boolean;
   /** Hand-ins received and not yet written to Postgres, in arrival order. */
   pendingHandIns: HandIn[];
+  /** CDRs reported to their session workflows whose queue entries are still to be removed. */
+  reported?: string[];
   head: HeadState | null;
   /** Tuning, for tests and very large CPOs; defaults in cpo-queue.ts. */
   settings?: QueueSettings;
@@ -84,5 +86,5 @@ export const resendUpdate = defineUpdate<ResendResult, [{ cdrId: string }]>('res
 export const deliveryResultSignal = defineSignal<[DeliveryResult]>('deliveryResult');
 
 export function initialQueueState(party: PartyRef, settings?: QueueSettings): QueueState {
-  return { party, ...(settings ? { settings } : {}), paused: false, pendingHandIns: [], head: null };
+  return { party, ...(settings ? { settings } : {}), paused: false, pendingHandIns: [], reported: [], head: null };
 }

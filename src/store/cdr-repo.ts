@@ -104,26 +104,26 @@ export async function recordFailedAttempt(
   );
 }
 
-/** The CDR leaves its queue: the IOP took it. One statement, so the queue and the row agree. */
+/**
+ * The IOP took the CDR. Its queue entry stays until the queue workflow has told the
+ * session workflow (see removeSettledEntries): a run whose result is lost (its worker
+ * died) leaves the news in the store for the next run to report.
+ */
 export async function markSent(pool: Pool, key: CdrKey, location: string | null): Promise<void> {
   await pool.query(
-    `WITH sent AS (
-       UPDATE cdrs SET status = 'sent', attempts = attempts + 1, iop_location = $4, sent_at = now(),
-         last_attempt_at = now(), next_attempt_at = NULL, post_started_at = NULL, post_owner = NULL, updated_at = now()
-       WHERE ${KEY} AND status = 'queued')
-     DELETE FROM queue_entries WHERE country_code = $1 AND party_id = $2 AND cdr_id = $3`,
+    `UPDATE cdrs SET status = 'sent', attempts = attempts + 1, iop_location = $4, sent_at = now(),
+       last_attempt_at = now(), next_attempt_at = NULL, post_started_at = NULL, post_owner = NULL, updated_at = now()
+     WHERE ${KEY} AND status = 'queued'`,
     [...keyParams(key), location],
   );
 }
 
-/** The CDR leaves its queue: the IOP refused it as invalid (re-sendable after a fix). */
+/** The IOP refused the CDR as invalid (re-sendable after a fix); its queue entry stays as for markSent. */
 export async function markRejected(pool: Pool, key: CdrKey, reason: string): Promise<void> {
   await pool.query(
-    `WITH rejected AS (
-       UPDATE cdrs SET status = 'rejected', attempts = attempts + 1, last_error = $4,
-         last_attempt_at = now(), next_attempt_at = NULL, post_started_at = NULL, post_owner = NULL, updated_at = now()
-       WHERE ${KEY} AND status = 'queued')
-     DELETE FROM queue_entries WHERE country_code = $1 AND party_id = $2 AND cdr_id = $3`,
+    `UPDATE cdrs SET status = 'rejected', attempts = attempts + 1, last_error = $4,
+       last_attempt_at = now(), next_attempt_at = NULL, post_started_at = NULL, post_owner = NULL, updated_at = now()
+     WHERE ${KEY} AND status = 'queued'`,
     [...keyParams(key), reason],
   );
 }
@@ -141,15 +141,21 @@ export async function recordCheck(pool: Pool, key: CdrKey, status: CheckStatus, 
  * so a retried call (its first run committed) still answers.
  */
 export async function requeueRejectedCdr(pool: Pool, key: CdrKey): Promise<{ sessionId: string } | undefined> {
+  // A rejected CDR's entry may still be in the queue (kept until the rejection was reported):
+  // it moves to the tail. One already queued again keeps its place.
   const result = await pool.query<{ session_id: string }>(
-    `WITH requeued AS (
+    `WITH before AS (
+       SELECT status FROM cdrs WHERE ${KEY}),
+     requeued AS (
        UPDATE cdrs SET status = 'queued', next_attempt_at = NULL, post_started_at = NULL, post_owner = NULL, updated_at = now()
        WHERE ${KEY} AND status IN ('rejected', 'queued')
        RETURNING session_id),
      tail AS (
        INSERT INTO queue_entries (country_code, party_id, cdr_id, session_id, enqueued_at)
        SELECT $1, $2, $3, session_id, now() FROM requeued
-       ON CONFLICT (country_code, party_id, cdr_id) DO NOTHING)
+       ON CONFLICT (country_code, party_id, cdr_id) DO UPDATE
+         SET seq = nextval(pg_get_serial_sequence('queue_entries', 'seq')), enqueued_at = now()
+         WHERE (SELECT status FROM before) = 'rejected')
      SELECT session_id FROM requeued`,
     keyParams(key),
   );

@@ -83,7 +83,10 @@ export async function readQueueHead(pool: Pool, party: Party, limit: number): Pr
   }));
 }
 
-/** Takes CDRs that are no longer queued in the store off the queue (settled elsewhere, or invalid). */
+/**
+ * Takes CDRs that are no longer queued in the store (sent, rejected, invalid) off the
+ * queue, once the queue workflow has reported them to their session workflows.
+ */
 export async function removeSettledEntries(pool: Pool, party: Party, cdrIds: string[]): Promise<void> {
   if (cdrIds.length === 0) return;
   await pool.query(
@@ -116,13 +119,18 @@ export interface QueueSummary {
   oldestEnqueuedAt: Date | null;
 }
 
-/** Depth, head and age of a party's queue, for operators (counts the whole queue). */
+/**
+ * Depth, head and age of a party's queue, for operators: the hand-ins whose CDR is not
+ * settled yet (counts the whole queue).
+ */
 export async function summarizeQueue(pool: Pool, party: Party): Promise<QueueSummary> {
   const result = await pool.query<{ depth: number; head: string | null; oldest: Date | null }>(
-    `SELECT count(*) AS depth,
-            (SELECT cdr_id FROM queue_entries WHERE country_code = $1 AND party_id = $2 ORDER BY seq LIMIT 1) AS head,
-            min(enqueued_at) AS oldest
-     FROM queue_entries WHERE country_code = $1 AND party_id = $2`,
+    `WITH waiting AS (
+       SELECT q.cdr_id, q.seq, q.enqueued_at FROM queue_entries q
+       LEFT JOIN cdrs c ON c.country_code = q.country_code AND c.party_id = q.party_id AND c.id = q.cdr_id
+       WHERE q.country_code = $1 AND q.party_id = $2 AND (c.status IS NULL OR c.status = 'queued'))
+     SELECT count(*) AS depth, (SELECT cdr_id FROM waiting ORDER BY seq LIMIT 1) AS head, min(enqueued_at) AS oldest
+     FROM waiting`,
     [party.country_code, party.party_id],
   );
   const row = result.rows[0];

@@ -56,6 +56,7 @@ function activities(overrides: Partial<DeliveryActivityDeps> = {}) {
 const request = (party: ReturnType<typeof newParty>, extra: Partial<DeliverRequest> = {}): DeliverRequest => ({
   party,
   handIns: [],
+  reported: [],
   maxPosts: 20,
   head: null,
   ...extra,
@@ -71,7 +72,7 @@ async function queued(party: ReturnType<typeof newParty>, ids: string[]): Promis
 
 const postsOf = (ids: string[]) => mock.received.map((r) => r.id).filter((id) => ids.includes(id));
 
-test('POSTs the stored CDRs at the head in hand-in order and takes them off the queue', async () => {
+test('POSTs the stored CDRs at the head in hand-in order; they leave the queue once reported', async () => {
   const party = newParty();
   await queued(party, ['a1', 'a2', 'a3']);
   const run = await activities().deliverCdrs(request(party));
@@ -82,6 +83,8 @@ test('POSTs the stored CDRs at the head in hand-in order and takes them off the 
   ]);
   expect(run.end).toEqual({ kind: 'empty' });
   expect(postsOf(['a1', 'a2', 'a3'])).toEqual(['a1', 'a2', 'a3']);
+  expect((await readQueueHead(db.pool, party, 10)).map((entry) => entry.status)).toEqual(['sent', 'sent', 'sent']);
+  await activities().recordHandIns({ party, handIns: [], reported: ['a1', 'a2', 'a3'] });
   expect(await readQueueHead(db.pool, party, 10)).toEqual([]);
   for (const id of ['a1', 'a2', 'a3']) {
     expect(await findCdr(db.pool, { ...party, id })).toMatchObject({ status: 'sent', post_started_at: null, post_owner: null });
@@ -105,6 +108,22 @@ test('writes the hand-ins it is given before it reads the head', async () => {
   expect(run.settled.map((s) => s.cdrId)).toEqual(['h1']);
 });
 
+test('a run whose result was lost (its worker died): the next run reports what it settled, without POSTing again', async () => {
+  const party = newParty();
+  await queued(party, ['r1', 'r2']);
+  await activities().deliverCdrs(request(party)); // its result never reaches the workflow
+  const before = mock.postCount();
+  const again = await activities().deliverCdrs(request(party));
+  expect(again.settled).toEqual([
+    { cdrId: 'r1', sessionId: 's-r1', result: { status: 'delivered', location: null } },
+    { cdrId: 'r2', sessionId: 's-r2', result: { status: 'delivered', location: null } },
+  ]);
+  expect(mock.postCount()).toBe(before);
+  const reported = await activities().deliverCdrs(request(party, { reported: ['r1', 'r2'] }));
+  expect(reported).toEqual({ settled: [], end: { kind: 'empty' } });
+  expect(await readQueueHead(db.pool, party, 10)).toEqual([]);
+});
+
 test('a CDR settled in the store meanwhile is reported as the store knows it, and not POSTed', async () => {
   const party = newParty();
   await queued(party, ['b1', 'b2']);
@@ -117,7 +136,6 @@ test('a CDR settled in the store meanwhile is reported as the store knows it, an
     { cdrId: 'b2', sessionId: 's-b2', result: { status: 'delivered', location: null, attempts: 1 } },
   ]);
   expect(mock.postCount()).toBe(before + 1);
-  expect(await readQueueHead(db.pool, party, 10)).toEqual([]);
 });
 
 test('a run interrupted by a crash checks each CDR a dead worker may have sent, even across a failed attempt', async () => {
@@ -276,7 +294,8 @@ test('a run stops POSTing at the first store write that failed, and the next run
   expect(w2).toMatchObject({ status: 'queued', post_owner: null });
   expect(w2?.post_started_at).toBeInstanceOf(Date);
   const run = await activities().deliverCdrs(request(party));
-  expect(run.settled.map((s) => s.cdrId)).toEqual(['w2', 'w4', 'w5']);
+  // w1 and w3 were recorded sent by the failed run, whose result the workflow never got: reported now.
+  expect(run.settled.map((s) => s.cdrId)).toEqual(['w1', 'w3', 'w2', 'w4', 'w5']);
   expect(postsOf(ids)).toEqual(['w1', 'w2', 'w3', 'w4', 'w5']);
 });
 

@@ -20,7 +20,7 @@ export function simulatedSessions(count: number, prefix: string, party: Party = 
       party,
       sessionId: `${prefix}-${index}`,
       start: new Date(start.getTime() + index * 60_000),
-      kwh: 5 + index,
+      kwh: 5 + (index % 30), // within what the simulated connector can deliver in its hour of charging
     }),
   );
 }

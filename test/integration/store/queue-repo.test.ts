@@ -47,7 +47,9 @@ test('a CDR that already left the queue is not queued again by a late hand-in', 
   await store(party, 'refused');
   await markSent(db.pool, { ...party, id: 'sent' }, null);
   await markRejected(db.pool, { ...party, id: 'refused' }, 'HTTP 400, OCPI 2001');
-  await removeSettledEntries(db.pool, party, ['bad']);
+  // They stay until the queue workflow has reported them to their session workflows.
+  expect(await order(party)).toEqual(['sent', 'bad', 'refused']);
+  await removeSettledEntries(db.pool, party, ['sent', 'bad', 'refused']);
   expect(await order(party)).toEqual([]);
   expect(await recordHandIns(db.pool, party, [handIn('sent'), handIn('bad'), handIn('refused')])).toEqual([]);
   expect(await order(party)).toEqual([]);
@@ -71,7 +73,10 @@ test('a re-sent CDR goes to the tail of its queue', async () => {
   await store(party, 'first');
   await store(party, 'second');
   await markRejected(db.pool, { ...party, id: 'first' }, 'HTTP 400, OCPI 2001');
+  // Re-sent before the rejection was even reported (its entry still at the head): it moves to the tail.
   expect(await requeueRejectedCdr(db.pool, { ...party, id: 'first' })).toEqual({ sessionId: 's-first' });
+  expect(await order(party)).toEqual(['second', 'first']);
+  await removeSettledEntries(db.pool, party, ['first']); // the late report of its rejection leaves it queued
   expect(await order(party)).toEqual(['second', 'first']);
   // Asked again (a retried call): it keeps its place.
   expect(await requeueRejectedCdr(db.pool, { ...party, id: 'first' })).toEqual({ sessionId: 's-first' });
