@@ -79,7 +79,6 @@ export function createCdrActivities(deps: CdrActivityDeps) {
         id: built.cdrId,
         session_id: sessionEnded.session.id,
         cdr: built.cdr,
-        last_updated: lastUpdatedOf(built.cdr) ?? now(),
         status: invalid ? 'invalid' : 'queued',
         validation_errors: invalid ? built.errors : undefined,
       });
@@ -113,9 +112,3 @@ export function createCdrActivities(deps: CdrActivityDeps) {
 }
 
 export type CdrActivities = ReturnType<typeof createCdrActivities>;
-
-function lastUpdatedOf(cdr: unknown): Date | undefined {
-  const value = typeof cdr === 'object' && cdr !== null ? (cdr as { last_updated?: unknown }).last_updated : undefined;
-  const parsed = typeof value === 'string' ? new Date(value) : undefined;
-  return parsed && !Number.isNaN(parsed.getTime()) ? parsed : undefined;
-}

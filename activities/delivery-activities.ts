@@ -1,7 +1,6 @@
 /**
  * The POSTs at the head of a CPO's queue, run by the queue workflow as one activity per
- * run. One call writes the hand-ins the workflow learnt of, reads the head of the queue
- * from Postgres, and POSTs the run of stored CDRs there one after the other; each outcome
+ * run. One call reads the head of the queue from Postgres, and POSTs the run of stored CDRs there one after the other; each outcome
  * is written while the next POST is on the wire. It heartbeats, so it learns when its
  * workflow is gone (terminated, reset) and stops.
  *
@@ -11,7 +10,7 @@
  * looked up at the IOP, and POSTed again only on a clear "unknown CDR" (src/iop/presence-check.ts).
  */
 import { randomUUID } from 'node:crypto';
-import { Context, log } from '@temporalio/activity';
+import { Context } from '@temporalio/activity';
 import type { Pool } from 'pg';
 import type { Party } from '../src/cdr/party';
 import { operatorId } from '../src/cdr/party';
@@ -21,7 +20,14 @@ import { retryDelayMs, type RetrySchedule } from '../src/iop/retry-backoff';
 import type { DeliveryAttempt, DeliveryObserver } from '../src/observability/delivery-observer';
 import { markRejected, markSent, recordFailedAttempt, type CdrStatus } from '../src/store/cdr-repo';
 import { claimLapsesInMs, claimPosts, releaseClaims, type PostClaim } from '../src/store/post-claims';
-import { readQueueHead, recordHandIns, removeSettledEntries, type HandIn, type HeadEntry } from '../src/store/queue-repo';
+import {
+  queueOrphanedCdrs,
+  readQueueHead,
+  recordHandIns,
+  removeSettledEntries,
+  type HandIn,
+  type HeadEntry,
+} from '../src/store/queue-repo';
 import type { DeliveryResult } from '../workflows/definitions';
 
 /**
@@ -29,6 +35,8 @@ import type { DeliveryResult } from '../workflows/definitions';
  * so a pause or a hand-over waits at most this long.
  */
 export const RUN_BUDGET_MS = 10_000;
+/** After this many failed POSTs of the head, the IOP is asked whether it holds the CDR before each new one. */
+const FAILED_POSTS_BEFORE_LOOKUP = 2;
 /** How often a run tells Temporal it is alive (and learns whether its workflow still is). */
 const HEARTBEAT_EVERY_MS = 2_000;
 
@@ -60,8 +68,6 @@ export interface DeliveryActivityDeps {
 
 export interface DeliverRequest {
   party: Party;
-  /** Hand-ins the queue workflow learnt of since its last call, in arrival order: queued first. */
-  handIns: HandIn[];
   /** CDRs the workflow has reported to their session workflows since: their entries go. */
   reported: string[];
   /** Most CDRs one call POSTs (a pause takes effect after the run under way). */
@@ -122,6 +128,7 @@ export function createDeliveryActivities(deps: DeliveryActivityDeps) {
     claimedAt: number,
     failedAttempts: number,
     writes: WriteBehind,
+    cancelled: AbortSignal | undefined,
   ): Promise<PostResult> {
     const key = { ...party, id: claim.id };
     const seen = { operator: operatorId(party), cdrId: claim.id, credentialsAlert: false, unknownOutcome: false };
@@ -134,17 +141,23 @@ export function createDeliveryActivities(deps: DeliveryActivityDeps) {
       return { kind: 'retry', reason, retryAfterMs };
     };
 
-    if (claim.earlierPostAt) {
-      const presence = presenceOf(claim.id, await iop.getCdr(iop.checkUrl(claim.id, null)));
+    // Asked first: a CDR whose earlier POST may have reached the IOP, and one whose POSTs
+    // keep failing (a receiver that took the CDR but answered an error may refuse every
+    // second create of its id, which would hold the queue forever).
+    if (claim.earlierPostAt || failedAttempts >= FAILED_POSTS_BEFORE_LOOKUP) {
+      const presence = presenceOf(claim.id, await iop.getCdr(iop.checkUrl(claim.id, null), cancelled));
       if (presence.kind === 'held') {
         writes.track(markSent(pool, key, null));
         report({ ...seen, outcome: 'delivered', postSeconds: null });
         return { kind: 'delivered', location: null, attempts };
       }
-      if (presence.kind === 'unclear') return notSent(`${presence.reason}: not re-sent yet`, backoff());
-      const settlesInMs = claim.earlierPostAt.getTime() + deps.checkSettleMs - Date.now();
-      if (settlesInMs > 0) {
-        return notSent('the IOP does not know the CDR yet, but the earlier POST may still be settling', Math.max(settlesInMs, backoff()));
+      // After a clear failure nothing is on the wire: POST again whatever the check said.
+      if (claim.earlierPostAt) {
+        if (presence.kind === 'unclear') return notSent(`${presence.reason}: not re-sent yet`, backoff());
+        const settlesInMs = claim.earlierPostAt.getTime() + deps.checkSettleMs - Date.now();
+        if (settlesInMs > 0) {
+          return notSent('the IOP does not know the CDR yet, but the earlier POST may still be settling', Math.max(settlesInMs, backoff()));
+        }
       }
     }
 
@@ -155,7 +168,8 @@ export function createDeliveryActivities(deps: DeliveryActivityDeps) {
     }
     const postStartedAt = new Date();
     const startedMs = performance.now();
-    const outcome = await iop.postCdr(claim.cdr);
+    // Cancelled mid-flight, the POST's outcome is unknown: the CDR keeps its mark and is asked about.
+    const outcome = await iop.postCdr(claim.cdr, cancelled);
     const postSeconds = (performance.now() - startedMs) / 1000;
     report({
       ...seen,
@@ -169,13 +183,13 @@ export function createDeliveryActivities(deps: DeliveryActivityDeps) {
         writes.track(markSent(pool, key, outcome.location));
         return { ...outcome, attempts };
       case 'rejected':
-        log.warn('IOP rejected CDR', { operator: operatorId(party), cdrId: claim.id, reason: outcome.reason });
+        activityLog()?.warn('IOP rejected CDR', { operator: operatorId(party), cdrId: claim.id, reason: outcome.reason });
         writes.track(markRejected(pool, key, outcome.reason));
         return { ...outcome, attempts };
       case 'retry': {
         const retryAfterMs = backoff();
         const reason = outcome.credentialsAlert ? `${outcome.reason} [credentials alert]` : outcome.reason;
-        if (outcome.credentialsAlert) log.error('IOP refuses our token', { operator: operatorId(party), cdrId: claim.id });
+        if (outcome.credentialsAlert) activityLog()?.error('IOP refuses our token', { operator: operatorId(party), cdrId: claim.id });
         writes.track(
           recordFailedAttempt(pool, key, reason, new Date(Date.now() + retryAfterMs), outcome.unknownOutcome, postStartedAt),
         );
@@ -186,10 +200,23 @@ export function createDeliveryActivities(deps: DeliveryActivityDeps) {
 
   return {
     /**
-     * Writes hand-ins, and takes reported CDRs off the queue, without POSTing: the queue is
-     * paused or idle, but the order must be kept and the queue's depth be true.
+     * Writes hand-ins in arrival order (the queue workflow calls it as they arrive, also
+     * while a run POSTs), and takes reported CDRs off the queue. A queue workflow that starts
+     * afresh (not continued from a run of its own) first adopts the CDRs stored `queued`
+     * without a place before it started: hand-ins that a lost run (terminated, reset, gone
+     * with Temporal's state) held and had not written, in stored order, ahead of its own.
      */
-    async recordHandIns(input: { party: Party; handIns: HandIn[]; reported: string[] }): Promise<void> {
+    async recordHandIns(input: {
+      party: Party;
+      handIns: HandIn[];
+      reported: string[];
+      /** The run's start (epoch ms) when it starts afresh. */
+      adoptOrphansStoredBefore?: number;
+    }): Promise<void> {
+      if (input.adoptOrphansStoredBefore !== undefined) {
+        const adopted = await queueOrphanedCdrs(pool, input.party, new Date(input.adoptOrphansStoredBefore));
+        if (adopted > 0) activityLog()?.warn('queue adopted CDRs that had no place in it', { operator: operatorId(input.party), adopted });
+      }
       await recordHandIns(pool, input.party, input.handIns);
       await removeSettledEntries(pool, input.party, input.reported);
     },
@@ -204,9 +231,14 @@ export function createDeliveryActivities(deps: DeliveryActivityDeps) {
       const startedAt = performance.now();
       const cancelled = (deps.cancellation ?? activityCancellation)();
       const heartbeats = startHeartbeats();
-      await recordHandIns(pool, party, request.handIns);
-      await removeSettledEntries(pool, party, request.reported);
-      const head = await readQueueHead(pool, party, request.maxPosts);
+      let head: HeadEntry[];
+      try {
+        await removeSettledEntries(pool, party, request.reported);
+        head = await readQueueHead(pool, party, request.maxPosts);
+      } catch (error) {
+        heartbeats.stop();
+        throw error;
+      }
       const { ready, stale, blockedBy } = splitHead(head);
       // Settled in the store but not reported yet (a run whose result was lost, an invalid CDR):
       // reported now, taken off the queue once the workflow says it told their session workflows.
@@ -234,7 +266,7 @@ export function createDeliveryActivities(deps: DeliveryActivityDeps) {
           claimed.push(claim);
           const failedAttempts = request.head?.cdrId === entry.cdrId ? request.head.failedAttempts : 0;
           posted.add(entry.cdrId);
-          const result = await deliverOne(party, claim, claimedAt, failedAttempts, writes);
+          const result = await deliverOne(party, claim, claimedAt, failedAttempts, writes, cancelled);
           if (result.kind === 'retry') {
             end = { kind: 'retry', cdrId: entry.cdrId, sessionId: entry.sessionId, reason: result.reason, retryAfterMs: result.retryAfterMs };
             break;
@@ -259,6 +291,8 @@ export function createDeliveryActivities(deps: DeliveryActivityDeps) {
         heartbeats.stop();
       }
       writes.throwIfFailed();
+      // Nobody waits for this result (the workflow is gone, or the activity timed out).
+      if (cancelled?.aborted) throw new Error('delivery run cancelled');
       end ??= blockedBy ?? (head.length === request.maxPosts || ready.length > posted.size ? { kind: 'more' } : { kind: 'empty' });
       return { settled, end };
     },
@@ -308,6 +342,11 @@ function activityContext(): Context | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The activity's logger (the worker's, with the workflow's ids), when run as an activity. */
+function activityLog(): Context['log'] | undefined {
+  return activityContext()?.log;
 }
 
 /** The activity's cancellation: its timeout, or its workflow gone (learnt through a heartbeat). */

@@ -101,6 +101,19 @@ export function cdrConfig(env: Env = process.env) {
 }
 export type CdrConfig = ReturnType<typeof cdrConfig>;
 
+/** The worker's upkeep of the queues (see src/worker/queue-repair.ts). */
+export function queueUpkeepConfig(env: Env = process.env) {
+  const section = parseSection(
+    {
+      /** How often the worker restarts queue workflows found gone (0: only at start). */
+      QUEUE_REPAIR_EVERY_MS: integerFromEnv(0, 86_400_000).default(300_000),
+    },
+    env,
+  );
+  return { repairEveryMs: section.QUEUE_REPAIR_EVERY_MS };
+}
+export type QueueUpkeepConfig = ReturnType<typeof queueUpkeepConfig>;
+
 /** Requests per second of a rate limit: may be fractional (0.5 = one every two seconds). */
 const rateFromEnv = z.coerce
   .number({ error: 'must be a number' })

@@ -23,7 +23,7 @@ import {
   workflowInfo,
   type RetryPolicy,
 } from '@temporalio/workflow';
-import type { DeliveryActivities, RunEnd, SettledCdr } from '../activities/delivery-activities';
+import type { DeliverRun, DeliveryActivities, RunEnd, SettledCdr } from '../activities/delivery-activities';
 import type { QueueActivities } from '../activities/queue-activities';
 import type { HandIn } from '../src/store/queue-repo';
 import {
@@ -34,6 +34,7 @@ import {
   queueStatusQuery,
   resendUpdate,
   resumeSignal,
+  wakeSignal,
   type QueueActivity,
   type QueueState,
 } from './definitions';
@@ -83,8 +84,6 @@ export async function cpoQueueWorkflow(initial: QueueState): Promise<void> {
   const pending: HandIn[] = [...initial.pendingHandIns];
   // Reported to their session workflows; their queue entries are removed with the next write.
   const reported: string[] = [...(initial.reported ?? [])];
-  // Ids handed in to this run: a stored notice for one of them needs no second write.
-  const known = new Set(pending.map((handIn) => handIn.cdrId));
   const outgoing = new Set<Promise<void>>();
   let activity: QueueActivity = 'draining';
   let storeFailures = 0;
@@ -94,21 +93,17 @@ export async function cpoQueueWorkflow(initial: QueueState): Promise<void> {
   /** An operator resumed: also cuts a retry backoff short (they know the IOP is back). */
   let resumed = false;
 
-  // Every enqueue is written (the store ignores one already queued or settled), so a replayed
-  // session is queued again.
-  setHandler(enqueueSignal, ({ cdrId, sessionId }) => {
-    known.add(cdrId);
-    pending.push({ cdrId, sessionId, at: Date.now() });
-  });
-  // Also queues a CDR whose enqueue never reached this queue (a queue rebuilt after it was lost).
+  // Every message is written (the store keeps a CDR already queued in its place, and ignores
+  // one already settled), so a replayed session is queued again.
+  setHandler(enqueueSignal, ({ cdrId, sessionId }) => void pending.push({ cdrId, sessionId, at: Date.now() }));
+  // Also queues a CDR whose enqueue has not reached this queue (yet, or ever: a backend that
+  // gave up between starting the session's workflow and enqueuing it).
   setHandler(cdrStoredSignal, ({ cdrId, sessionId, valid }) => {
-    if (valid && !known.has(cdrId)) {
-      known.add(cdrId);
-      pending.push({ cdrId, sessionId, at: Date.now() });
-    }
+    if (valid) pending.push({ cdrId, sessionId, at: Date.now() });
     nudged = true;
   });
   setHandler(pauseSignal, () => void (paused = true));
+  setHandler(wakeSignal, () => void (nudged = true));
   setHandler(resumeSignal, () => {
     paused = false;
     resumed = true;
@@ -153,19 +148,61 @@ export async function cpoQueueWorkflow(initial: QueueState): Promise<void> {
 
   const timeToHandOver = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > historyLimit;
 
-  /** Writes pending hand-ins and removals; false when the store failed (they stay pending, in order). */
-  async function writePending(): Promise<boolean> {
+  // A run that starts afresh (not continued from one of its own) first adopts CDRs stored
+  // `queued` without a place before it started: hand-ins a lost run held and had not written.
+  let orphansAdopted = workflowInfo().continuedFromExecutionRunId !== undefined;
+
+  /**
+   * Writes pending hand-ins (and, unless told not to, removals); false when the store
+   * failed (they stay pending, in order).
+   */
+  async function writePending(withRemovals = true): Promise<boolean> {
     const batch = pending.slice(0, HAND_INS_PER_CALL);
-    const removals = [...reported];
+    const removals = withRemovals ? [...reported] : [];
     try {
-      await recordHandIns({ party, handIns: batch, reported: removals });
+      await recordHandIns({ party, handIns: batch, reported: removals, adoptOrphansStoredBefore: orphansAdopted ? undefined : workflowInfo().runStartTime.getTime() });
     } catch (error) {
       if (!(error instanceof ActivityFailure)) throw error;
       return false;
     }
+    orphansAdopted = true;
     pending.splice(0, batch.length);
     reported.splice(0, removals.length);
     return true;
+  }
+
+  /**
+   * One run at the head. Hand-ins are written before it, and while it POSTs as they
+   * arrive, so Postgres knows the queue's order within moments of each hand-in even when
+   * this workflow is lost mid-run.
+   */
+  async function deliverRun(removals: string[]): Promise<DeliverRun | { storeFailed: string }> {
+    if ((pending.length > 0 || !orphansAdopted) && !(await writePending(false))) {
+      return { storeFailed: 'hand-ins could not be written' };
+    }
+    const run = deliverCdrs({
+      party,
+      reported: removals,
+      maxPosts: batchSize,
+      head: head && head.attempts > 0 ? { cdrId: head.cdrId, failedAttempts: head.attempts } : null,
+    });
+    let finished = false;
+    let writable = true;
+    void run.then(
+      () => (finished = true),
+      () => (finished = true),
+    );
+    while (!finished) {
+      await condition(() => finished || (writable && pending.length > 0));
+      // A failed write is tried again after the run (the store is likely down for it too).
+      if (!finished) writable = await writePending(false);
+    }
+    try {
+      return await run;
+    } catch (error) {
+      if (!(error instanceof ActivityFailure)) throw error;
+      return { storeFailed: error.cause?.message ?? error.message };
+    }
   }
 
   /**
@@ -220,26 +257,15 @@ export async function cpoQueueWorkflow(initial: QueueState): Promise<void> {
       continue;
     }
 
-    const handIns = pending.slice(0, HAND_INS_PER_CALL);
     const removals = [...reported];
-    let run;
-    try {
-      run = await deliverCdrs({
-        party,
-        handIns,
-        reported: removals,
-        maxPosts: batchSize,
-        head: head && head.attempts > 0 ? { cdrId: head.cdrId, failedAttempts: head.attempts } : null,
-      });
-    } catch (error) {
-      if (!(error instanceof ActivityFailure)) throw error;
+    const run = await deliverRun(removals);
+    if ('storeFailed' in run) {
       storeFailures++;
-      storeError = `store unavailable, retrying: ${error.cause?.message ?? error.message}`;
+      storeError = `store unavailable, retrying: ${run.storeFailed}`;
       show('store-unavailable');
       await waitFor(() => resumed, Math.min(1_000 * 2 ** (storeFailures - 1), STORE_BACKOFF_MAX_MS), false);
       continue;
     }
-    pending.splice(0, handIns.length);
     reported.splice(0, removals.length);
     storeFailures = 0;
     storeError = null;

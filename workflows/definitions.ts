@@ -76,6 +76,8 @@ export interface QueueStatus {
 export const enqueueSignal = defineSignal<[EnqueueRequest]>('enqueue');
 export const cdrStoredSignal = defineSignal<[CdrStoredNotice]>('cdrStored');
 export const pauseSignal = defineSignal('pause');
+/** Look at the queue in Postgres again (sent by `cdrflow recover` and the worker's queue repair). */
+export const wakeSignal = defineSignal('wake');
 export const resumeSignal = defineSignal('resume');
 export const queueStatusQuery = defineQuery<QueueStatus>('queueStatus');
 

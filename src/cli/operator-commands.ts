@@ -15,6 +15,7 @@ const load = {
   queue: () => import('../operator/queue-control'),
   replay: () => import('../operator/replay-session'),
   listing: () => import('../store/cdr-listing'),
+  recover: () => import('../client/recover-queues'),
 };
 
 async function withOperatorContext<T>(run: (context: OperatorContext) => Promise<T>): Promise<T> {
@@ -113,6 +114,26 @@ export function registerOperatorCommands(program: Command): void {
           ? `no ${options.status} CDRs`
           : rows
               .map((row) => `${row.country_code}*${row.party_id}  session ${row.session_id}  cdr ${row.id}  ${row.last_error ?? (row.validation_errors ?? []).join('; ')}`)
+              .join('\n'),
+      );
+    });
+
+  program
+    .command('recover')
+    .description(
+      'rebuild the queue workflow of one CPO (or every CPO) from Postgres: safe at any time, adds nothing twice, changes no order',
+    )
+    .argument('[operator]', 'CPO operator id, e.g. FR*ABC (default: every CPO with a queue)')
+    .option('--json', 'JSON output')
+    .action(async (operator: string | undefined, options: OutputOptions) => {
+      const { recoverQueues } = await load.recover();
+      const party = operator ? parseOperatorId(operator) : undefined;
+      const recovered = await withOperatorContext((context) => recoverQueues(context, { party, wakeRunning: true }));
+      print(recovered, options, () =>
+        recovered.length === 0
+          ? 'no queue to recover: nothing is queued in Postgres'
+          : recovered
+              .map((queue) => `${queue.operator}  ${queue.workflow === 'restarted' ? 'queue workflow started again' : 'queue workflow running, told to look again'}`)
               .join('\n'),
       );
     });

@@ -1,4 +1,4 @@
-import { cdrConfig, databaseConfig, iopConfig, observabilityConfig, temporalConfig, workerMetricsConfig } from '../config';
+import { cdrConfig, databaseConfig, iopConfig, observabilityConfig, queueUpkeepConfig, temporalConfig, workerMetricsConfig } from '../config';
 import { createDeliveryMetrics } from '../observability/delivery-metrics';
 import { createLogger } from '../observability/logger';
 import { createMetricsEndpoint } from '../observability/metrics-endpoint';
@@ -50,6 +50,7 @@ export async function runWorkerCommand(): Promise<void> {
     iop,
     cdr,
     deliveryObserver,
+    queueRepairEveryMs: queueUpkeepConfig().repairEveryMs,
   });
   onShutdownSignal(async () => {
     await worker.shutdown();

@@ -10,6 +10,7 @@ import {
   cdrStoredSignal,
   enqueueSignal,
   initialQueueState,
+  wakeSignal,
   type CdrStoredNotice,
   type EnqueueRequest,
   type QueueSettings,
@@ -41,6 +42,15 @@ export async function signalEnqueue(
     ...queueStartOptions(taskQueue, party, settings),
     signal: enqueueSignal,
     signalArgs: [request],
+  });
+}
+
+/** Starts the party's queue workflow if it is not running, and has it look at Postgres again. */
+export async function signalWake(client: Client, taskQueue: string, party: Party): Promise<void> {
+  await client.workflow.signalWithStart<typeof cpoQueueWorkflow, []>('cpoQueueWorkflow', {
+    ...queueStartOptions(taskQueue, party),
+    signal: wakeSignal,
+    signalArgs: [],
   });
 }
 

@@ -49,13 +49,12 @@ export async function startCdr(
   const cdrId = cdrIdFor(party, session.id);
   const workflowId = cdrWorkflowId(party, session.id);
 
-  // Enqueue first: the place in the queue is taken before any build can finish.
+  // The session workflow first, then its place in the queue: an entry in the queue then
+  // always has a workflow that will build its CDR (a queue looking into a head that is not
+  // built never takes "no workflow yet" for "never handed in"). The place is fixed before
+  // this returns: by the enqueue, or by the stored notice if the build was even quicker.
   const replay = options.replay === true;
-  try {
-    await signalEnqueue(client, taskQueue, party, { cdrId, sessionId: session.id }, options.queueSettings);
-  } catch (error) {
-    throw explainTemporalError(error, targetOf(client));
-  }
+  let alreadyStarted = false;
   try {
     await client.workflow.start<typeof cdrSessionWorkflow>('cdrSessionWorkflow', {
       taskQueue,
@@ -70,11 +69,17 @@ export async function startCdr(
       ],
       memo: { summary: `CDR of session ${session.id} at ${session.location.id} for ${operatorId(party)}` },
     });
-    return { workflowId, cdrId, alreadyStarted: false };
   } catch (error) {
-    if (error instanceof WorkflowExecutionAlreadyStartedError) return { workflowId, cdrId, alreadyStarted: true };
+    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw explainTemporalError(error, targetOf(client));
+    alreadyStarted = true;
+  }
+  // Also on a repeated hand-in: the first one may have failed right after starting the workflow.
+  try {
+    await signalEnqueue(client, taskQueue, party, { cdrId, sessionId: session.id }, options.queueSettings);
+  } catch (error) {
     throw explainTemporalError(error, targetOf(client));
   }
+  return { workflowId, cdrId, alreadyStarted };
 }
 
 /** Where the client talks to, for an error message. */

@@ -18,6 +18,8 @@ export type MockBehaviour =
   | 'timeout'
   /** Stores the CDR, then never answers: the CPO cannot know it arrived. */
   | 'store-then-timeout'
+  /** Stores the CDR, then answers HTTP 500: a receiver that failed after its insert. */
+  | 'store-then-500'
   /** Closes the connection without an answer, nothing stored. */
   | 'drop'
   /** HTTP 400 with OCPI 2001: the CDR is refused as invalid. */
@@ -35,6 +37,8 @@ export type MockCheckBehaviour =
   | 'unauthorized'
   /** HTTP 200, OCPI 1000, `data: {}`: as GIREVE answers many calls. */
   | 'emptyData'
+  /** The CDR held, as a one-element list in `data` (receivers built on some OCPI libraries). */
+  | 'listData'
   /** Never answers. */
   | 'timeout';
 
@@ -50,6 +54,8 @@ export interface MockControl {
   failOperators?: string[];
   /** Added to every answer, in ms. */
   latencyMs?: number;
+  /** A POST of an id already held is answered OCPI 3000 (a receiver that refuses a second create). */
+  refuseDuplicates?: boolean;
   /** Answer accepted POSTs with a Location header (GIREVE itself sends none). */
   withLocation?: boolean;
   /** Check CDR answers with a CDR whose total_cost differs from what was received. */
@@ -88,6 +94,7 @@ export async function startMockIop(options: { port?: number; token?: string; con
     rejectIds: [],
     failOperators: [],
     latencyMs: 0,
+    refuseDuplicates: false,
     withLocation: false,
     alterOnCheck: false,
     checkBehaviour: 'normal',
@@ -151,7 +158,8 @@ export async function startMockIop(options: { port?: number; token?: string; con
       const found = [...received].reverse().find((entry) => entry.id === id);
       if (!found) return answer(res, 404, 2000, null, `unknown CDR ${id}`);
       const total = typeof found.cdr.total_cost === 'number' ? found.cdr.total_cost : 0;
-      return answer(res, 200, 1000, state.alterOnCheck ? { ...found.cdr, total_cost: total + 1 } : found.cdr);
+      const held = state.alterOnCheck ? { ...found.cdr, total_cost: total + 1 } : found.cdr;
+      return answer(res, 200, 1000, state.checkBehaviour === 'listData' ? [held] : held);
     }
     return answer(res, 404, 2000, null, 'no such endpoint');
   }
@@ -167,6 +175,9 @@ export async function startMockIop(options: { port?: number; token?: string; con
     if (!id) return answer(res, 400, 2001, null, 'id: is required');
     if (state.failOperators.some((operator) => evseIdOf(cdr).startsWith(`${operator}*`))) {
       return answer(res, 500, 3000, null, 'internal error for this operator');
+    }
+    if (state.refuseDuplicates && received.some((entry) => entry.id === id)) {
+      return answer(res, 200, 3000, null, `CDR ${id} already exists`);
     }
     if (behaviour === 'reject' || state.rejectIds.includes(id)) {
       return answer(res, 400, 2001, null, `CDR ${id} refused: total_cost does not match the tariff`);
@@ -186,6 +197,9 @@ export async function startMockIop(options: { port?: number; token?: string; con
       case 'store-then-timeout':
         received.push({ id, cdr, receivedAt: new Date() });
         return;
+      case 'store-then-500':
+        received.push({ id, cdr, receivedAt: new Date() });
+        return answer(res, 500, 3000, null, 'internal error after the insert');
       case 'accept': {
         received.push({ id, cdr, receivedAt: new Date() });
         if (state.withLocation) res.setHeader('location', `${baseUrl}${CDRS_PATH}/${encodeURIComponent(id)}`);

@@ -4,6 +4,7 @@
  * "not possible", which is recorded, never a failure of the delivery.
  */
 import type { CheckStatus } from '../store/cdr-repo';
+import { checkedCdrOf } from './checked-cdr';
 import { envelopeOf, type IopAnswer } from './delivery-outcome';
 
 export interface CheckResult {
@@ -18,7 +19,7 @@ export function compareCheckedCdr(sent: unknown, answer: IopAnswer | undefined):
     const ocpi = envelope ? `, OCPI ${envelope.status_code}` : '';
     return { status: 'not_possible', detail: `IOP answered HTTP ${answer.httpStatus}${ocpi}` };
   }
-  const difference = firstDifference(sent, envelope.data, '');
+  const difference = firstDifference(sent, checkedCdrOf(envelope.data) ?? envelope.data, '');
   return difference === undefined
     ? { status: 'match', detail: 'the IOP holds the CDR as sent' }
     : { status: 'mismatch', detail: `differs at ${difference || '(root)'}` };

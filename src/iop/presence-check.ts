@@ -4,7 +4,8 @@
  *
  * | answer to the GET                                          | verdict |
  * |------------------------------------------------------------|---------|
- * | HTTP 200, OCPI 1000, data is a CDR with this id            | held: count it delivered, no POST |
+ * | HTTP 200, OCPI 1000, data is a CDR with this id (or a list | held: count it delivered, no POST |
+ * | of exactly that CDR, see checked-cdr.ts)                   |         |
  * | HTTP 404 or 2xx with an OCPI 2xxx envelope ("unknown CDR") | absent: POST again, once the earlier POST had time to settle |
  * | anything else: no answer, 401/403, 429, 5xx, OCPI 3xxx,    | unclear: no POST, ask again later |
  * | a bare 404 (a proxy, a wrong route), data without this id  |         |
@@ -12,6 +13,7 @@
  * An eventually consistent IOP may answer "unknown" for a moment after it took the CDR,
  * so "absent" counts only once the earlier POST started at least the settle delay ago.
  */
+import { checkedCdrOf } from './checked-cdr';
 import { envelopeOf, type IopAnswer } from './delivery-outcome';
 
 export type PresenceVerdict = { kind: 'held' } | { kind: 'absent' } | { kind: 'unclear'; reason: string };
@@ -22,8 +24,7 @@ export function presenceOf(cdrId: string, answer: IopAnswer | undefined): Presen
   const said = envelope ? `HTTP ${answer.httpStatus}, OCPI ${envelope.status_code}` : `HTTP ${answer.httpStatus}`;
   const ok = answer.httpStatus >= 200 && answer.httpStatus < 300;
   if (ok && envelope?.status_code === 1000) {
-    const held = envelope.data;
-    const heldId = typeof held === 'object' && held !== null ? (held as { id?: unknown }).id : undefined;
+    const heldId = checkedCdrOf(envelope.data)?.id;
     // OCPI ids are CiString: compared without case.
     if (typeof heldId === 'string' && heldId.toLowerCase() === cdrId.toLowerCase()) return { kind: 'held' };
     return { kind: 'unclear', reason: `the IOP answered the check (${said}) without this CDR` };

@@ -1,6 +1,7 @@
 /**
  * The worker's delivery series, fed by the delivery activity through its observer:
- * outcomes per CPO, POST latency, retries by cause, credentials alerts, dropped hand-ins.
+ * outcomes per CPO, POST latency, retries by cause, credentials alerts, dropped hand-ins,
+ * queue workflows restarted from Postgres.
  */
 import { Counter, Histogram, type Registry } from 'prom-client';
 import type { DeliveryAttempt, DeliveryObserver } from './delivery-observer';
@@ -58,6 +59,13 @@ export function createDeliveryMetrics(registry: Registry): DeliveryObserver {
     registers: [registry],
   });
 
+  const restartedQueues = new Counter({
+    name: `${METRIC_PREFIX}queues_restarted_total`,
+    help: 'Queue workflows found gone (terminated, reset, lost with Temporal) and started again from Postgres by the worker, by CPO',
+    labelNames: ['cpo'] as const,
+    registers: [registry],
+  });
+
   for (const outcome of OUTCOMES) postSeconds.zero({ outcome });
 
   // Every series of a CPO starts at 0 when the CPO is first seen: Prometheus' increase()
@@ -83,6 +91,9 @@ export function createDeliveryMetrics(registry: Registry): DeliveryObserver {
     },
     handInDropped(dropped) {
       droppedHandIns.inc({ cpo: dropped.operator, reason: dropped.reason });
+    },
+    queueRestarted(operator) {
+      restartedQueues.inc({ cpo: operator });
     },
   };
 }

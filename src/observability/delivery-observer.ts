@@ -26,4 +26,6 @@ export interface DroppedHandIn {
 export interface DeliveryObserver {
   attemptEnded(attempt: DeliveryAttempt): void;
   handInDropped?(dropped: DroppedHandIn): void;
+  /** The worker's queue repair found a party's queue workflow gone and started it again. */
+  queueRestarted?(operator: string): void;
 }

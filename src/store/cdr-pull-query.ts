@@ -11,6 +11,7 @@
  * removed before it while a client walks the pages.
  */
 import type { Pool } from 'pg';
+import { PULL_BARRIER_LOCK } from './cdr-repo';
 import type { Party } from '../cdr/party';
 
 /** A `last_updated` window: `from` inclusive, `to` exclusive, as OCPI's date_from/date_to. */
@@ -114,6 +115,11 @@ export async function countPullableCdrs(pool: Pool, scope: PullScope, window: Pu
  * Up to `limit` CDRs of the window in pull order, from the given position. The positions
  * are found on the index alone (an index-only scan when the table is vacuumed) and only the
  * page's own rows are read from the table, so an offset skips index entries, not CDRs.
+ *
+ * Read behind the pull barrier (PULL_BARRIER_LOCK, held exclusively until the read is
+ * done, in a read-committed transaction so the read's snapshot is taken after the lock):
+ * every insert that stamped its CDR before is committed and seen; every one after has a
+ * later `last_updated` than this read's start, so a hub pulling next from then sees it.
  */
 export async function findPullPage(
   pool: Pool,
@@ -125,14 +131,7 @@ export async function findPullPage(
   const after = 'after' in position ? position.after : START_KEY;
   const offset = 'offset' in position ? position.offset : 0;
   const filter = scopeFilter(scope, 9);
-  const result = await pool.query<{
-    cdr_json: string;
-    last_updated: string;
-    country_code: string;
-    party_id: string;
-    id: string;
-  }>(
-    `SELECT stored.cdr::text AS cdr_json,
+  const sql = `SELECT stored.cdr::text AS cdr_json,
             to_char(page.last_updated AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS last_updated,
             page.country_code, page.party_id, page.id
      FROM (
@@ -145,19 +144,29 @@ export async function findPullPage(
        OFFSET $7 LIMIT $8
      ) page
      JOIN cdrs stored ON (stored.country_code, stored.party_id, stored.id) = (page.country_code, page.party_id, page.id)
-     ORDER BY page.last_updated, page.country_code, page.party_id, page.id`,
-    [
-      ...windowParams(window),
-      after.last_updated,
-      after.country_code,
-      after.party_id,
-      after.id,
-      offset,
-      limit,
-      ...filter.params,
-    ],
-  );
-  return result.rows.map(({ cdr_json, ...key }) => ({ cdrJson: cdr_json, key }));
+     ORDER BY page.last_updated, page.country_code, page.party_id, page.id`;
+  const params = [
+    ...windowParams(window),
+    after.last_updated,
+    after.country_code,
+    after.party_id,
+    after.id,
+    offset,
+    limit,
+    ...filter.params,
+  ];
+  const client = await pool.connect();
+  try {
+    await client.query(`BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock(${PULL_BARRIER_LOCK})`);
+    const result = await client.query<{ cdr_json: string; last_updated: string; country_code: string; party_id: string; id: string }>(sql, params);
+    await client.query('COMMIT');
+    return result.rows.map(({ cdr_json, ...key }) => ({ cdrJson: cdr_json, key }));
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
 }
 
 /**

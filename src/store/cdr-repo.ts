@@ -2,7 +2,7 @@
  * Reads and writes of the cdrs table, one statement per function. The table keeps each
  * CDR's body (sent to the IOP from here: workflows carry only ids) and its delivery state.
  */
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import type { CdrKey } from './cdr-key';
 
 export type CdrStatus = 'queued' | 'sent' | 'rejected' | 'invalid';
@@ -30,7 +30,11 @@ export interface NewCdr extends CdrKey {
   session_id: string;
   /** The CDR as built; for an invalid one, whatever could be built, kept for the operator. */
   cdr: unknown;
-  last_updated: Date;
+  /**
+   * Left out, the store stamps the moment of the insert (see insertCdr): what every CDR
+   * built by cdrflow gets. Given, it is kept as is (CDRs imported with their own history).
+   */
+  last_updated?: Date;
   status: 'queued' | 'invalid';
   validation_errors?: string[];
 }
@@ -39,13 +43,35 @@ const KEY = 'country_code = $1 AND party_id = $2 AND id = $3';
 const keyParams = (key: CdrKey) => [key.country_code, key.party_id, key.id];
 
 /**
+ * Advisory lock between inserts (shared) and pulls (exclusive, src/store/cdr-pull-query.ts),
+ * so no pull misses a CDR that commits after it read: an insert stamps `last_updated` while
+ * holding the lock, so a pull either waits for it to commit (and sees it) or reads first,
+ * and then the CDR's `last_updated` is later than the moment the pull began reading: the
+ * hub's next pull from that moment (or from the newest `last_updated` it saw) finds it.
+ */
+export const PULL_BARRIER_LOCK = 0x63647266_6c6f77n; // "cdrflow"
+
+/**
  * Stores a newly built CDR. A CDR already stored (a rebuild of the same session) is kept
  * as it is, since it may already be on its way: the stored row is returned either way.
+ * Without a given `last_updated`, the row and the CDR body get the insert's own time (to the
+ * millisecond, as the body carries it) under the pull barrier: one statement, so the lock
+ * is taken before the clock is read and released at commit.
  */
-export async function insertCdr(pool: Pool, row: NewCdr): Promise<CdrRow> {
+export async function insertCdr(pool: Pool | PoolClient, row: NewCdr): Promise<CdrRow> {
   const inserted = await pool.query<CdrRow>(
-    `INSERT INTO cdrs (country_code, party_id, id, session_id, cdr, last_updated, status, validation_errors)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+    `WITH barrier AS (
+       SELECT pg_advisory_xact_lock_shared(${PULL_BARRIER_LOCK}) AS held
+     ), stamp AS (
+       SELECT coalesce($6::timestamptz, date_trunc('milliseconds', clock_timestamp())) AS at FROM barrier
+     )
+     INSERT INTO cdrs (country_code, party_id, id, session_id, cdr, last_updated, status, validation_errors)
+     SELECT $1, $2, $3, $4,
+            CASE WHEN $6::timestamptz IS NULL AND jsonb_typeof($5::jsonb) = 'object' AND $5::jsonb ? 'last_updated'
+                 THEN jsonb_set($5::jsonb, '{last_updated}', to_jsonb(to_char(stamp.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')))
+                 ELSE $5::jsonb END,
+            stamp.at, $7, $8
+     FROM stamp
      ON CONFLICT (country_code, party_id, id) DO NOTHING
      RETURNING *`,
     [
@@ -54,7 +80,7 @@ export async function insertCdr(pool: Pool, row: NewCdr): Promise<CdrRow> {
       row.id,
       row.session_id,
       JSON.stringify(row.cdr),
-      row.last_updated,
+      row.last_updated ?? null,
       row.status,
       row.validation_errors ? JSON.stringify(row.validation_errors) : null,
     ],
@@ -64,7 +90,7 @@ export async function insertCdr(pool: Pool, row: NewCdr): Promise<CdrRow> {
   return stored;
 }
 
-export async function findCdr(pool: Pool, key: CdrKey): Promise<CdrRow | undefined> {
+export async function findCdr(pool: Pool | PoolClient, key: CdrKey): Promise<CdrRow | undefined> {
   const result = await pool.query<CdrRow>(`SELECT * FROM cdrs WHERE ${KEY}`, keyParams(key));
   return result.rows[0];
 }

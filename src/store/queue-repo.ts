@@ -136,3 +136,35 @@ export async function summarizeQueue(pool: Pool, party: Party): Promise<QueueSum
   const row = result.rows[0];
   return { depth: Number(row?.depth ?? 0), headCdrId: row?.head ?? null, oldestEnqueuedAt: row?.oldest ?? null };
 }
+
+/**
+ * Queues one party's CDRs stored as `queued` before `storedBefore` that have no queue
+ * entry, in the order they were stored: their hand-ins were lost with a queue workflow
+ * that is gone. Called by a queue workflow that starts afresh, with its start time: a CDR
+ * stored since may have its hand-in on the way to that run, which then keeps its place.
+ * Returns how many were queued.
+ */
+export async function queueOrphanedCdrs(pool: Pool, party: Party, storedBefore: Date): Promise<number> {
+  const result = await pool.query(
+    `INSERT INTO queue_entries (country_code, party_id, cdr_id, session_id, enqueued_at)
+     SELECT c.country_code, c.party_id, c.id, c.session_id, c.created_at FROM cdrs c
+     WHERE c.country_code = $1 AND c.party_id = $2 AND c.status = 'queued' AND c.created_at < $3
+       AND NOT EXISTS (SELECT 1 FROM queue_entries q WHERE q.country_code = $1 AND q.party_id = $2 AND q.cdr_id = c.id)
+     ORDER BY c.created_at, c.id
+     ON CONFLICT (country_code, party_id, cdr_id) DO NOTHING`,
+    [party.country_code, party.party_id, storedBefore],
+  );
+  return result.rowCount ?? 0;
+}
+
+/** The parties with something to deliver: a queue entry, or a CDR stored as queued without one. */
+export async function partiesWithQueues(pool: Pool, party?: Party): Promise<Party[]> {
+  const result = await pool.query<Party>(
+    `SELECT country_code, party_id FROM queue_entries WHERE $1::text IS NULL OR (country_code = $1 AND party_id = $2)
+     UNION
+     SELECT country_code, party_id FROM cdrs WHERE status = 'queued' AND ($1::text IS NULL OR (country_code = $1 AND party_id = $2))
+     ORDER BY 1, 2`,
+    [party?.country_code ?? null, party?.party_id ?? null],
+  );
+  return result.rows;
+}

@@ -19,6 +19,7 @@ import type { DeliveryObserver } from '../observability/delivery-observer';
 import { ensureSearchAttributes, type SearchAttributeSetup } from '../temporal/search-attribute-setup';
 import type { TemporalConnectionOptions } from '../temporal/temporal-connection';
 import { explainTemporalError } from '../temporal/temporal-errors';
+import { startQueueRepair } from './queue-repair';
 
 export interface CdrWorkerOptions {
   /** Where Temporal is, and how to reach it (TLS, API key): see temporalConnectionOptions. */
@@ -31,6 +32,8 @@ export interface CdrWorkerOptions {
   workflowBundle?: WorkflowBundleOption;
   /** Told of every delivery attempt (the worker's metrics). */
   deliveryObserver?: DeliveryObserver;
+  /** Restart lost queue workflows at start and then this often (0: at start only); default 5 minutes. */
+  queueRepairEveryMs?: number;
 }
 
 export interface CdrWorker {
@@ -94,7 +97,20 @@ export async function createCdrWorker(options: CdrWorkerOptions): Promise<CdrWor
     worker,
     searchAttributes,
     run() {
-      running ??= worker.run().finally(async () => {
+      if (running) return running;
+      // Heals queues lost while no worker ran, then keeps looking (a terminated queue, a
+      // Temporal restored from backup while this worker runs).
+      const repair = startQueueRepair({
+        client: temporal,
+        pool,
+        taskQueue,
+        everyMs: options.queueRepairEveryMs ?? 300_000,
+        log: Runtime.instance().logger,
+        observer: options.deliveryObserver,
+      });
+      void repair.runOnce();
+      running = worker.run().finally(async () => {
+        await repair.stop();
         await iop.close();
         await clientConnection.close();
         await workerConnection.close();

@@ -19,7 +19,16 @@ import { usePipeline, randomParty, waitFor } from '../support/temporal';
 const suite = usePipeline();
 
 beforeEach(() =>
-  suite.pipeline.iop.control({ behaviour: 'accept', failNext: 0, rejectIds: [], failOperators: [], latencyMs: 0, alterOnCheck: false }),
+  suite.pipeline.iop.control({
+    behaviour: 'accept',
+    failNext: 0,
+    rejectIds: [],
+    failOperators: [],
+    latencyMs: 0,
+    alterOnCheck: false,
+    checkBehaviour: 'normal',
+    refuseDuplicates: false,
+  }),
 );
 
 const queueHandle = (party: { country_code: string; party_id: string }) =>
@@ -42,6 +51,29 @@ test('a POST that timed out after the IOP stored the CDR is not sent twice', asy
   const head = await findCdr(suite.db.pool, { ...partyOfWorkflow(started[0]!.workflowId), id: started[0]!.cdrId });
   expect(head?.status).toBe('sent');
   expect(head?.attempts).toBe(2);
+});
+
+// As an OCPI 2.1.1 receiver built on a third-party Python library answered: a CDR read by
+// id comes back as a one-element list, and a second create of an id is refused (OCPI 3000).
+test('a receiver that answers the check with a one-element list and refuses duplicates: held after a timeout, checked back as a match', async () => {
+  suite.pipeline.iop.control({ failNext: 1, failNextBehaviour: 'store-then-timeout', checkBehaviour: 'listData', refuseDuplicates: true });
+  const started = await handIn(suite.pipeline.client, suite.pipeline.taskQueue, simulatedSessions(3, 'list-check'));
+  const results = await resultsOf(suite.pipeline.client, started);
+  expect(results).toEqual(started.map((one) => expect.objectContaining({ status: 'delivered', cdrId: one.cdrId, check: expect.stringMatching(/^match/) })));
+  expectDeliveredOnceInOrder(suite.pipeline.iop.received, started);
+  const head = await findCdr(suite.db.pool, { ...partyOfWorkflow(started[0]!.workflowId), id: started[0]!.cdrId });
+  expect(head).toMatchObject({ status: 'sent', attempts: 2, check_status: 'match' });
+});
+
+test('a head whose re-POSTs keep failing is looked up at the IOP before each retry: held there, it is delivered', async () => {
+  // The receiver stored the CDR but answered 500, then refuses every re-POST of its id.
+  suite.pipeline.iop.control({ failNext: 1, failNextBehaviour: 'store-then-500', refuseDuplicates: true });
+  const started = await handIn(suite.pipeline.client, suite.pipeline.taskQueue, simulatedSessions(3, 'refused-again'));
+  expect((await resultsOf(suite.pipeline.client, started)).map((r) => r.status)).toEqual(Array(3).fill('delivered'));
+  expectDeliveredOnceInOrder(suite.pipeline.iop.received, started);
+  const head = await findCdr(suite.db.pool, { ...partyOfWorkflow(started[0]!.workflowId), id: started[0]!.cdrId });
+  // The first POST (500), one re-POST refused as a duplicate, then found at the IOP.
+  expect(head).toMatchObject({ status: 'sent', attempts: 3 });
 });
 
 test('an IOP answering OCPI 3000 or refusing our token keeps the head, with a credentials alert for operators', async () => {
@@ -138,7 +170,8 @@ test('the queue continues as new without losing a signal or its order', async ()
     suite.pipeline.client,
     suite.pipeline.taskQueue,
     simulatedSessions(25, 'continue', party),
-    { headStorePatienceMs: 1_000, continueAsNewAfterEvents: 40 },
+    // Small runs: the queue looks at its history between runs, so it hands over several times.
+    { headStorePatienceMs: 1_000, continueAsNewAfterEvents: 40, deliveryBatchSize: 3 },
   );
   expect((await resultsOf(suite.pipeline.client, started)).map((r) => r.status)).toEqual(Array(25).fill('delivered'));
   expectDeliveredOnceInOrder(suite.pipeline.iop.received, started);

@@ -55,7 +55,6 @@ function activities(overrides: Partial<DeliveryActivityDeps> = {}) {
 
 const request = (party: ReturnType<typeof newParty>, extra: Partial<DeliverRequest> = {}): DeliverRequest => ({
   party,
-  handIns: [],
   reported: [],
   maxPosts: 20,
   head: null,
@@ -101,11 +100,22 @@ test('stops at a head whose CDR is not stored yet: nothing overtakes it', async 
   expect(postsOf(['fast'])).toEqual([]);
 });
 
-test('writes the hand-ins it is given before it reads the head', async () => {
+test('a queue that starts afresh adopts CDRs stored queued without a place before it started, in stored order, ahead of its own hand-ins', async () => {
   const party = newParty();
-  await insertCdr(db.pool, { ...party, id: 'h1', session_id: 's-h1', cdr: { id: 'h1' }, last_updated: new Date(), status: 'queued' });
-  const run = await activities().deliverCdrs(request(party, { handIns: [{ cdrId: 'h1', sessionId: 's-h1', at: Date.now() }] }));
-  expect(run.settled.map((s) => s.cdrId)).toEqual(['h1']);
+  await queued(party, ['kept']);
+  // Hand-ins a lost run held and never wrote: their CDRs are stored, but have no place.
+  for (const id of ['lost1', 'lost2']) {
+    await insertCdr(db.pool, { ...party, id, session_id: `s-${id}`, cdr: { id }, last_updated: new Date(), status: 'queued' });
+  }
+  const runStart = Date.now() + 1_000;
+  // Stored after the run started: its hand-in may be on its way to that run, it keeps its place.
+  await insertCdr(db.pool, { ...party, id: 'late', session_id: 's-late', cdr: { id: 'late' }, last_updated: new Date(), status: 'queued' });
+  await db.pool.query(`UPDATE cdrs SET created_at = now() + interval '2 seconds' WHERE id = 'late'`);
+  await activities().recordHandIns({ party, handIns: [{ cdrId: 'new', sessionId: 's-new', at: Date.now() }], reported: [], adoptOrphansStoredBefore: runStart });
+  expect((await readQueueHead(db.pool, party, 10)).map((entry) => entry.cdrId)).toEqual(['kept', 'lost1', 'lost2', 'new']);
+  // Adopting again adds nothing and moves nothing.
+  await activities().recordHandIns({ party, handIns: [], reported: [], adoptOrphansStoredBefore: runStart });
+  expect((await readQueueHead(db.pool, party, 10)).map((entry) => entry.cdrId)).toEqual(['kept', 'lost1', 'lost2', 'new']);
 });
 
 test('a run whose result was lost (its worker died): the next run reports what it settled, without POSTing again', async () => {
@@ -299,7 +309,7 @@ test('a run stops POSTing at the first store write that failed, and the next run
   expect(postsOf(ids)).toEqual(['w1', 'w2', 'w3', 'w4', 'w5']);
 });
 
-test('a cancelled run starts no further POST', async () => {
+test('a cancelled run aborts its POST on the wire and starts no further one; the next run asks the IOP first', async () => {
   const party = newParty();
   const ids = ['x1', 'x2', 'x3'];
   await queued(party, ids);
@@ -308,8 +318,17 @@ test('a cancelled run starts no further POST', async () => {
   const running = activities({ cancellation: () => cancel.signal }).deliverCdrs(request(party));
   setTimeout(() => cancel.abort(), 50);
   await expect(running).rejects.toThrow(/cancelled/);
-  expect(postsOf(ids)).toEqual(['x1']);
-  // x1's outcome was recorded; x2 and x3 are free for the next run, unmarked.
-  expect(await findCdr(db.pool, { ...party, id: 'x1' })).toMatchObject({ status: 'sent' });
+  // x1's POST was cut at 50 ms, mid-flight: its outcome is unknown, so it keeps its mark.
+  const x1 = await findCdr(db.pool, { ...party, id: 'x1' });
+  expect(x1).toMatchObject({ status: 'queued', post_owner: null });
+  expect(x1?.post_started_at).not.toBeNull();
   for (const id of ['x2', 'x3']) expect(await findCdr(db.pool, { ...party, id })).toMatchObject({ post_owner: null, post_started_at: null });
+  await new Promise((resolve) => setTimeout(resolve, 150)); // the IOP still took x1 in
+  expect(postsOf(ids)).toEqual(['x1']);
+
+  mock.control({ latencyMs: 0 });
+  const next = await activities().deliverCdrs(request(party));
+  expect(next.settled.map((s) => s.cdrId)).toEqual(ids);
+  // x1 was found at the IOP, not POSTed again.
+  expect(postsOf(ids)).toEqual(ids);
 });

@@ -75,6 +75,7 @@ export async function startTestPipeline(options: {
   env?: Record<string, string>;
   sendSignedData?: boolean;
   deliveryObserver?: DeliveryObserver;
+  queueRepairEveryMs?: number;
 }): Promise<TestPipeline> {
   quietRuntime();
   const iop = await startMockIop({ control: options.mockControl });
@@ -97,6 +98,7 @@ export async function startTestPipeline(options: {
     cdr: { sendSignedData: options.sendSignedData ?? false },
     workflowBundle: options.bundle,
     deliveryObserver: options.deliveryObserver,
+    queueRepairEveryMs: options.queueRepairEveryMs,
   });
   const running = worker.run();
   const client = await connectClient();
@@ -134,7 +136,9 @@ export interface PipelineSuite {
  * Gives the calling test file its own migrated database and a running pipeline (worker,
  * client, mock IOP), set up before its tests and torn down after them.
  */
-export function usePipeline(options: { sendSignedData?: boolean; deliveryObserver?: DeliveryObserver } = {}): PipelineSuite {
+export function usePipeline(
+  options: { sendSignedData?: boolean; deliveryObserver?: DeliveryObserver; queueRepairEveryMs?: number } = {},
+): PipelineSuite {
   const state: { db?: TestDatabase; pipeline?: TestPipeline; bundle?: WorkflowBundleWithSourceMap } = {};
   beforeAll(async () => {
     [state.db, state.bundle] = await Promise.all([createTestDatabase(), bundleWorkflows()]);

@@ -24,3 +24,10 @@ test('records that the check was not possible when the IOP offers no GET or does
   expect(compareCheckedCdr(sent, { httpStatus: 405, body: undefined, location: null }).status).toBe('not_possible');
   expect(compareCheckedCdr(sent, undefined).status).toBe('not_possible');
 });
+
+test('reads a CDR answered as a one-element list, as some receivers answer a GET by id', () => {
+  expect(compareCheckedCdr(sent, ok([sent])).status).toBe('match');
+  expect(compareCheckedCdr(sent, ok([{ ...sent, total_cost: 1 }]))).toEqual({ status: 'mismatch', detail: 'differs at total_cost' });
+  // Two CDRs are not an answer about this one.
+  expect(compareCheckedCdr(sent, ok([sent, sent])).status).toBe('mismatch');
+});
