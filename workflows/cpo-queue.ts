@@ -118,7 +118,7 @@ export async function cpoQueueWorkflow(initial: QueueState): Promise<void> {
   }));
   setHandler(resendUpdate, async ({ cdrId }) => {
     const requeued = await requeueRejected({ ...party, id: cdrId });
-    if (!requeued) return { requeued: false, reason: 'only a rejected CDR can be re-sent' };
+    if (!requeued) return { requeued: false, reason: 'only a rejected CDR, or a sent one the IOP no longer has, can be re-sent' };
     nudged = true;
     return { requeued: true, depth: requeued.depth };
   });

@@ -20,6 +20,7 @@ export async function runWorkerCommand(): Promise<void> {
   const database = databaseConfig();
   const temporal = temporalConfig();
   const iop = iopConfig();
+  const upkeep = queueUpkeepConfig();
   const cdr = cdrConfig();
   const observability = observabilityConfig();
   const metricsListener = workerMetricsConfig();
@@ -50,7 +51,8 @@ export async function runWorkerCommand(): Promise<void> {
     iop,
     cdr,
     deliveryObserver,
-    queueRepairEveryMs: queueUpkeepConfig().repairEveryMs,
+    queueRepairEveryMs: upkeep.repairEveryMs,
+    reconcile: upkeep.reconcile,
   });
   onShutdownSignal(async () => {
     await worker.shutdown();

@@ -66,6 +66,19 @@ export function createDeliveryMetrics(registry: Registry): DeliveryObserver {
     registers: [registry],
   });
 
+  const reconciled = new Counter({
+    name: `${METRIC_PREFIX}reconcile_checked_total`,
+    help: 'Sent CDRs looked up at the IOP by reconciliation, by CPO and verdict (held, missing, unclear)',
+    labelNames: ['cpo', 'verdict'] as const,
+    registers: [registry],
+  });
+  const missing = new Counter({
+    name: `${METRIC_PREFIX}reconcile_missing_total`,
+    help: 'Sent CDRs the IOP no longer has, found by reconciliation and flagged for re-sending, by CPO',
+    labelNames: ['cpo'] as const,
+    registers: [registry],
+  });
+
   for (const outcome of OUTCOMES) postSeconds.zero({ outcome });
 
   // Every series of a CPO starts at 0 when the CPO is first seen: Prometheus' increase()
@@ -94,6 +107,10 @@ export function createDeliveryMetrics(registry: Registry): DeliveryObserver {
     },
     queueRestarted(operator) {
       restartedQueues.inc({ cpo: operator });
+    },
+    reconciled(operator, verdict) {
+      reconciled.inc({ cpo: operator, verdict });
+      if (verdict === 'missing') missing.inc({ cpo: operator });
     },
   };
 }

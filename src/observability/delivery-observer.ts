@@ -28,4 +28,9 @@ export interface DeliveryObserver {
   handInDropped?(dropped: DroppedHandIn): void;
   /** The worker's queue repair found a party's queue workflow gone and started it again. */
   queueRestarted?(operator: string): void;
+  /** Reconciliation looked a sent CDR up at the IOP (src/worker/reconciliation.ts). */
+  reconciled?(operator: string, verdict: ReconcileVerdict): void;
 }
+
+/** What reconciliation learnt of a sent CDR: still at the IOP, gone, or no clear answer. */
+export type ReconcileVerdict = 'held' | 'missing' | 'unclear';

@@ -6,7 +6,8 @@ import type { Pool, PoolClient } from 'pg';
 import type { CdrKey } from './cdr-key';
 
 export type CdrStatus = 'queued' | 'sent' | 'rejected' | 'invalid';
-export type CheckStatus = 'match' | 'mismatch' | 'not_possible';
+/** missing: a sent CDR the IOP no longer has, found by reconciliation (src/worker/reconciliation.ts). */
+export type CheckStatus = 'match' | 'mismatch' | 'not_possible' | 'missing';
 
 export interface CdrRow extends CdrKey {
   session_id: string;
@@ -162,9 +163,10 @@ export async function recordCheck(pool: Pool, key: CdrKey, status: CheckStatus, 
 }
 
 /**
- * Operator re-send: a rejected CDR goes back to queued, at the tail of its party's queue,
- * keeping its attempt history. A CDR already queued is accepted too and keeps its place,
- * so a retried call (its first run committed) still answers.
+ * Operator re-send: a rejected CDR, or a sent one the IOP no longer has (check_status
+ * `missing`), goes back to queued, at the tail of its party's queue, keeping its attempt
+ * history. A CDR already queued is accepted too and keeps its place, so a retried call
+ * (its first run committed) still answers.
  */
 export async function requeueRejectedCdr(pool: Pool, key: CdrKey): Promise<{ sessionId: string } | undefined> {
   // A rejected CDR's entry may still be in the queue (kept until the rejection was reported):
@@ -173,15 +175,17 @@ export async function requeueRejectedCdr(pool: Pool, key: CdrKey): Promise<{ ses
     `WITH before AS (
        SELECT status FROM cdrs WHERE ${KEY}),
      requeued AS (
-       UPDATE cdrs SET status = 'queued', next_attempt_at = NULL, post_started_at = NULL, post_owner = NULL, updated_at = now()
-       WHERE ${KEY} AND status IN ('rejected', 'queued')
+       UPDATE cdrs SET status = 'queued', next_attempt_at = NULL, post_started_at = NULL, post_owner = NULL, updated_at = now(),
+              check_status = CASE WHEN check_status = 'missing' THEN NULL ELSE check_status END,
+              check_detail = CASE WHEN check_status = 'missing' THEN 'was missing at the IOP; re-sent by an operator' ELSE check_detail END
+       WHERE ${KEY} AND (status IN ('rejected', 'queued') OR (status = 'sent' AND check_status = 'missing'))
        RETURNING session_id),
      tail AS (
        INSERT INTO queue_entries (country_code, party_id, cdr_id, session_id, enqueued_at)
        SELECT $1, $2, $3, session_id, now() FROM requeued
        ON CONFLICT (country_code, party_id, cdr_id) DO UPDATE
          SET seq = nextval(pg_get_serial_sequence('queue_entries', 'seq')), enqueued_at = now()
-         WHERE (SELECT status FROM before) = 'rejected')
+         WHERE (SELECT status FROM before) IN ('rejected', 'sent'))
      SELECT session_id FROM requeued`,
     keyParams(key),
   );

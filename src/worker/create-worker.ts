@@ -20,6 +20,7 @@ import { ensureSearchAttributes, type SearchAttributeSetup } from '../temporal/s
 import type { TemporalConnectionOptions } from '../temporal/temporal-connection';
 import { explainTemporalError } from '../temporal/temporal-errors';
 import { startQueueRepair } from './queue-repair';
+import { startReconciliation, type ReconcileSettings } from './reconciliation';
 
 export interface CdrWorkerOptions {
   /** Where Temporal is, and how to reach it (TLS, API key): see temporalConnectionOptions. */
@@ -34,6 +35,8 @@ export interface CdrWorkerOptions {
   deliveryObserver?: DeliveryObserver;
   /** Restart lost queue workflows at start and then this often (0: at start only); default 5 minutes. */
   queueRepairEveryMs?: number;
+  /** Reconciliation with the hub; off when left out or everyMs is 0. */
+  reconcile?: ReconcileSettings;
 }
 
 export interface CdrWorker {
@@ -109,8 +112,13 @@ export async function createCdrWorker(options: CdrWorkerOptions): Promise<CdrWor
         observer: options.deliveryObserver,
       });
       void repair.runOnce();
+      const reconciliation =
+        options.reconcile && options.reconcile.everyMs > 0
+          ? startReconciliation({ pool, iop, settings: options.reconcile, log: Runtime.instance().logger, observer: options.deliveryObserver })
+          : undefined;
       running = worker.run().finally(async () => {
         await repair.stop();
+        await reconciliation?.stop();
         await iop.close();
         await clientConnection.close();
         await workerConnection.close();

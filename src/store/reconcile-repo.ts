@@ -1,0 +1,45 @@
+/**
+ * The store's side of reconciliation with the hub (src/worker/reconciliation.ts): the CDRs
+ * sent in a recent window, walked in the order they were sent, and what the IOP said.
+ */
+import type { Pool } from 'pg';
+import type { CdrKey } from './cdr-key';
+
+export interface SentCdr extends CdrKey {
+  sentAt: Date;
+}
+
+/** Where a walk is: after this CDR (in sent order). */
+export type SentPosition = { sentAt: Date; country_code: string; party_id: string; id: string } | null;
+
+/** Up to `limit` CDRs sent since `since`, after `after`, not already flagged missing. */
+export async function sentCdrsAfter(pool: Pool, since: Date, after: SentPosition, limit: number): Promise<SentCdr[]> {
+  const result = await pool.query<{ country_code: string; party_id: string; id: string; sent_at: Date }>(
+    `SELECT country_code, party_id, id, sent_at FROM cdrs
+     WHERE status = 'sent' AND sent_at >= $1 AND check_status IS DISTINCT FROM 'missing'
+       AND ($2::timestamptz IS NULL OR (sent_at, country_code, party_id, id) > ($2::timestamptz, $3, $4, $5))
+     ORDER BY sent_at, country_code, party_id, id
+     LIMIT $6`,
+    [since, after?.sentAt ?? null, after?.country_code ?? '', after?.party_id ?? '', after?.id ?? '', limit],
+  );
+  return result.rows.map((row) => ({ country_code: row.country_code, party_id: row.party_id, id: row.id, sentAt: row.sent_at }));
+}
+
+/** The IOP holds it: noted, nothing else changes. */
+export async function markReconciled(pool: Pool, key: CdrKey): Promise<void> {
+  await pool.query('UPDATE cdrs SET reconciled_at = now() WHERE country_code = $1 AND party_id = $2 AND id = $3', [
+    key.country_code,
+    key.party_id,
+    key.id,
+  ]);
+}
+
+/** The IOP answered "unknown CDR" for a CDR it accepted: flagged for an operator (`cdrflow resend`). */
+export async function markMissingAtIop(pool: Pool, key: CdrKey): Promise<void> {
+  await pool.query(
+    `UPDATE cdrs SET check_status = 'missing', checked_at = now(), reconciled_at = now(), updated_at = now(),
+            check_detail = 'the IOP no longer has this CDR (reconciliation); re-send it with cdrflow resend'
+     WHERE country_code = $1 AND party_id = $2 AND id = $3 AND status = 'sent'`,
+    [key.country_code, key.party_id, key.id],
+  );
+}
