@@ -99,6 +99,9 @@ export interface DeliverRun {
   end: RunEnd;
 }
 
+/** A claim being taken, and when it was asked for (the stall guard counts from then). */
+type PendingClaim = Promise<{ claim: PostClaim | undefined; at: number }>;
+
 type PostResult =
   | { kind: 'delivered'; location: string | null; attempts: number }
   | { kind: 'rejected'; reason: string; attempts: number }
@@ -248,24 +251,38 @@ export function createDeliveryActivities(deps: DeliveryActivityDeps) {
       const writes = new WriteBehind();
       const claimed: PostClaim[] = [];
       const posted = new Set<string>();
+      const claimOf = (entry: HeadEntry): PendingClaim => {
+        const at = performance.now();
+        const claim = claimPosts(pool, party, [entry.cdrId], { owner, leaseMs, postDelayMs: deps.requestTimeoutMs }).then(
+          (claims) => ({ claim: claims.get(entry.cdrId), at }),
+        );
+        // Awaited later (or never, when the run stops first): its failure must not go unhandled.
+        claim.catch(() => undefined);
+        return claim;
+      };
+      // The next CDR's claim is taken while this one is on the wire: off the per-CDR path.
+      let nextClaim: PendingClaim | undefined;
       let end: RunEnd | undefined;
       try {
-        for (const entry of ready) {
+        for (const [index, entry] of ready.entries()) {
+          const pendingClaim = nextClaim ?? claimOf(entry);
+          nextClaim = undefined;
+          const { claim, at: claimedAt } = await pendingClaim;
+          if (claim) claimed.push(claim);
           // Never start another POST after a failed write (the state it would build on is not
           // recorded), once the activity was cancelled, or past the run's time budget.
           writes.throwIfFailed();
           if (cancelled?.aborted) throw new Error('delivery run cancelled');
           if (posted.size > 0 && performance.now() - startedAt > RUN_BUDGET_MS) break;
-          const claimedAt = performance.now();
-          const claim = (await claimPosts(pool, party, [entry.cdrId], { owner, leaseMs, postDelayMs: deps.requestTimeoutMs })).get(entry.cdrId);
           if (!claim) {
             const retryAfterMs = await heldElsewhereWait(party, entry.cdrId);
             end = { kind: 'held-elsewhere', cdrId: entry.cdrId, sessionId: entry.sessionId, retryAfterMs };
             break;
           }
-          claimed.push(claim);
           const failedAttempts = request.head?.cdrId === entry.cdrId ? request.head.failedAttempts : 0;
           posted.add(entry.cdrId);
+          const following = ready[index + 1];
+          if (following) nextClaim = claimOf(following);
           const result = await deliverOne(party, claim, claimedAt, failedAttempts, writes, cancelled);
           if (result.kind === 'retry') {
             end = { kind: 'retry', cdrId: entry.cdrId, sessionId: entry.sessionId, reason: result.reason, retryAfterMs: result.retryAfterMs };
@@ -281,13 +298,16 @@ export function createDeliveryActivities(deps: DeliveryActivityDeps) {
           });
         }
       } finally {
+        // A claim taken ahead for a CDR this run did not reach is released with the rest.
+        const unused = nextClaim ? await nextClaim.catch(() => undefined) : undefined;
+        if (unused?.claim) claimed.push(unused.claim);
         // Outcomes first, then whatever claim this run still holds (its outcome not recorded,
-        // as when a write failed): the CDR keeps its mark, so the next run asks the IOP about
-        // it at once instead of waiting out the lease.
+        // as when a write failed). A CDR this run POSTed or checked keeps its mark, as does one
+        // an earlier POST may have reached: the next run asks the IOP about it at once instead
+        // of waiting out the lease. One it did not reach is left unmarked.
         await writes.settle();
-        await releaseClaims(pool, party, owner, claimed.map((claim) => claim.id), claimed.map((claim) => claim.id)).catch(
-          (error: unknown) => writes.fail(error),
-        );
+        const keepMark = claimed.filter((claim) => posted.has(claim.id) || claim.earlierPostAt !== null).map((claim) => claim.id);
+        await releaseClaims(pool, party, owner, claimed.map((claim) => claim.id), keepMark).catch((error: unknown) => writes.fail(error));
         heartbeats.stop();
       }
       writes.throwIfFailed();

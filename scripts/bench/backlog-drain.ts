@@ -11,7 +11,7 @@ import { startCdr } from '../../src/client/start-cdr';
 import { cpoQueueWorkflowId } from '../../workflows/ids';
 import { pauseSignal, queueStatusQuery, resumeSignal } from '../../workflows/definitions';
 import { summarizeQueue } from '../../src/store/queue-repo';
-import { argNumber, fmt, startBenchEnv } from './bench-env';
+import { argNumber, fmt, runWithConcurrency, startBenchEnv } from './bench-env';
 
 const party = { country_code: 'FR', party_id: 'BNC' };
 
@@ -24,17 +24,21 @@ async function main(): Promise<void> {
     env.iop.control({ behaviour: 'http500' });
     log(`handing in ${count} ended sessions for FR*BNC while the IOP answers 500 ...`);
     const handInStart = Date.now();
-    const started: string[] = [];
     const base = Date.parse('2026-11-01T00:00:00Z');
-    for (let index = 0; index < count; index++) {
+    // Handed in by 8 callers at once (setup only): the FIFO order to check is the queue's
+    // own, as Postgres recorded it at hand-in.
+    await runWithConcurrency(count, 8, async (index) => {
       const input = simulatedSessionEnded({ party, sessionId: `BENCH-${index}`, start: new Date(base + index * 60_000) });
-      started.push((await startCdr(env.client, input, { taskQueue: env.taskQueue })).cdrId);
-    }
+      await startCdr(env.client, input, { taskQueue: env.taskQueue });
+    });
     log(`  handed in at ${fmt(count / ((Date.now() - handInStart) / 1000))} sessions/s`);
     await waitUntil(async () => {
       const stored = await env.pool.query("SELECT count(*) FROM cdrs WHERE status = 'queued'");
-      return Number(stored.rows[0].count) === count;
+      const entries = await env.pool.query('SELECT count(*) FROM queue_entries');
+      return Number(stored.rows[0].count) === count && Number(entries.rows[0].count) === count;
     });
+    const order = await env.pool.query<{ cdr_id: string }>('SELECT cdr_id FROM queue_entries ORDER BY seq');
+    const started = order.rows.map((row) => row.cdr_id);
     const queue = env.client.workflow.getHandle(cpoQueueWorkflowId(party));
     await queue.signal(pauseSignal);
     await waitUntil(async () => (await queue.query(queueStatusQuery)).paused);

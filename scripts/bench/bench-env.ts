@@ -102,3 +102,18 @@ export function argNumber(name: string, fallback: number): number {
   const found = process.argv.find((arg) => arg.startsWith(`--${name}=`));
   return found ? Number(found.split('=')[1]) : fallback;
 }
+
+/** Runs `task` for 0..count-1 with at most `concurrency` under way; results by index. */
+export async function runWithConcurrency<T>(count: number, concurrency: number, task: (index: number) => Promise<T>): Promise<T[]> {
+  const results: T[] = new Array(count);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) {
+        const index = next++;
+        results[index] = await task(index);
+      }
+    }),
+  );
+  return results;
+}

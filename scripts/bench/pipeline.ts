@@ -12,21 +12,8 @@ import { randomBytes } from 'node:crypto';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { startCdr } from '../../src/client/start-cdr';
 import { simulatedSessionEnded } from '../../src/dev/simulated-session';
-import { argNumber, fmt, percentile, startBenchEnv } from './bench-env';
+import { argNumber, fmt, percentile, runWithConcurrency, startBenchEnv } from './bench-env';
 
-async function runWithConcurrency<T>(count: number, concurrency: number, task: (index: number) => Promise<T>): Promise<T[]> {
-  const results: T[] = new Array(count);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < count) {
-        const index = next++;
-        results[index] = await task(index);
-      }
-    }),
-  );
-  return results;
-}
 
 function summary(label: string, latencies: number[], elapsedMs: number): { rate: number; p50: number; p99: number; line: string } {
   const sorted = [...latencies].sort((a, b) => a - b);

@@ -80,7 +80,7 @@ export function registerOperatorCommands(program: Command): void {
 
   program
     .command('resend')
-    .description('re-send a CDR the IOP rejected (after a fix at the IOP): it goes to the tail of the queue')
+    .description('re-send a CDR the IOP rejected (after a fix at the IOP), or one it no longer has (reconciliation): it goes to the tail of the queue')
     .argument('<operator>', 'CPO operator id, e.g. FR*ABC')
     .argument('<cdr-id>', 'the CDR id')
     .option('--json', 'JSON output')

@@ -332,3 +332,18 @@ test('a cancelled run aborts its POST on the wire and starts no further one; the
   // x1 was found at the IOP, not POSTed again.
   expect(postsOf(ids)).toEqual(ids);
 });
+
+test('the claim taken ahead for the next CDR is released unmarked when the run stops before it', async () => {
+  const party = newParty();
+  await queued(party, ['p1', 'p2']);
+  mock.control({ behaviour: 'http500' });
+  const run = await activities().deliverCdrs(request(party));
+  expect(run.end).toMatchObject({ kind: 'retry', cdrId: 'p1' });
+  // p2 was claimed while p1 was on the wire; never POSTed, it carries no in-flight mark.
+  expect(await findCdr(db.pool, { ...party, id: 'p2' })).toMatchObject({ status: 'queued', post_owner: null, post_started_at: null });
+  expect(postsOf(['p1', 'p2'])).toEqual([]);
+  mock.control({ behaviour: 'accept' });
+  const next = await activities().deliverCdrs(request(party, { head: { cdrId: 'p1', failedAttempts: 1 } }));
+  expect(next.settled.map((s) => s.cdrId)).toEqual(['p1', 'p2']);
+  expect(postsOf(['p1', 'p2'])).toEqual(['p1', 'p2']);
+});
