@@ -9,6 +9,7 @@ import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { Client as PgClient, type Pool } from 'pg';
 import { iopConfig } from '../../src/config';
 import { startMockIop, type MockIop } from '../../src/dev/mock-iop';
+import type { DeliveryObserver } from '../../src/observability/delivery-observer';
 import { migrate } from '../../src/store/migrate';
 import { createPool } from '../../src/store/pool';
 import { startDevServer, type DevServer } from '../../src/temporal/dev-server';
@@ -26,7 +27,7 @@ export interface BenchEnv {
   close(): Promise<void>;
 }
 
-export async function startBenchEnv(options: { iopLatencyMs: number; retryMaxMs?: number }): Promise<BenchEnv> {
+export async function startBenchEnv(options: { iopLatencyMs: number; retryMaxMs?: number; deliveryObserver?: DeliveryObserver }): Promise<BenchEnv> {
   Runtime.install({
     logger: new DefaultLogger('ERROR'),
     telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' }, forward: {} } },
@@ -56,6 +57,7 @@ export async function startBenchEnv(options: { iopLatencyMs: number; retryMaxMs?
       IOP_CHECK_SETTLE_MS: '300',
       IOP_RETRY_MAX_MS: String(options.retryMaxMs ?? 200),
     }),
+    deliveryObserver: options.deliveryObserver,
   });
   const running = worker.run();
   const connection = await Connection.connect({ address: server.address });

@@ -266,6 +266,16 @@ async function main(): Promise<void> {
         });
         rows.push({ scenario: scenario.name, clients, api: apiResult, sql: sqlResult });
         log(`  measured ${scenario.name} with ${clients} client(s)`);
+        if (scenario === scenarios[0]) {
+          // What the pull barrier (no missed late commits) costs: the same SQL read without it.
+          const unfenced = await measure(clients, async () => {
+            await Promise.all([
+              countPullableCdrs(pool!, 'all', {}),
+              findPullPage(pool!, 'all', {}, scenario.position, LIMIT + 1, { behindBarrier: false }),
+            ]);
+          });
+          rows.push({ scenario: `${scenario.name}, no barrier`, clients, api: apiResult, sql: unfenced });
+        }
       }
     }
     printTable(rows);
