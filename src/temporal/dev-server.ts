@@ -20,6 +20,8 @@ export interface DevServerOptions {
   headless?: boolean;
   /** Register cdrflow's search attributes at start (default); false: a plain `start-dev`. */
   searchAttributes?: boolean;
+  /** Server settings (`--dynamic-config-value`), e.g. a test's low per-run signal limit. */
+  dynamicConfig?: Record<string, number | string>;
   log?: (line: string) => void;
 }
 
@@ -52,6 +54,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   if (options.headless ?? true) args.push('--headless');
   else args.push('--ui-port', String(options.uiPort ?? 8233));
   if (options.dbFile) args.push('--db-filename', options.dbFile);
+  for (const [key, value] of Object.entries(options.dynamicConfig ?? {})) args.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
   for (const [name, type] of options.searchAttributes === false ? [] : Object.entries(searchAttributeRegistrations)) {
     args.push('--search-attribute', `${name}=${type}`);
   }
