@@ -67,7 +67,7 @@ const DEFAULT_HEAD_STORE_PATIENCE_MS = 30_000;
  * Most CDRs per run (one activity): the workflow hop between runs is paid once per run. A
  * run also ends after RUN_BUDGET_MS; a pause takes effect after the run under way.
  */
-const DEFAULT_DELIVERY_BATCH_SIZE = 200;
+const DEFAULT_DELIVERY_BATCH_SIZE = 500;
 /** Hand over to a fresh run well before Temporal's history limits (50k events). */
 const DEFAULT_CONTINUE_AS_NEW_AFTER_EVENTS = 10_000;
 /** Backoff while the store fails: doubling from 1 s, at most a minute. */
@@ -93,13 +93,21 @@ export async function cpoQueueWorkflow(initial: QueueState): Promise<void> {
   /** An operator resumed: also cuts a retry backoff short (they know the IOP is back). */
   let resumed = false;
 
-  // Every message is written (the store keeps a CDR already queued in its place, and ignores
+  // Ids this run was told to queue: a stored notice for one of them needs no second write.
+  const known = new Set(pending.map((handIn) => handIn.cdrId));
+  // Every enqueue is written (the store keeps a CDR already queued in its place, and ignores
   // one already settled), so a replayed session is queued again.
-  setHandler(enqueueSignal, ({ cdrId, sessionId }) => void pending.push({ cdrId, sessionId, at: Date.now() }));
+  setHandler(enqueueSignal, ({ cdrId, sessionId }) => {
+    known.add(cdrId);
+    pending.push({ cdrId, sessionId, at: Date.now() });
+  });
   // Also queues a CDR whose enqueue has not reached this queue (yet, or ever: a backend that
   // gave up between starting the session's workflow and enqueuing it).
   setHandler(cdrStoredSignal, ({ cdrId, sessionId, valid }) => {
-    if (valid) pending.push({ cdrId, sessionId, at: Date.now() });
+    if (valid && !known.has(cdrId)) {
+      known.add(cdrId);
+      pending.push({ cdrId, sessionId, at: Date.now() });
+    }
     nudged = true;
   });
   setHandler(pauseSignal, () => void (paused = true));
@@ -160,7 +168,8 @@ export async function cpoQueueWorkflow(initial: QueueState): Promise<void> {
     const batch = pending.slice(0, HAND_INS_PER_CALL);
     const removals = withRemovals ? [...reported] : [];
     try {
-      await recordHandIns({ party, handIns: batch, reported: removals, adoptOrphansStoredBefore: orphansAdopted ? undefined : workflowInfo().runStartTime.getTime() });
+      const adoptOrphansStoredBefore = orphansAdopted ? undefined : workflowInfo().runStartTime.getTime();
+      await recordHandIns({ party, handIns: batch, reported: removals, adoptOrphansStoredBefore });
     } catch (error) {
       if (!(error instanceof ActivityFailure)) throw error;
       return false;
