@@ -1,16 +1,9 @@
-import { apiConfig, ConfigError, databaseConfig, intakeConfig, iopConfig, temporalConfig } from '../../../src/config';
+import { apiConfig, databaseConfig, intakeConfig, iopConfig, temporalConfig } from '../../../src/config';
+import { configErrorMessage } from './config-error-message';
 
 const iopEnv = { IOP_CDRS_URL: 'https://iop.example/ocpi/emsp/2.1.1/cdrs', IOP_TOKEN: 'secret-token-123' };
 
-function messageOf(run: () => unknown): string {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as Error).message;
-  }
-  throw new Error('expected a ConfigError');
-}
+const messageOf = configErrorMessage;
 
 test('names a missing variable', () => {
   expect(messageOf(() => databaseConfig({}))).toMatch(/DATABASE_URL: is required/);

@@ -2,7 +2,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, temporalConfig } from '../../../src/config';
+import { temporalConfig } from '../../../src/config';
+import { configErrorMessage } from './config-error-message';
 import { temporalConnectionOptions } from '../../../src/temporal/temporal-connection';
 
 const dir = mkdtempSync(join(tmpdir(), 'cdrflow-tls-config-'));
@@ -15,15 +16,7 @@ const ca = file('ca.pem', 'CA');
 const cert = file('client.pem', 'CERT');
 const key = file('client.key', 'KEY');
 
-function messageOf(run: () => unknown): string {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as Error).message;
-  }
-  throw new Error('expected a ConfigError');
-}
+const messageOf = configErrorMessage;
 
 test('mTLS: the CA, the client pair and the server name become the connection options', () => {
   const config = temporalConfig({
