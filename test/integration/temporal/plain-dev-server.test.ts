@@ -48,9 +48,9 @@ test('a hand-in names the missing search attribute and the command that adds it,
   const error = await startCdr(client, input, { taskQueue: 'plain-dev-server' }).catch((caught: unknown) => caught);
   expect(error).toBeInstanceOf(TemporalSetupError);
   expect(error).toMatchObject({ code: 'TEMPORAL_SEARCH_ATTRIBUTE_MISSING' });
-  // The server names one of the attributes the workflow sets (which one is its choice).
+  // The server names one of the attributes the session workflow starts with (which one is its choice).
   const missing = /no search attribute (Cdr\w+) \(Keyword\)/.exec((error as Error).message)?.[1];
-  expect(['CdrOperatorId', 'CdrSessionId', 'CdrId']).toContain(missing);
+  expect(['CdrOperatorId', 'CdrSessionId', 'CdrId', 'CdrDeliveryStatus']).toContain(missing);
   expect((error as Error).message).toContain('npx cdrflow temporal-setup');
   expect((error as Error).message).toContain(`temporal operator search-attribute create --namespace default --name ${missing} --type Keyword`);
   expect((error as Error).message).not.toMatch(/Failed to signalWithStart/);
