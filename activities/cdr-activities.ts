@@ -6,20 +6,26 @@
 import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
 import { buildCdr } from '../src/cdr/build-cdr';
+import { buildCdr221WithPricing, missing221Fields } from '../src/cdr/build-cdr-221';
 import { CdrBuildError } from '../src/cdr/build-error';
+import type { OcpiVersion } from '../src/connections/ocpi-version';
 import type { Cdr } from '../src/ocpi/cdr';
 import { cdrIdFor } from '../src/cdr/cdr-id';
 import type { SessionEnded } from '../src/cdr/session-ended';
 import { validateCdr } from '../src/cdr/validate-cdr';
+import { validateCdr221 } from '../src/cdr/validate-cdr-221';
 import { compareCheckedCdr } from '../src/iop/compare-checked-cdr';
 import type { IopClient } from '../src/iop/iop-client';
+import { asIopRouter, type IopRouter } from '../src/iop/iop-router';
+import { ocpiRoutingOf } from '../src/iop/ocpi-routing';
 import type { CdrKey } from '../src/store/cdr-key';
 import { findCdr, insertCdr, recordCheck, type CdrStatus } from '../src/store/cdr-repo';
 import { signalCdrStored } from '../src/client/queue-signals';
 
 export interface CdrActivityDeps {
   pool: Pool;
-  iop: IopClient;
+  /** Where each party's CDRs go (a client alone: every party to it). */
+  iop: IopRouter | IopClient;
   temporal: Client;
   taskQueue: string;
   /** GIREVE accepts OCPI 2.2 signed_data only after certification: off unless configured. */
@@ -30,6 +36,8 @@ export interface CdrActivityDeps {
 interface BuiltCdr {
   cdrId: string;
   cdr: unknown;
+  /** The OCPI 2.2.1 form, when the session carries what it needs. */
+  cdr221: unknown;
   errors: string[];
 }
 
@@ -40,26 +48,49 @@ export interface PreparedCdr {
   iopLocation: string | null;
   /** Where the CDR goes (host of the IOP endpoint), shown as a search attribute. */
   iop: string;
+  /** The party's connection that delivers it (`default`: the IOP_* variables). */
+  connection?: string;
 }
 
 export function createCdrActivities(deps: CdrActivityDeps) {
   const now = deps.now ?? (() => new Date());
+  const router = asIopRouter(deps.iop);
 
-  function buildAndValidate(sessionEnded: SessionEnded): BuiltCdr {
+  /**
+   * Both forms of the CDR: 2.1.1 always, 2.2.1 when the session carries what it needs. The
+   * form the party's connection speaks must be valid; the other is kept when it can be built
+   * (the 2.2.1 pull serves it), so a party moved to 2.2.1 later still has it.
+   */
+  function buildAndValidate(sessionEnded: SessionEnded, version: OcpiVersion): BuiltCdr {
     const cdrId = cdrIdFor(sessionEnded.party, sessionEnded.session.id);
     // Building and validating are pure: an error here would fail the same way on every retry
     // and block the CPO's queue behind this session, so it makes the CDR invalid instead
     // (visible, and replayable after a fix).
     try {
-      const candidate: Cdr = buildCdr(sessionEnded, now());
+      const at = now();
+      const missing221 = missing221Fields(sessionEnded);
+      // One build and pricing for both forms: the 2.2.1 CDR translates the 2.1.1 one.
+      const built221 = missing221.length === 0 ? buildCdr221WithPricing(sessionEnded, at) : undefined;
+      const candidate: Cdr = built221?.source.cdr ?? buildCdr(sessionEnded, at);
       // Eichrecht data goes to GIREVE only once the CPO's implementation is certified.
-      if (!deps.sendSignedData) delete candidate.signed_data;
+      if (!deps.sendSignedData) {
+        delete candidate.signed_data;
+        if (built221) delete built221.cdr.signed_data;
+      }
       const validation = validateCdr(candidate);
-      return validation.valid ? { cdrId, cdr: validation.cdr, errors: [] } : { cdrId, cdr: candidate, errors: validation.errors };
+      const validation221 = built221 ? validateCdr221(built221) : { valid: false as const, errors: missing221 };
+      const errors = new Set(validation.valid ? [] : validation.errors);
+      if (version === '2.2.1' && !validation221.valid) for (const error of validation221.errors) errors.add(error);
+      return {
+        cdrId,
+        cdr: validation.valid ? validation.cdr : candidate,
+        cdr221: validation221.valid ? validation221.cdr : null,
+        errors: [...errors],
+      };
     } catch (error) {
       const problems =
         error instanceof CdrBuildError ? error.problems : [`(build): internal error, replay after a fix: ${String(error)}`];
-      return { cdrId, cdr: { session: sessionEnded.session }, errors: problems };
+      return { cdrId, cdr: { session: sessionEnded.session }, cdr221: null, errors: problems };
     }
   }
 
@@ -72,13 +103,15 @@ export function createCdrActivities(deps: CdrActivityDeps) {
      * repeated notice.
      */
     async prepareCdr(sessionEnded: SessionEnded): Promise<PreparedCdr> {
-      const built = buildAndValidate(sessionEnded);
+      const route = await router.routeFor(sessionEnded.party);
+      const built = buildAndValidate(sessionEnded, route.client.ocpiVersion);
       const invalid = built.errors.length > 0;
       const row = await insertCdr(deps.pool, {
         ...sessionEnded.party,
         id: built.cdrId,
         session_id: sessionEnded.session.id,
         cdr: built.cdr,
+        cdr_221: built.cdr221,
         status: invalid ? 'invalid' : 'queued',
         validation_errors: invalid ? built.errors : undefined,
       });
@@ -95,7 +128,8 @@ export function createCdrActivities(deps: CdrActivityDeps) {
         status: row.status,
         validationErrors: row.validation_errors ?? [],
         iopLocation: row.iop_location,
-        iop: deps.iop.host,
+        iop: route.client.host,
+        connection: route.connection,
       };
     },
 
@@ -103,8 +137,11 @@ export function createCdrActivities(deps: CdrActivityDeps) {
     async checkCdrAtIop(key: CdrKey): Promise<string> {
       const row = await findCdr(deps.pool, key);
       if (!row) throw new Error(`CDR ${key.id} is not stored`);
-      const answer = await deps.iop.getCdr(deps.iop.checkUrl(key.id, row.iop_location));
-      const check = compareCheckedCdr(row.cdr, answer);
+      const { client } = await router.routeFor(key);
+      // What was sent: the form the connection speaks.
+      const sent = client.ocpiVersion === '2.2.1' ? row.cdr_221 : row.cdr;
+      const answer = await client.getCdr(client.checkUrl(key.id, row.iop_location), undefined, ocpiRoutingOf(key, sent));
+      const check = compareCheckedCdr(sent, answer);
       await recordCheck(deps.pool, key, check.status, check.detail);
       return `${check.status}: ${check.detail}`;
     },

@@ -14,7 +14,9 @@ import { Context } from '@temporalio/activity';
 import type { Pool } from 'pg';
 import type { Party } from '../src/cdr/party';
 import { operatorId } from '../src/cdr/party';
-import type { IopClient } from '../src/iop/iop-client';
+import type { IopClient, OcpiRouting } from '../src/iop/iop-client';
+import { asIopRouter, type IopRoute, type IopRouter } from '../src/iop/iop-router';
+import { ocpiRoutingOf } from '../src/iop/ocpi-routing';
 import { presenceOf } from '../src/iop/presence-check';
 import { retryDelayMs, type RetrySchedule } from '../src/iop/retry-backoff';
 import type { DeliveryAttempt, DeliveryObserver } from '../src/observability/delivery-observer';
@@ -55,7 +57,8 @@ export function postClaimLeaseMs(requestTimeoutMs: number): number {
 
 export interface DeliveryActivityDeps {
   pool: Pool;
-  iop: IopClient;
+  /** Where each party's CDRs go (a client alone: every party to it). */
+  iop: IopRouter | IopClient;
   retry: RetrySchedule;
   /** The IOP request timeout the client uses (bounds a run, see postClaimLeaseMs). */
   requestTimeoutMs: number;
@@ -111,7 +114,8 @@ type PostResult =
   | { kind: 'retry'; reason: string; retryAfterMs: number };
 
 export function createDeliveryActivities(deps: DeliveryActivityDeps) {
-  const { pool, iop } = deps;
+  const { pool } = deps;
+  const router = asIopRouter(deps.iop);
   const leaseMs = deps.claimLeaseMs ?? postClaimLeaseMs(deps.requestTimeoutMs);
 
   /** Until another run's claim on the CDR ends or lapses; looked at again every few seconds. */
@@ -130,6 +134,7 @@ export function createDeliveryActivities(deps: DeliveryActivityDeps) {
 
   async function deliverOne(
     party: Party,
+    route: IopRoute,
     claim: PostClaim,
     claimedAt: number,
     failedAttempts: number,
@@ -150,8 +155,18 @@ export function createDeliveryActivities(deps: DeliveryActivityDeps) {
     // Asked first: a CDR whose earlier POST may have reached the IOP, and one whose POSTs
     // keep failing (a receiver that took the CDR but answered an error may refuse every
     // second create of its id, which would hold the queue forever).
+    const iop = route.client;
+    const body = iop.ocpiVersion === '2.2.1' ? claim.cdr221 : claim.cdr;
+    if (body === null || body === undefined) {
+      // Built for a connection of the other version (a 2.1.1 session without the 2.2.1 fields,
+      // a 2.2.1 credit CDR): this receiver cannot take it. Set aside (visible, replayable), not retried.
+      const reason = `not sent: connection ${route.connection} speaks OCPI ${iop.ocpiVersion} and this CDR has no ${iop.ocpiVersion} form`;
+      writes.track(markRejected(pool, key, reason));
+      return { kind: 'rejected', reason, attempts };
+    }
+    const routing: OcpiRouting = { ...ocpiRoutingOf(party, body), correlationId: randomUUID() };
     if (claim.earlierPostAt || failedAttempts >= FAILED_POSTS_BEFORE_LOOKUP) {
-      const presence = presenceOf(claim.id, await iop.getCdr(iop.checkUrl(claim.id, null), cancelled));
+      const presence = presenceOf(claim.id, await iop.getCdr(iop.checkUrl(claim.id, null), cancelled, routing));
       if (presence.kind === 'held') {
         writes.track(markSent(pool, key, null));
         report({ ...seen, outcome: 'delivered', postSeconds: null });
@@ -175,7 +190,7 @@ export function createDeliveryActivities(deps: DeliveryActivityDeps) {
     const postStartedAt = new Date();
     const startedMs = performance.now();
     // Cancelled mid-flight, the POST's outcome is unknown: the CDR keeps its mark and is asked about.
-    const outcome = await iop.postCdr(claim.cdr, cancelled);
+    const outcome = await iop.postCdr(body, cancelled, routing);
     const postSeconds = (performance.now() - startedMs) / 1000;
     report({
       ...seen,
@@ -238,9 +253,11 @@ export function createDeliveryActivities(deps: DeliveryActivityDeps) {
       const cancelled = (deps.cancellation ?? activityCancellation)();
       const heartbeats = startHeartbeats();
       let head: HeadEntry[];
+      let route: IopRoute;
       try {
         await removeSettledEntries(pool, party, request.reported);
         head = await readQueueHead(pool, party, request.maxPosts);
+        route = await router.routeFor(party);
       } catch (error) {
         heartbeats.stop();
         throw error;
@@ -286,7 +303,7 @@ export function createDeliveryActivities(deps: DeliveryActivityDeps) {
           posted.add(entry.cdrId);
           const following = ready[index + 1];
           if (following) nextClaim = claimOf(following);
-          const result = await deliverOne(party, claim, claimedAt, failedAttempts, writes, cancelled);
+          const result = await deliverOne(party, route, claim, claimedAt, failedAttempts, writes, cancelled);
           if (result.kind === 'retry') {
             end = { kind: 'retry', cdrId: entry.cdrId, sessionId: entry.sessionId, reason: result.reason, retryAfterMs: result.retryAfterMs };
             break;

@@ -6,6 +6,8 @@
  */
 import { z } from 'zod';
 import { type PullClient, PullClientsError, readPullClients } from './api/pull-clients';
+import { defaultCheckUrlTemplate } from './connections/check-url';
+import { ocpiVersionSchema } from './connections/ocpi-version';
 import { booleanFromEnv, ConfigError, integerFromEnv, parseSection, type Env } from './config-env';
 
 export { ConfigError } from './config-env';
@@ -35,6 +37,8 @@ export function iopConfig(env: Env = process.env) {
     {
       IOP_CDRS_URL: httpUrl,
       IOP_TOKEN: z.string().min(1, 'must not be empty'),
+      /** The OCPI version of the IOP_* receiver (parties with a connection of their own use its version). */
+      IOP_OCPI_VERSION: ocpiVersionSchema.default('2.1.1'),
       /** Check CDR URL when the IOP gave no Location; `{cdr_id}` is replaced. */
       IOP_CDR_CHECK_URL_TEMPLATE: z
         .string()
@@ -72,6 +76,7 @@ export function iopConfig(env: Env = process.env) {
   return {
     cdrsUrl,
     token: section.IOP_TOKEN,
+    ocpiVersion: section.IOP_OCPI_VERSION,
     checkUrlTemplate: section.IOP_CDR_CHECK_URL_TEMPLATE ?? defaultCheckUrlTemplate(cdrsUrl),
     requestTimeoutMs: section.IOP_REQUEST_TIMEOUT_MS,
     retryInitialMs: section.IOP_RETRY_INITIAL_MS,
@@ -80,14 +85,6 @@ export function iopConfig(env: Env = process.env) {
   };
 }
 export type IopConfig = ReturnType<typeof iopConfig>;
-
-/** `{cdr_id}` one path segment below the CDR endpoint, whether or not its URL ends in `/`; a query stays last. */
-function defaultCheckUrlTemplate(cdrsUrl: string): string {
-  const queryStart = cdrsUrl.search(/[?#]/);
-  const path = queryStart < 0 ? cdrsUrl : cdrsUrl.slice(0, queryStart);
-  const rest = queryStart < 0 ? '' : cdrsUrl.slice(queryStart);
-  return `${path}${path.endsWith('/') ? '' : '/'}{cdr_id}${rest}`;
-}
 
 export function cdrConfig(env: Env = process.env) {
   const section = parseSection(

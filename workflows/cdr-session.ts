@@ -18,7 +18,7 @@ import {
 import type { CdrActivities } from '../activities/cdr-activities';
 import type { SessionEnded } from '../src/cdr/session-ended';
 import { deliveryResultSignal, type DeliveryResult } from './definitions';
-import { CdrAttempts, CdrDeliveryStatus, CdrId, CdrIop } from './search-attributes';
+import { CdrAttempts, CdrConnection, CdrDeliveryStatus, CdrId, CdrIop } from './search-attributes';
 
 // A few quick tries inside the local activity; past them our own dependencies (database,
 // Temporal) are down for a while, and `persistently` waits with workflow timers instead: the
@@ -41,7 +41,11 @@ export async function cdrSessionWorkflow(sessionEnded: SessionEnded): Promise<Cd
 
   const prepared = await persistently(() => prepareCdr(sessionEnded));
   const { cdrId } = prepared;
-  upsertSearchAttributes([{ key: CdrIop, value: prepared.iop }]);
+  upsertSearchAttributes([
+    { key: CdrIop, value: prepared.iop },
+    // Histories from before connections carry none.
+    ...(prepared.connection === undefined ? [] : [{ key: CdrConnection, value: prepared.connection }]),
+  ]);
   setStatus(prepared.status, cdrId);
   if (prepared.status === 'invalid') return { status: 'invalid', cdrId, errors: prepared.validationErrors };
   // A rebuild of a session whose CDR was settled before: nothing more to send.

@@ -11,6 +11,8 @@ export const CdrDeliveryStatus = defineSearchAttributeKey('CdrDeliveryStatus', S
 export const CdrAttempts = defineSearchAttributeKey('CdrAttempts', SearchAttributeType.INT);
 /** The IOP the CDR goes to (host of IOP_CDRS_URL), for a CPO connected to more than one. */
 export const CdrIop = defineSearchAttributeKey('CdrIop', SearchAttributeType.KEYWORD);
+/** The party's connection the CDR goes through (`cdrflow connection list`; `default`: the IOP_* variables). */
+export const CdrConnection = defineSearchAttributeKey('CdrConnection', SearchAttributeType.KEYWORD);
 
 /** name -> type as `temporal server start-dev --search-attribute name=Type` expects it. */
 export const searchAttributeRegistrations: Record<string, 'Keyword' | 'Int'> = {
@@ -20,4 +22,5 @@ export const searchAttributeRegistrations: Record<string, 'Keyword' | 'Int'> = {
   CdrDeliveryStatus: 'Keyword',
   CdrAttempts: 'Int',
   CdrIop: 'Keyword',
+  CdrConnection: 'Keyword',
 };

@@ -1,22 +1,28 @@
 /**
- * GET /ocpi/cpo/2.1.1/cdrs/{cdr_id}: one CDR, for a hub that checks what it holds against
- * ours. Not in OCPI 2.1.1's CPO interface (which only lists), hence a plain id lookup,
- * within the CPO parties the caller's token sees.
+ * GET /ocpi/cpo/{2.1.1,2.2.1}/cdrs/{cdr_id}: one CDR, for a hub that checks what it holds
+ * against ours. Not in OCPI's CPO interface (which only lists), hence a plain id lookup,
+ * within the CPO parties the caller's token sees, of the version's form of the CDR.
  */
 import { ciString } from '../ocpi/primitives';
 import { findPullableCdrById } from '../store/cdr-pull-query';
 import { invalidParameter, notFound } from './api-error';
 import type { Handler } from './handler';
+import type { PullVersion } from './pull-version';
 import { JsonText } from './respond';
 
 // A CDR id is a CiString(36): anything else cannot name a CDR.
 const cdrId = ciString(36).min(1);
 
-export const getCdr: Handler = async ({ pool, scope, pathParams }) => {
-  const id = pathParams.cdr_id ?? '';
-  if (!cdrId.safeParse(id).success) throw invalidParameter('cdr_id must be 1 to 36 printable ASCII characters');
-  const found = await findPullableCdrById(pool, scope, id);
-  // A CDR outside the caller's scope is answered exactly like one that does not exist.
-  if (!found) throw notFound(`unknown CDR: no CDR with id ${JSON.stringify(id)}`);
-  return { data: new JsonText(found.cdrJson) };
-};
+export function getCdrOf(version: PullVersion): Handler {
+  return async ({ pool, scope, pathParams }) => {
+    const id = pathParams.cdr_id ?? '';
+    if (!cdrId.safeParse(id).success) throw invalidParameter('cdr_id must be 1 to 36 printable ASCII characters');
+    const found = await findPullableCdrById(pool, scope, id, version.form);
+    // A CDR outside the caller's scope is answered exactly like one that does not exist.
+    if (!found) throw notFound(`unknown CDR: no CDR with id ${JSON.stringify(id)}`);
+    return {
+      data: new JsonText(found.cdrJson),
+      sender: { country_code: found.country_code, party_id: found.party_id },
+    };
+  };
+}

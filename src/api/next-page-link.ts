@@ -5,16 +5,16 @@
  * the next page starts right after the last CDR sent, whatever was inserted meanwhile.
  */
 import type { PullSortKey } from '../store/cdr-pull-query';
-import { CDRS_PATH } from './paths';
 import { encodeCursor } from './pull-cursor';
 import type { PullRequest } from './pull-params';
 
-export function nextPageLink(baseUrl: string, request: PullRequest, lastSent: PullSortKey): string {
+/** `cdrsPath`: the endpoint the page came from (each OCPI version links to its own). */
+export function nextPageLink(baseUrl: string, cdrsPath: string, request: PullRequest, lastSent: PullSortKey): string {
   const params = new URLSearchParams();
   if (request.window.from !== undefined) params.set('date_from', request.window.from);
   if (request.window.to !== undefined) params.set('date_to', request.window.to);
   params.set('offset', String(request.offset + request.limit));
   params.set('limit', String(request.limit));
   params.set('cursor', encodeCursor(lastSent));
-  return `<${baseUrl}${CDRS_PATH}?${params.toString()}>; rel="next"`;
+  return `<${baseUrl}${cdrsPath}?${params.toString()}>; rel="next"`;
 }

@@ -1,5 +1,6 @@
 /** Writes every answer of the API: JSON, inside the OCPI envelope. */
 import type { ServerResponse } from 'node:http';
+import type { Party } from '../cdr/party';
 import { ocpiEnvelope, ocpiStatusCodes } from '../ocpi/response-envelope';
 import type { ApiError } from './api-error';
 
@@ -16,7 +17,15 @@ export class JsonText {
 export interface Answer {
   data: unknown;
   headers?: Readonly<Record<string, string>>;
+  /**
+   * The CPO party the answer speaks for, when the handler knows it better than the request
+   * does (the party of the CDR found by id): OCPI 2.2.1 routes send it as OCPI-from-*.
+   */
+  sender?: Party;
 }
+
+/** Headers the server adds to every answer of a route, errors included (OCPI 2.2.1 message ids, routing). */
+export type AnswerHeaders = Readonly<Record<string, string>>;
 
 function send(res: ServerResponse, httpStatus: number, json: string, headers: Readonly<Record<string, string>>): void {
   res.writeHead(httpStatus, {
@@ -29,8 +38,8 @@ function send(res: ServerResponse, httpStatus: number, json: string, headers: Re
   res.end(json);
 }
 
-export function sendAnswer(res: ServerResponse, answer: Answer): void {
-  const headers = answer.headers ?? {};
+export function sendAnswer(res: ServerResponse, answer: Answer, routeHeaders: AnswerHeaders = {}): void {
+  const headers = { ...routeHeaders, ...answer.headers };
   if (!(answer.data instanceof JsonText)) {
     return send(res, 200, JSON.stringify(ocpiEnvelope(answer.data, ocpiStatusCodes.SUCCESS, 'Success')), headers);
   }
@@ -40,6 +49,7 @@ export function sendAnswer(res: ServerResponse, answer: Answer): void {
 }
 
 /** An error answer has no `data`, as in transport_and_format.md's error example. */
-export function sendError(res: ServerResponse, error: ApiError): void {
-  send(res, error.httpStatus, JSON.stringify(ocpiEnvelope(undefined, error.statusCode, error.message)), error.headers);
+export function sendError(res: ServerResponse, error: ApiError, routeHeaders: AnswerHeaders = {}): void {
+  const headers = { ...routeHeaders, ...error.headers };
+  send(res, error.httpStatus, JSON.stringify(ocpiEnvelope(undefined, error.statusCode, error.message)), headers);
 }

@@ -1,14 +1,34 @@
 /**
- * The route table: every path the API answers, whether it needs the OCPI token, and which
- * query parameters it takes. All routes are read-only (GET, and HEAD as HTTP requires).
+ * The route table: every path the API answers, whether it needs the OCPI token, which
+ * query parameters it takes, and which OCPI transport rules it follows. All routes are
+ * read-only (GET, and HEAD as HTTP requires).
  */
-import { getCdr } from './cdr-check';
-import { listCdrs } from './cdrs-pull';
+import { getCdrOf } from './cdr-check';
+import { listCdrsOf } from './cdrs-pull';
 import type { Handler } from './handler';
 import { health, ready } from './health';
-import { CDRS_PATH, HEALTH_PATH, READY_PATH, VERSION_DETAILS_PATH, VERSIONS_PATH } from './paths';
+import {
+  CDRS_221_PATH,
+  CDRS_PATH,
+  HEALTH_PATH,
+  READY_PATH,
+  VERSION_DETAILS_221_PATH,
+  VERSION_DETAILS_PATH,
+  VERSIONS_PATH,
+} from './paths';
 import { PULL_PARAMETERS } from './pull-params';
-import { listVersions, versionDetails } from './versions';
+import { PULL_211, PULL_221 } from './pull-version';
+import { listVersions, versionDetails, versionDetails221 } from './versions';
+
+/**
+ * The OCPI 2.2.1 transport rules a route follows (transport_and_format.asciidoc):
+ * - false: none; OCPI 2.1.1 routes (token as is, no extra headers) and the probes.
+ * - 'configuration': a 2.2.1 configuration module (versions): token Base64-encoded (or as
+ *   is), X-Request-ID / X-Correlation-ID on every answer, no routing headers.
+ * - 'functional': a 2.2.1 functional module (cdrs): the same, plus routing headers read
+ *   (OCPI-to-* narrows the scope) and answered.
+ */
+export type Ocpi221Rules = false | 'configuration' | 'functional';
 
 export interface Route {
   /** Literal segments, and `:name` for a path parameter (one non-empty segment). */
@@ -21,18 +41,29 @@ export interface Route {
    */
   rateLimited: boolean;
   queryParameters: readonly string[];
+  /**
+   * The version list is read by clients of both versions: it follows the 2.2.1 rules,
+   * whose Base64 token and extra headers a 2.1.1 client neither needs nor minds.
+   */
+  ocpi221: Ocpi221Rules;
   handle: Handler;
 }
 
 export const ALLOWED_METHODS = ['GET', 'HEAD'] as const;
 
+const probe = { authenticated: false, rateLimited: false, queryParameters: [], ocpi221: false } as const;
+const ocpi = { authenticated: true, rateLimited: true } as const;
+
 export const routes: readonly Route[] = [
-  { pattern: HEALTH_PATH, authenticated: false, rateLimited: false, queryParameters: [], handle: health },
-  { pattern: READY_PATH, authenticated: false, rateLimited: false, queryParameters: [], handle: ready },
-  { pattern: VERSIONS_PATH, authenticated: true, rateLimited: true, queryParameters: [], handle: listVersions },
-  { pattern: VERSION_DETAILS_PATH, authenticated: true, rateLimited: true, queryParameters: [], handle: versionDetails },
-  { pattern: CDRS_PATH, authenticated: true, rateLimited: true, queryParameters: PULL_PARAMETERS, handle: listCdrs },
-  { pattern: `${CDRS_PATH}/:cdr_id`, authenticated: true, rateLimited: true, queryParameters: [], handle: getCdr },
+  { ...probe, pattern: HEALTH_PATH, handle: health },
+  { ...probe, pattern: READY_PATH, handle: ready },
+  { ...ocpi, pattern: VERSIONS_PATH, queryParameters: [], ocpi221: 'configuration', handle: listVersions },
+  { ...ocpi, pattern: VERSION_DETAILS_PATH, queryParameters: [], ocpi221: false, handle: versionDetails },
+  { ...ocpi, pattern: CDRS_PATH, queryParameters: PULL_PARAMETERS, ocpi221: false, handle: listCdrsOf(PULL_211) },
+  { ...ocpi, pattern: `${CDRS_PATH}/:cdr_id`, queryParameters: [], ocpi221: false, handle: getCdrOf(PULL_211) },
+  { ...ocpi, pattern: VERSION_DETAILS_221_PATH, queryParameters: [], ocpi221: 'configuration', handle: versionDetails221 },
+  { ...ocpi, pattern: CDRS_221_PATH, queryParameters: PULL_PARAMETERS, ocpi221: 'functional', handle: listCdrsOf(PULL_221) },
+  { ...ocpi, pattern: `${CDRS_221_PATH}/:cdr_id`, queryParameters: [], ocpi221: 'functional', handle: getCdrOf(PULL_221) },
 ];
 
 export interface RouteMatch {

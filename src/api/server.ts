@@ -5,9 +5,11 @@
  * fault is the one reported: URL length (414), body size (413), rate (429, per token, or
  * per IP address without a valid token; probes exempt), path (404), method (405), token
  * (401), parameters (400), then the handler. Anything unexpected is logged (never the
- * Authorization header) and answered 500 / status 3000 without details. With metrics,
- * every answer is counted (src/api/metrics-hook.ts); /metrics itself is served on its own
- * port, never this public one.
+ * Authorization header) and answered 500 / status 3000 without details. OCPI 2.2.1 routes
+ * (src/api/routes.ts) also take the token Base64-encoded, carry X-Request-ID and
+ * X-Correlation-ID on every answer, errors included, and (cdrs) the routing headers. With
+ * metrics, every answer is counted (src/api/metrics-hook.ts); /metrics itself is served on
+ * its own port, never this public one.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -16,11 +18,13 @@ import type { ApiConfig } from '../config';
 import type { ApiMetrics } from '../observability/api-metrics';
 import { ocpiStatusCodes } from '../ocpi/response-envelope';
 import { ApiError, invalidParameter, methodNotAllowed, notFound, tooManyRequests, unauthorized, uriTooLong } from './api-error';
-import { createTokenCheck } from './auth';
+import { createTokenCheck, type TokenEncoding } from './auth';
 import { clientAddressKey } from './client-address';
 import { answerClientError } from './client-error';
 import type { RequestContext } from './handler';
+import { messageIdHeaders } from './message-ids';
 import { countAnswer } from './metrics-hook';
+import { answerRoutingHeaders, narrowScope, readRouting, soleParty } from './ocpi-routing';
 import type { PullClient } from './pull-clients';
 import { readQuery } from './query-params';
 import { createRateLimiter } from './rate-limiter';
@@ -32,7 +36,7 @@ import {
   REQUEST_TIMEOUT_MS,
 } from './request-limits';
 import { type Answer, sendAnswer, sendError } from './respond';
-import { ALLOWED_METHODS, matchRoute } from './routes';
+import { ALLOWED_METHODS, matchRoute, type Route } from './routes';
 
 export interface ApiServerOptions {
   pool: Pool;
@@ -76,13 +80,15 @@ export function createApiServer({ pool, config, logError = console.error, metric
 
   // Never rejects: an escaping rejection would take the whole process down.
   async function respond(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    // Filled by handle() as it learns them, so that an error answer carries them too.
+    const routeHeaders: Record<string, string> = {};
     try {
-      sendAnswer(res, await handle(req));
+      sendAnswer(res, await handle(req, routeHeaders), routeHeaders);
     } catch (error) {
-      if (error instanceof ApiError && !res.headersSent) return sendError(res, error);
+      if (error instanceof ApiError && !res.headersSent) return sendError(res, error, routeHeaders);
       logError(error);
       if (res.headersSent) res.destroy();
-      else sendError(res, new ApiError(500, ocpiStatusCodes.SERVER_ERROR, 'internal server error'));
+      else sendError(res, new ApiError(500, ocpiStatusCodes.SERVER_ERROR, 'internal server error'), routeHeaders);
     }
   }
 
@@ -94,15 +100,17 @@ export function createApiServer({ pool, config, logError = console.error, metric
     if (!decision.allowed) throw tooManyRequests(decision.retryAfterSeconds);
   }
 
-  async function handle(req: http.IncomingMessage): Promise<Answer> {
+  async function handle(req: http.IncomingMessage, routeHeaders: Record<string, string>): Promise<Answer> {
     const target = req.url ?? '/';
     if (target.length > MAX_URL_LENGTH) throw uriTooLong(MAX_URL_LENGTH);
     limitRequestBody(req);
-    const client = findClient(req.headers.authorization);
     const queryStart = target.indexOf('?');
     const path = queryStart < 0 ? target : target.slice(0, queryStart);
     const search = queryStart < 0 ? '' : target.slice(queryStart + 1);
     const match = matchRoute(path);
+    const rules = match?.route.ocpi221 ?? false;
+    if (rules) Object.assign(routeHeaders, messageIdHeaders(req.headers));
+    const client = findClient(req.headers.authorization, tokenEncoding(match?.route));
     // Unknown paths count too: a scanner walking URLs is slowed like any other caller.
     if (!match || match.route.rateLimited) spendRate(req, client);
     if (!match) throw notFound(`unknown route: ${path.slice(0, 100)}`);
@@ -110,16 +118,33 @@ export function createApiServer({ pool, config, logError = console.error, metric
     if (!(ALLOWED_METHODS as readonly string[]).includes(method)) throw methodNotAllowed(method, ALLOWED_METHODS);
     if (match.route.authenticated && !client) throw unauthorized();
 
+    // Without a token nothing is visible; the routes that read CDRs all demand one anyway.
+    let scope = client?.sees ?? [];
+    if (rules === 'functional') {
+      const routing = readRouting(req.headers);
+      scope = narrowScope(scope, routing.addressee);
+      const sender = routing.addressee ?? soleParty(scope);
+      Object.assign(routeHeaders, answerRoutingHeaders(sender, routing.requester));
+    }
     const context: RequestContext = {
       pool,
       config,
-      // Without a token nothing is visible; the routes that read CDRs all demand one anyway.
-      scope: client?.sees ?? [],
+      scope,
       query: readQuery(search, match.route.queryParameters),
       pathParams: decodePathParams(match.rawPathParams),
     };
-    return match.route.handle(context);
+    const answer = await match.route.handle(context);
+    if (rules === 'functional' && answer.sender) Object.assign(routeHeaders, answerRoutingHeaders(answer.sender, undefined));
+    return answer;
   }
+}
+
+/**
+ * 2.1.1 routes read the token as is, 2.2.1 ones Base64 first. An unknown path reads both,
+ * so that a hub of either version is rate-limited in its own bucket, not its address's.
+ */
+function tokenEncoding(route: Route | undefined): TokenEncoding {
+  return route && route.ocpi221 === false ? 'plain' : 'base64-or-plain';
 }
 
 export interface StartedApiServer {

@@ -1,13 +1,15 @@
 /**
  * The event a CPO backend hands in when a charging session ends: the completed OCPI 2.1.1
- * Session plus what the CDR needs beyond it. Validated at the edge (client, CLI, intake);
+ * Session plus what the CDR needs beyond it, and optionally what an OCPI 2.2.1 CDR needs
+ * beyond that (the token, the VAT rate). Validated at the edge (client, CLI, intake);
  * its JSON Schema is published in docs/ for backends in other languages.
  */
 import { z } from 'zod';
-import { authorizationId, countryCodeAlpha2, ocpiDateTime, partyId } from '../ocpi/primitives';
+import { authorizationId, countryCodeAlpha2, nonNegativeDecimal, ocpiDateTime, partyId } from '../ocpi/primitives';
 import { sessionSchema, type Session } from '../ocpi/session';
 import { signedDataSchema } from '../ocpi/signed-data';
 import { tariffSchema } from '../ocpi/tariff';
+import { cdrTokenSchema } from '../ocpi/v221/cdr-token';
 import { givenAuthorizationId } from './authorization-id';
 import { evseIdBelongsTo, isEmi3EvseId } from './evse-id';
 import { operatorId, type Party } from './party';
@@ -28,6 +30,12 @@ export const outOfOrderIntervalSchema = z
     path: ['end'],
   });
 
+/**
+ * The token as the eMSP issued it (OCPI 2.2.1 CdrToken); `contract_id` may be left out when
+ * it is the session's `auth_id`, which is what 2.1.1 calls the contract id.
+ */
+export const sessionTokenSchema = cdrTokenSchema.extend({ contract_id: cdrTokenSchema.shape.contract_id.optional() });
+
 export const sessionEndedSchema = z
   .strictObject({
     party: partySchema,
@@ -46,6 +54,14 @@ export const sessionEndedSchema = z
     tariffs: z.array(tariffSchema).default([]),
     out_of_order: z.array(outOfOrderIntervalSchema).optional(),
     signed_data: signedDataSchema.optional(),
+    /** OCPI 2.2.1 only (a 2.1.1 CDR has no token object): required to build the 2.2.1 CDR. */
+    cdr_token: sessionTokenSchema.optional(),
+    /**
+     * OCPI 2.2.1 only: the VAT rate, in percent, that turns the costs into `incl_vat` and goes
+     * into each tariff price component. Absent: the 2.2.1 CDR carries amounts excluding VAT
+     * only, and its price components no `vat`, which mod_tariffs reads as "no VAT applicable".
+     */
+    vat_percentage: nonNegativeDecimal.max(100, { error: 'must be a percentage from 0 to 100' }).optional(),
   })
   .superRefine((input, ctx) => {
     for (const problem of crossFieldProblems(input)) ctx.addIssue({ code: 'custom', ...problem });

@@ -3,8 +3,10 @@
  * command loads its own modules when it runs, so a quick one (build-cdr, --help) does not
  * pay for the Temporal SDK, pg or the HTTP servers.
  */
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { ConfigError } from '../config';
+import type { BuildCdrOcpiVersion } from './build-cdr-command';
+import { registerConnectionCommands } from './connection-commands';
 import { registerOperatorCommands } from './operator-commands';
 
 export async function main(argv: string[]): Promise<void> {
@@ -28,8 +30,13 @@ export async function main(argv: string[]): Promise<void> {
     .command('build-cdr')
     .description('dry run: print the CDR a SessionEnded JSON file would give, or its validation errors')
     .argument('<file>', 'SessionEnded JSON file')
-    .action(async (file: string) => {
-      process.exitCode = await (await import('./build-cdr-command')).runBuildCdrCommand(file);
+    .addOption(
+      new Option('--ocpi <version>', 'OCPI version of the CDR (2.2.1 needs cdr_token in the input)')
+        .choices(['2.1.1', '2.2.1'])
+        .default('2.1.1'),
+    )
+    .action(async (file: string, options: { ocpi: BuildCdrOcpiVersion }) => {
+      process.exitCode = await (await import('./build-cdr-command')).runBuildCdrCommand(file, options);
     });
   program
     .command('mock-iop')
@@ -57,6 +64,7 @@ export async function main(argv: string[]): Promise<void> {
       }),
     );
   registerOperatorCommands(program);
+  registerConnectionCommands(program);
   program
     .command('temporal-setup')
     .description("add the search attributes cdrflow's workflows use to the Temporal namespace (idempotent; the worker also does it at start)")

@@ -16,6 +16,7 @@ const load = {
   replay: () => import('../operator/replay-session'),
   listing: () => import('../store/cdr-listing'),
   recover: () => import('../client/recover-queues'),
+  credit: () => import('../operator/credit-cdr'),
 };
 
 async function withOperatorContext<T>(run: (context: OperatorContext) => Promise<T>): Promise<T> {
@@ -89,6 +90,23 @@ export function registerOperatorCommands(program: Command): void {
       const result = await withOperatorContext((context) => resendCdr(context, parseOperatorId(operator), cdrId));
       print(result, options, () => (result.requeued ? `CDR ${cdrId} queued again (queue depth ${result.depth})` : `not re-sent: ${result.reason}`));
       if (!result.requeued) process.exitCode = 1;
+    });
+
+  program
+    .command('credit')
+    .description('cancel a sent CDR with an OCPI 2.2.1 credit CDR, delivered once through the same queue (2.2.1 connections only)')
+    .argument('<operator>', 'CPO operator id, e.g. FR*ABC')
+    .argument('<cdr-id>', 'the id of the sent CDR to cancel')
+    .requiredOption('--reason <text>', 'why (sent as the credit CDR\'s remark)')
+    .option('--json', 'JSON output')
+    .action(async (operator: string, cdrId: string, options: OutputOptions & { reason: string }) => {
+      const { issueCreditCdr } = await load.credit();
+      const credit = await withOperatorContext((context) => issueCreditCdr(context, parseOperatorId(operator), cdrId, options.reason));
+      print(credit, options, () =>
+        credit.issued
+          ? `credit CDR ${credit.creditCdrId} queued: it cancels ${cdrId} and goes out after the CDRs already queued`
+          : `credit CDR ${credit.creditCdrId} was issued before (${credit.status}): nothing queued again`,
+      );
     });
 
   program

@@ -67,11 +67,14 @@ export interface ReceivedCdr {
   id: string;
   cdr: Record<string, unknown>;
   receivedAt: Date;
+  /** The OCPI 2.2.1 request and routing headers it came with (empty for 2.1.1). */
+  headers: Record<string, string>;
 }
 
 export interface MockIop {
   /** The CDR receiver endpoint to configure as IOP_CDRS_URL. */
   cdrsUrl: string;
+  ocpiVersion: '2.1.1' | '2.2.1';
   baseUrl: string;
   token: string;
   /** Every CDR accepted, in arrival order, duplicates included. */
@@ -83,10 +86,18 @@ export interface MockIop {
   close(): Promise<void>;
 }
 
-const CDRS_PATH = '/ocpi/emsp/2.1.1/cdrs';
+/** OCPI 2.2.1 (transport_and_format 4.1): every request carries these; a receiver refuses one without them. */
+const REQUIRED_221_HEADERS = ['x-request-id', 'x-correlation-id', 'ocpi-from-country-code', 'ocpi-from-party-id'];
+const ROUTING_221_HEADERS = [...REQUIRED_221_HEADERS, 'ocpi-to-country-code', 'ocpi-to-party-id'];
 
-export async function startMockIop(options: { port?: number; token?: string; control?: MockControl } = {}): Promise<MockIop> {
+export async function startMockIop(
+  options: { port?: number; token?: string; control?: MockControl; ocpiVersion?: '2.1.1' | '2.2.1' } = {},
+): Promise<MockIop> {
   const token = options.token ?? 'mock-iop-token';
+  const ocpiVersion = options.ocpiVersion ?? '2.1.1';
+  const CDRS_PATH = `/ocpi/emsp/${ocpiVersion}/cdrs`;
+  // 2.2.1 sends the token Base64-encoded (transport_and_format 4.1.1).
+  const expectedAuthorization = `Token ${ocpiVersion === '2.2.1' ? Buffer.from(token, 'utf8').toString('base64') : token}`;
   const state: Required<MockControl> = {
     behaviour: 'accept',
     failNext: 0,
@@ -107,8 +118,10 @@ export async function startMockIop(options: { port?: number; token?: string; con
   let checks = 0;
   let baseUrl = '';
 
+  // Per answer: requests are handled concurrently.
+  const echoed = new WeakMap<ServerResponse, Record<string, string>>();
   const answer = (res: ServerResponse, httpStatus: number, statusCode: number, data: unknown, message?: string) => {
-    res.writeHead(httpStatus, { 'content-type': 'application/json' });
+    res.writeHead(httpStatus, { 'content-type': 'application/json', ...echoed.get(res) });
     res.end(JSON.stringify({ data, status_code: statusCode, status_message: message, timestamp: new Date().toISOString() }));
   };
 
@@ -122,7 +135,12 @@ export async function startMockIop(options: { port?: number; token?: string; con
     if (url.pathname === '/_mock/cdrs' && req.method === 'GET') {
       return answer(res, 200, 1000, { received, posts });
     }
-    if (req.headers.authorization !== `Token ${token}`) return answer(res, 401, 2000, null, 'unknown token');
+    const headers = ocpiVersion === '2.2.1' ? pick(req, ROUTING_221_HEADERS) : {};
+    // Answers echo the request's ids (2.2.1); the routing is turned around.
+    if (ocpiVersion === '2.2.1') echoed.set(res, answerHeaders(headers));
+    if (req.headers.authorization !== expectedAuthorization) return answer(res, 401, 2000, null, 'unknown token');
+    const missing = REQUIRED_221_HEADERS.filter((name) => ocpiVersion === '2.2.1' && !headers[name]);
+    if (missing.length > 0) return answer(res, 400, 2001, null, `missing headers: ${missing.join(', ')}`);
 
     if (url.pathname === CDRS_PATH && req.method === 'POST') {
       posts++;
@@ -132,7 +150,7 @@ export async function startMockIop(options: { port?: number; token?: string; con
         behaviour = state.failNextBehaviour;
       }
       await sleep(state.latencyMs);
-      return receive(body, behaviour, res);
+      return receive(body, behaviour, res, headers);
     }
     if (url.pathname.startsWith(`${CDRS_PATH}/`) && req.method === 'GET') {
       checks++;
@@ -164,7 +182,7 @@ export async function startMockIop(options: { port?: number; token?: string; con
     return answer(res, 404, 2000, null, 'no such endpoint');
   }
 
-  function receive(body: string, behaviour: MockBehaviour, res: ServerResponse): void {
+  function receive(body: string, behaviour: MockBehaviour, res: ServerResponse, headers: Record<string, string>): void {
     let cdr: Record<string, unknown>;
     try {
       cdr = JSON.parse(body) as Record<string, unknown>;
@@ -195,13 +213,13 @@ export async function startMockIop(options: { port?: number; token?: string; con
       case 'timeout':
         return; // hold the request open until the client gives up
       case 'store-then-timeout':
-        received.push({ id, cdr, receivedAt: new Date() });
+        received.push({ id, cdr, receivedAt: new Date(), headers });
         return;
       case 'store-then-500':
-        received.push({ id, cdr, receivedAt: new Date() });
+        received.push({ id, cdr, receivedAt: new Date(), headers });
         return answer(res, 500, 3000, null, 'internal error after the insert');
       case 'accept': {
-        received.push({ id, cdr, receivedAt: new Date() });
+        received.push({ id, cdr, receivedAt: new Date(), headers });
         if (state.withLocation) res.setHeader('location', `${baseUrl}${CDRS_PATH}/${encodeURIComponent(id)}`);
         return answer(res, 200, 1000, {});
       }
@@ -224,6 +242,7 @@ export async function startMockIop(options: { port?: number; token?: string; con
 
   return {
     cdrsUrl: `${baseUrl}${CDRS_PATH}`,
+    ocpiVersion,
     baseUrl,
     token,
     received,
@@ -238,10 +257,28 @@ export async function startMockIop(options: { port?: number; token?: string; con
   };
 }
 
+/** 2.1.1 nests the EVSE in `location`, 2.2.1 flattens it into `cdr_location`. */
 function evseIdOf(cdr: Record<string, unknown>): string {
   const location = cdr.location as { evses?: Array<{ evse_id?: unknown }> } | undefined;
-  const evseId = location?.evses?.[0]?.evse_id;
+  const cdrLocation = cdr.cdr_location as { evse_id?: unknown } | undefined;
+  const evseId = location?.evses?.[0]?.evse_id ?? cdrLocation?.evse_id;
   return typeof evseId === 'string' ? evseId : '';
+}
+
+function pick(req: IncomingMessage, names: string[]): Record<string, string> {
+  return Object.fromEntries(names.flatMap((name) => (typeof req.headers[name] === 'string' ? [[name, req.headers[name]]] : [])));
+}
+
+function answerHeaders(request: Record<string, string>): Record<string, string> {
+  const turned: Record<string, string | undefined> = {
+    'x-request-id': request['x-request-id'],
+    'x-correlation-id': request['x-correlation-id'],
+    'ocpi-from-country-code': request['ocpi-to-country-code'],
+    'ocpi-from-party-id': request['ocpi-to-party-id'],
+    'ocpi-to-country-code': request['ocpi-from-country-code'],
+    'ocpi-to-party-id': request['ocpi-from-party-id'],
+  };
+  return Object.fromEntries(Object.entries(turned).filter((entry): entry is [string, string] => entry[1] !== undefined));
 }
 
 function readBody(req: IncomingMessage): Promise<string> {

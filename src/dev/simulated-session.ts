@@ -25,6 +25,9 @@ export function simulatedSessionEnded(options: SimulatedSessionOptions): Session
   return {
     party,
     authorization_id: `auth-${sessionId}`.slice(0, 36),
+    // What OCPI 2.2.1 needs beyond the 2.1.1 session: the token (its eMSP, FR*GIR, owns the contract) and the VAT rate.
+    cdr_token: { country_code: 'FR', party_id: 'GIR', uid: '04A1B2C3D4E5F6', type: 'RFID', contract_id: 'FR-GIR-C12345678' },
+    vat_percentage: 20,
     session: {
       id: sessionId,
       start_datetime: at(0),

@@ -7,26 +7,44 @@
  * check falls back to the template) and redirects are never followed: undici's
  * `request` follows none unless a redirect interceptor is installed, and none is.
  */
+import { randomUUID } from 'node:crypto';
 import { Agent, request } from 'undici';
+import type { Party } from '../cdr/party';
 import type { IopConfig } from '../config';
+import type { OcpiVersion } from '../connections/ocpi-version';
 import { cancelledOutcome, classifyAnswer, classifyNetworkError, type DeliveryOutcome, type IopAnswer } from './delivery-outcome';
 
-export type IopClientConfig = Pick<IopConfig, 'cdrsUrl' | 'token' | 'checkUrlTemplate' | 'requestTimeoutMs'>;
+export type IopClientConfig = Pick<IopConfig, 'cdrsUrl' | 'token' | 'checkUrlTemplate' | 'requestTimeoutMs'> & {
+  /** The receiver's OCPI version: 2.2.1 encodes the token and adds request and routing headers. Default 2.1.1. */
+  ocpiVersion?: OcpiVersion;
+};
+
+/**
+ * Who a request is from and for (OCPI 2.2.1 hub routing: OCPI-from-* / OCPI-to-* headers):
+ * the CDR's CPO party and, when known, the eMSP that owns the token. Ignored in 2.1.1.
+ */
+export interface OcpiRouting {
+  from: Party;
+  to?: Party;
+  /** X-Correlation-ID: one id for the requests of one delivery (its POST and checks). */
+  correlationId?: string;
+}
 
 export interface IopClient {
   /** host[:port] of the IOP's CDR endpoint: names the IOP in search attributes and metrics. */
   readonly host: string;
+  readonly ocpiVersion: OcpiVersion;
   /**
    * POST one CDR. `signal` (e.g. the activity's cancellation signal) stops the request
    * before its own deadline; the outcome is then a retry with reason `cancelled`
    * (CANCELLED_REASON), its outcome unknown since the IOP may have the CDR already.
    */
-  postCdr(cdr: unknown, signal?: AbortSignal): Promise<DeliveryOutcome>;
+  postCdr(cdr: unknown, signal?: AbortSignal, routing?: OcpiRouting): Promise<DeliveryOutcome>;
   /**
    * GET the CDR at `url`: the IOP's answer, or undefined when the network failed, `signal`
    * aborted the request, or `url` is not on the IOP's origin (then nothing is sent).
    */
-  getCdr(url: string, signal?: AbortSignal): Promise<IopAnswer | undefined>;
+  getCdr(url: string, signal?: AbortSignal, routing?: OcpiRouting): Promise<IopAnswer | undefined>;
   /**
    * Where to check a CDR: the `Location` the IOP gave when it is on the IOP's origin
    * (resolved against IOP_CDRS_URL), else the check URL template.
@@ -61,14 +79,24 @@ export function createIopClient(config: IopClientConfig, options: IopClientOptio
     headersTimeout: config.requestTimeoutMs,
     bodyTimeout: config.requestTimeoutMs,
   });
-  const headers = {
-    authorization: `Token ${config.token}`,
+  const ocpiVersion = config.ocpiVersion ?? '2.1.1';
+  const plainHeaders = {
+    // OCPI 2.2.1 (transport_and_format, 4.1.1) sends the token Base64-encoded; 2.1.1 as is.
+    authorization: `Token ${ocpiVersion === '2.2.1' ? Buffer.from(config.token, 'utf8').toString('base64') : config.token}`,
     'content-type': 'application/json',
     accept: 'application/json',
   };
+  const headersFor = (routing: OcpiRouting | undefined): Record<string, string> =>
+    ocpiVersion === '2.2.1' ? { ...plainHeaders, ...ocpi221Headers(routing) } : plainHeaders;
 
-  async function send(method: 'GET' | 'POST', url: string, body: string | undefined, signal: AbortSignal): Promise<IopAnswer> {
-    const response = await request(url, { method, headers, body, dispatcher, signal });
+  async function send(
+    method: 'GET' | 'POST',
+    url: string,
+    body: string | undefined,
+    signal: AbortSignal,
+    routing: OcpiRouting | undefined,
+  ): Promise<IopAnswer> {
+    const response = await request(url, { method, headers: headersFor(routing), body, dispatcher, signal });
     const text = await readLimited(response.body);
     const location = response.headers.location;
     return {
@@ -80,16 +108,17 @@ export function createIopClient(config: IopClientConfig, options: IopClientOptio
 
   return {
     host: new URL(config.cdrsUrl).host,
-    async postCdr(cdr, cancel) {
+    ocpiVersion,
+    async postCdr(cdr, cancel, routing) {
       const deadline = AbortSignal.timeout(config.requestTimeoutMs);
       try {
-        return classifyAnswer(await send('POST', config.cdrsUrl, JSON.stringify(cdr), withCancel(deadline, cancel)));
+        return classifyAnswer(await send('POST', config.cdrsUrl, JSON.stringify(cdr), withCancel(deadline, cancel), routing));
       } catch (error) {
         // The deadline first: a request that timed out and was then cancelled still timed out.
         return !deadline.aborted && cancel?.aborted ? cancelledOutcome() : classifyNetworkError(error);
       }
     },
-    async getCdr(url, cancel) {
+    async getCdr(url, cancel, routing) {
       if (!onIopOrigin(parseUrl(url))) {
         log?.warn("IOP token not sent: the URL is not on the IOP's origin", {
           urlOrigin: describeOrigin(url),
@@ -98,7 +127,7 @@ export function createIopClient(config: IopClientConfig, options: IopClientOptio
         return undefined;
       }
       try {
-        return await send('GET', url, undefined, withCancel(AbortSignal.timeout(config.requestTimeoutMs), cancel));
+        return await send('GET', url, undefined, withCancel(AbortSignal.timeout(config.requestTimeoutMs), cancel), routing);
       } catch {
         return undefined;
       }
@@ -160,4 +189,21 @@ function describeOrigin(url: string, base?: string): string {
 
 function withCancel(deadline: AbortSignal, cancel: AbortSignal | undefined): AbortSignal {
   return cancel ? AbortSignal.any([deadline, cancel]) : deadline;
+}
+
+/**
+ * OCPI 2.2.1 request headers (transport_and_format 4.1.2-4.1.4): a fresh X-Request-ID per
+ * request, an X-Correlation-ID (the delivery's, or a fresh one), and the hub routing headers
+ * GIREVE routes on. Without a known receiver, OCPI-to-* are left out (the hub routes by token).
+ */
+function ocpi221Headers(routing: OcpiRouting | undefined): Record<string, string> {
+  const requestId = randomUUID();
+  return {
+    'x-request-id': requestId,
+    'x-correlation-id': routing?.correlationId ?? requestId,
+    ...(routing
+      ? { 'ocpi-from-country-code': routing.from.country_code, 'ocpi-from-party-id': routing.from.party_id }
+      : {}),
+    ...(routing?.to ? { 'ocpi-to-country-code': routing.to.country_code, 'ocpi-to-party-id': routing.to.party_id } : {}),
+  };
 }

@@ -14,7 +14,8 @@ import { usedLocationSchema } from './used-location';
 /** GIREVE writes `[*]` (cost computed by GIREVE) and `[?]` (cost not significant) toward eMSPs. */
 const GIREVE_REMARK_PREFIXES = ['[*]', '[?]'] as const;
 
-const remark = ocpiString(255).refine(
+/** A CDR's `remark` (2.1.1 and 2.2.1 alike: string(255)), without GIREVE's reserved prefixes. */
+export const cdrRemark = ocpiString(255).refine(
   (value) => !GIREVE_REMARK_PREFIXES.some((prefix) => value.trimStart().startsWith(prefix)),
   { error: 'must not start with [*] or [?]: GIREVE reserves these prefixes' },
 );
@@ -38,7 +39,7 @@ export const cdrSchema = z.strictObject({
   total_energy: nonNegativeDecimal,
   total_time: nonNegativeDecimal,
   total_parking_time: nonNegativeDecimal.optional(),
-  remark: remark.optional(),
+  remark: cdrRemark.optional(),
   last_updated: ocpiDateTime,
 });
 export type Cdr = z.infer<typeof cdrSchema>;

@@ -4,14 +4,18 @@
  * was never meant to leave the CPO, so it is never pullable. Every read takes a scope, the
  * CPO parties whose CDRs the client sees, and filters on it in SQL.
  *
- * Pages follow the order of the `cdrs_pull_order` index (same columns, same WHERE), so
- * Postgres walks the index instead of sorting. A page is addressed either by offset (what
- * OCPI defines) or by the sort key of the last row already seen (keyset): the keyset page
- * costs the same deep in the list as on page 1 and is not shifted by rows inserted or
- * removed before it while a client walks the pages.
+ * Each read serves one form of the CDR (src/store/cdr-form.ts: the 2.1.1 body, or the 2.2.1
+ * one that only some CDRs have), and sees only the rows that have that form.
+ *
+ * Pages follow the order of the form's pull index (cdrs_pull_order, cdrs_pull_221_order:
+ * same columns, same WHERE), so Postgres walks the index instead of sorting. A page is
+ * addressed either by offset (what OCPI defines) or by the sort key of the last row already
+ * seen (keyset): the keyset page costs the same deep in the list as on page 1 and is not
+ * shifted by rows inserted or removed before it while a client walks the pages.
  */
 import type { Pool, QueryResult } from 'pg';
 import { PULL_BARRIER_LOCK } from './cdr-repo';
+import { CDR_FORMS, type CdrForm } from './cdr-form';
 import type { Party } from '../cdr/party';
 
 /** A `last_updated` window: `from` inclusive, `to` exclusive, as OCPI's date_from/date_to. */
@@ -65,13 +69,19 @@ function scopeFilter(scope: PullScope, firstParam: number): { sql: string; param
 }
 
 /**
- * The exact number of pullable CDRs in the window, read mostly from the per-day and per-hour
- * counts of migration 002: whole UTC days of the window from the day counts, whole hours
- * left at its two edges from the hour counts, and only the rows of the partial hours at its
- * very ends from cdrs. Cost: one row per day of the window plus at most two hours of CDRs,
+ * The exact number of pullable CDRs (of this form) in the window, read mostly from the
+ * per-day and per-hour counts of migrations 002 and 007: whole UTC days of the window from
+ * the day counts, whole hours left at its two edges from the hour counts, and only the rows
+ * of the partial hours at its very ends from cdrs. Cost: one row per day of the window plus at most two hours of CDRs,
  * instead of one index entry per CDR. One statement, so all parts read the same snapshot.
  */
-export async function countPullableCdrs(pool: Pool, scope: PullScope, window: PullWindow): Promise<number> {
+export async function countPullableCdrs(
+  pool: Pool,
+  scope: PullScope,
+  window: PullWindow,
+  form: CdrForm = '2.1.1',
+): Promise<number> {
+  const { pullable, counted } = CDR_FORMS[form];
   const filter = scopeFilter(scope, 3);
   const result = await pool.query<{ total: number }>(
     `WITH win AS (
@@ -94,16 +104,16 @@ export async function countPullableCdrs(pool: Pool, scope: PullScope, window: Pu
        FROM whole
      )
      SELECT (
-         (SELECT coalesce(sum(pullable), 0) FROM cdrs_pullable_per_day
+         (SELECT coalesce(sum(${counted}), 0) FROM cdrs_pullable_per_day
           WHERE day >= parts.fd AND day < parts.td AND ${filter.sql})
-       + (SELECT coalesce(sum(pullable), 0) FROM cdrs_pullable_per_hour
+       + (SELECT coalesce(sum(${counted}), 0) FROM cdrs_pullable_per_hour
           WHERE hour >= parts.fh AND hour < parts.hl AND ${filter.sql})
-       + (SELECT coalesce(sum(pullable), 0) FROM cdrs_pullable_per_hour
+       + (SELECT coalesce(sum(${counted}), 0) FROM cdrs_pullable_per_hour
           WHERE hour >= parts.hr AND hour < parts.th AND ${filter.sql})
        + (SELECT count(*) FROM cdrs
-          WHERE status <> 'invalid' AND last_updated >= parts.f AND last_updated < parts.rl AND ${filter.sql})
+          WHERE ${pullable} AND last_updated >= parts.f AND last_updated < parts.rl AND ${filter.sql})
        + (SELECT count(*) FROM cdrs
-          WHERE status <> 'invalid' AND last_updated >= parts.rr AND last_updated < parts.t AND ${filter.sql})
+          WHERE ${pullable} AND last_updated >= parts.rr AND last_updated < parts.t AND ${filter.sql})
      )::bigint AS total
      FROM parts`,
     [...windowParams(window), ...filter.params],
@@ -135,19 +145,24 @@ export async function findPullPage(
   window: PullWindow,
   position: PagePosition,
   limit: number,
-  /** false only to measure what the barrier costs (scripts/bench/pull-api.ts): such a read may miss a late commit. */
-  options: { behindBarrier?: boolean } = {},
+  options: {
+    /** false only to measure what the barrier costs (scripts/bench/pull-api.ts): such a read may miss a late commit. */
+    behindBarrier?: boolean;
+    /** The form served; 2.1.1 by default. */
+    form?: CdrForm;
+  } = {},
 ): Promise<PullPageRow[]> {
+  const { body, pullable } = CDR_FORMS[options.form ?? '2.1.1'];
   const after = 'after' in position ? position.after : START_KEY;
   const offset = 'offset' in position ? position.offset : 0;
   const filter = scopeFilter(scope, 9);
-  const sql = `SELECT stored.cdr::text AS cdr_json,
+  const sql = `SELECT stored.${body}::text AS cdr_json,
             to_char(page.last_updated AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS last_updated,
             page.country_code, page.party_id, page.id
      FROM (
        SELECT last_updated, country_code, party_id, id
        FROM cdrs
-       WHERE status <> 'invalid' AND last_updated >= $1 AND last_updated < $2
+       WHERE ${pullable} AND last_updated >= $1 AND last_updated < $2
          AND (last_updated, country_code, party_id, id) > ($3::timestamptz, $4, $5, $6)
          AND ${filter.sql}
        ORDER BY last_updated, country_code, party_id, id
@@ -181,21 +196,28 @@ export async function findPullPage(
   }
 }
 
+/** A CDR found by id: its body as JSON text (as PullPageRow) and the CPO party it belongs to. */
+export interface PullableCdr extends Party {
+  cdrJson: string;
+}
+
 /**
- * The pullable CDR with this id within the scope, for a hub checking one. OCPI ids are
- * CiStrings (compared case-insensitively) and unique within the CPO's platform; should two
- * parties of the platform reuse an id anyway, the first in pull order answers, always the
- * same one.
+ * The pullable CDR (of this form) with this id within the scope, for a hub checking one.
+ * OCPI ids are CiStrings (compared case-insensitively) and unique within the CPO's
+ * platform; should two parties of the platform reuse an id anyway, the first in pull order
+ * answers, always the same one.
  */
 export async function findPullableCdrById(
   pool: Pool,
   scope: PullScope,
   id: string,
-): Promise<{ cdrJson: string } | undefined> {
+  form: CdrForm = '2.1.1',
+): Promise<PullableCdr | undefined> {
+  const { body, pullable } = CDR_FORMS[form];
   const filter = scopeFilter(scope, 2);
-  const result = await pool.query<{ cdrJson: string }>(
-    `SELECT cdr::text AS "cdrJson" FROM cdrs
-     WHERE status <> 'invalid' AND lower(id) = lower($1) AND ${filter.sql}
+  const result = await pool.query<PullableCdr>(
+    `SELECT ${body}::text AS "cdrJson", country_code, party_id FROM cdrs
+     WHERE ${pullable} AND lower(id) = lower($1) AND ${filter.sql}
      ORDER BY last_updated, country_code, party_id, id
      LIMIT 1`,
     [id, ...filter.params],

@@ -12,6 +12,9 @@ export type CheckStatus = 'match' | 'mismatch' | 'not_possible' | 'missing';
 export interface CdrRow extends CdrKey {
   session_id: string;
   cdr: unknown;
+  cdr_221: unknown;
+  /** For a credit CDR (OCPI 2.2.1), the id of the CDR it cancels. */
+  credit_of: string | null;
   last_updated: Date;
   status: CdrStatus;
   validation_errors: string[] | null;
@@ -31,6 +34,8 @@ export interface NewCdr extends CdrKey {
   session_id: string;
   /** The CDR as built; for an invalid one, whatever could be built, kept for the operator. */
   cdr: unknown;
+  /** Its OCPI 2.2.1 form, when the session carries what 2.2.1 needs (see migration 006). */
+  cdr_221?: unknown;
   /**
    * Left out, the store stamps the moment of the insert (see insertCdr): what every CDR
    * built by cdrflow gets. Given, it is kept as is (CDRs imported with their own history).
@@ -66,12 +71,8 @@ export async function insertCdr(pool: Pool | PoolClient, row: NewCdr): Promise<C
      ), stamp AS (
        SELECT coalesce($6::timestamptz, date_trunc('milliseconds', clock_timestamp())) AS at FROM barrier
      )
-     INSERT INTO cdrs (country_code, party_id, id, session_id, cdr, last_updated, status, validation_errors)
-     SELECT $1, $2, $3, $4,
-            CASE WHEN $6::timestamptz IS NULL AND jsonb_typeof($5::jsonb) = 'object' AND $5::jsonb ? 'last_updated'
-                 THEN jsonb_set($5::jsonb, '{last_updated}', to_jsonb(to_char(stamp.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')))
-                 ELSE $5::jsonb END,
-            stamp.at, $7, $8
+     INSERT INTO cdrs (country_code, party_id, id, session_id, cdr, cdr_221, last_updated, status, validation_errors)
+     SELECT $1, $2, $3, $4, ${stamped('$5')}, ${stamped('$9')}, stamp.at, $7, $8
      FROM stamp
      ON CONFLICT (country_code, party_id, id) DO NOTHING
      RETURNING *`,
@@ -84,11 +85,19 @@ export async function insertCdr(pool: Pool | PoolClient, row: NewCdr): Promise<C
       row.last_updated ?? null,
       row.status,
       row.validation_errors ? JSON.stringify(row.validation_errors) : null,
+      row.cdr_221 === undefined ? null : JSON.stringify(row.cdr_221),
     ],
   );
   const stored = inserted.rows[0] ?? (await findCdr(pool, row));
   if (!stored) throw new Error(`CDR ${row.id} vanished right after insert`);
   return stored;
+}
+
+/** The body at `param` with its `last_updated` set to the insert's stamp (when the store stamps it). */
+function stamped(param: string): string {
+  return `CASE WHEN $6::timestamptz IS NULL AND jsonb_typeof(${param}::jsonb) = 'object' AND ${param}::jsonb ? 'last_updated'
+            THEN jsonb_set(${param}::jsonb, '{last_updated}', to_jsonb(to_char(stamp.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')))
+            ELSE ${param}::jsonb END`;
 }
 
 export async function findCdr(pool: Pool | PoolClient, key: CdrKey): Promise<CdrRow | undefined> {
@@ -102,7 +111,8 @@ export async function findCdrBySession(
   sessionId: string,
 ): Promise<CdrRow | undefined> {
   const result = await pool.query<CdrRow>(
-    'SELECT * FROM cdrs WHERE country_code = $1 AND party_id = $2 AND session_id = $3',
+    // The session's own CDR, not a credit CDR that cancels it (same session id).
+    'SELECT * FROM cdrs WHERE country_code = $1 AND party_id = $2 AND session_id = $3 AND credit_of IS NULL',
     [party.country_code, party.party_id, sessionId],
   );
   return result.rows[0];

@@ -11,6 +11,8 @@ import type { Party } from '../cdr/party';
 export interface PostClaim {
   id: string;
   cdr: unknown;
+  /** The OCPI 2.2.1 form, for a 2.2.1 connection; null when the session lacked what it needs. */
+  cdr221: unknown;
   /**
    * A POST of this CDR may have reached the IOP before (set when an earlier attempt's
    * outcome is unknown, or a run died or was abandoned holding the claim): ask the IOP
@@ -39,7 +41,7 @@ export async function claimPosts(
   if (ids.length === 0) return new Map();
   // The claim time is the in-flight mark of every claimed CDR. A lapsed claim's run may have
   // POSTed a little later: the settle delay before believing "unknown CDR" counts from then.
-  const result = await pool.query<{ id: string; cdr: unknown; earlier_post_at: Date | null }>(
+  const result = await pool.query<{ id: string; cdr: unknown; cdr_221: unknown; earlier_post_at: Date | null }>(
     `WITH claimable AS (
        SELECT id, post_started_at, post_owner FROM cdrs
        WHERE country_code = $1 AND party_id = $2 AND id = ANY($3) AND status = 'queued'
@@ -48,12 +50,12 @@ export async function claimPosts(
      UPDATE cdrs SET post_started_at = now(), post_owner = $4
      FROM claimable
      WHERE cdrs.country_code = $1 AND cdrs.party_id = $2 AND cdrs.id = claimable.id
-     RETURNING cdrs.id, cdrs.cdr,
+     RETURNING cdrs.id, cdrs.cdr, cdrs.cdr_221,
        CASE WHEN claimable.post_owner IS NULL THEN claimable.post_started_at
             ELSE claimable.post_started_at + make_interval(secs => $6) END AS earlier_post_at`,
     [party.country_code, party.party_id, ids, run.owner, run.leaseMs / 1000, run.postDelayMs / 1000],
   );
-  return new Map(result.rows.map((row) => [row.id, { id: row.id, cdr: row.cdr, earlierPostAt: row.earlier_post_at }]));
+  return new Map(result.rows.map((row) => [row.id, { id: row.id, cdr: row.cdr, cdr221: row.cdr_221, earlierPostAt: row.earlier_post_at }]));
 }
 
 /**

@@ -15,6 +15,7 @@ import { createDeliveryActivities } from '../../activities/delivery-activities';
 import { createQueueActivities } from '../../activities/queue-activities';
 import type { CdrConfig, IopConfig } from '../config';
 import { createIopClient } from '../iop/iop-client';
+import { createIopRouter } from '../iop/iop-router';
 import type { DeliveryObserver } from '../observability/delivery-observer';
 import { ensureSearchAttributes, type SearchAttributeSetup } from '../temporal/search-attribute-setup';
 import type { TemporalConnectionOptions } from '../temporal/temporal-connection';
@@ -57,7 +58,9 @@ function workflowCode(): { workflowBundle: { codePath: string } } | { workflowsP
 
 export async function createCdrWorker(options: CdrWorkerOptions): Promise<CdrWorker> {
   // The process' Temporal logger (pino in `cdrflow worker`): says when an IOP Location is not used.
-  const iop = createIopClient(options.iop, { log: Runtime.instance().logger });
+  const log = Runtime.instance().logger;
+  // Each party to its own connection (table `connections`), else to the IOP_* receiver.
+  const iop = createIopRouter(options.pool, createIopClient(options.iop, { log }), { requestTimeoutMs: options.iop.requestTimeoutMs, log });
   const target = { address: options.temporal.address, namespace: options.namespace, tls: options.temporal.tls !== undefined };
   let clientConnection: Connection;
   let workerConnection: NativeConnection;

@@ -11,6 +11,8 @@
 import type { Pool } from 'pg';
 import { operatorId } from '../cdr/party';
 import type { IopClient } from '../iop/iop-client';
+import { asIopRouter, type IopRouter } from '../iop/iop-router';
+import { ocpiRoutingOf } from '../iop/ocpi-routing';
 import { presenceOf } from '../iop/presence-check';
 import type { DeliveryObserver, ReconcileVerdict } from '../observability/delivery-observer';
 import { markMissingAtIop, markReconciled, sentCdrsAfter, type SentPosition } from '../store/reconcile-repo';
@@ -46,12 +48,13 @@ export interface Reconciliation {
 
 export function startReconciliation(deps: {
   pool: Pool;
-  iop: IopClient;
+  iop: IopRouter | IopClient;
   settings: ReconcileSettings;
   log: ReconcileLog;
   observer?: DeliveryObserver;
 }): Reconciliation {
-  const { pool, iop, settings } = deps;
+  const { pool, settings } = deps;
+  const router = asIopRouter(deps.iop);
   const stopping = new AbortController();
   const gapMs = 1_000 / settings.perSecond;
 
@@ -72,7 +75,8 @@ export function startReconciliation(deps: {
       for (const cdr of batch) {
         if (stopping.signal.aborted) return pass;
         const startedAt = performance.now();
-        const presence = presenceOf(cdr.id, await iop.getCdr(iop.checkUrl(cdr.id, null), stopping.signal));
+        const { client } = await router.routeFor(cdr);
+        const presence = presenceOf(cdr.id, await client.getCdr(client.checkUrl(cdr.id, null), stopping.signal, ocpiRoutingOf(cdr, null)));
         const operator = operatorId(cdr);
         pass.checked++;
         if (presence.kind === 'held') {

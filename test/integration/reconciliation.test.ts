@@ -40,7 +40,7 @@ async function sentCdr(party: { country_code: string; party_id: string }, id: st
   await insertCdr(db.pool, { ...party, id, session_id: `s-${id}`, cdr, status: 'queued' });
   await markSent(db.pool, { ...party, id }, null);
   await db.pool.query(`UPDATE cdrs SET sent_at = now() - make_interval(hours => $2) WHERE id = $1`, [id, hoursAgo]);
-  if (heldByIop) mock.received.push({ id, cdr, receivedAt: new Date() });
+  if (heldByIop) mock.received.push({ id, cdr, receivedAt: new Date(), headers: {} });
 }
 
 function reconciliation(perSecond = 50) {

@@ -133,14 +133,33 @@ export async function storeCdr(
   return cdr;
 }
 
-/** Stores `count` CDRs `id-0001`… one minute apart from `firstAt`; returns them in pull order. */
-export async function storeCdrSeries(pool: Pool, prefix: string, firstAt: Date, count: number): Promise<Cdr[]> {
-  const cdrs: Cdr[] = [];
+/** Stores `count` CDRs `<prefix>-0001`… one minute apart from `firstAt` with `store`, one after the other; returns them in pull order. */
+export async function storeSeries<T>(
+  prefix: string,
+  firstAt: Date,
+  count: number,
+  store: (id: string, lastUpdated: Date) => Promise<T>,
+): Promise<T[]> {
+  const stored: T[] = [];
   for (let i = 0; i < count; i++) {
-    const id = `${prefix}-${String(i + 1).padStart(4, '0')}`;
-    cdrs.push(await storeCdr(pool, id, new Date(firstAt.getTime() + i * 60_000)));
+    stored.push(await store(`${prefix}-${String(i + 1).padStart(4, '0')}`, new Date(firstAt.getTime() + i * 60_000)));
   }
-  return cdrs;
+  return stored;
+}
+
+/** Stores `count` CDRs `id-0001`… one minute apart from `firstAt`; returns them in pull order. */
+export const storeCdrSeries = (pool: Pool, prefix: string, firstAt: Date, count: number): Promise<Cdr[]> =>
+  storeSeries(prefix, firstAt, count, (id, at) => storeCdr(pool, id, at));
+
+/** The version list and details as a discovering client reads them. */
+export interface OcpiVersion {
+  version: string;
+  url: string;
+}
+export interface OcpiVersionDetails {
+  version: string;
+  /** `role` since OCPI 2.2. */
+  endpoints: { identifier: string; role?: string; url: string }[];
 }
 
 export interface OcpiAnswer {
@@ -166,17 +185,21 @@ export function nextLink(answer: OcpiAnswer): string | undefined {
 
 export const cdrIds = (data: unknown): string[] => (data as Cdr[]).map((cdr) => cdr.id);
 
-/** Follows next Links from `firstUrl` until there is none; `beforeEachPage` may change the data. */
+/**
+ * Follows next Links from `firstUrl` until there is none; `beforeEachPage` may change the data.
+ * `token` and `headers` as for ocpiGet (an OCPI 2.2.1 walk sends its Base64 token in `headers`).
+ */
 export async function walkPages(
   firstUrl: string,
   beforeEachPage: (pageIndex: number) => Promise<void> = async () => undefined,
-  token: string = PULL_TOKEN,
+  token: string | null = PULL_TOKEN,
+  headers: Record<string, string> = {},
 ): Promise<{ pages: OcpiAnswer[]; ids: string[] }> {
   const pages: OcpiAnswer[] = [];
   let url: string | undefined = firstUrl;
   while (url !== undefined) {
     await beforeEachPage(pages.length);
-    const page = await ocpiGet(url, token);
+    const page = await ocpiGet(url, token, headers);
     if (page.status !== 200) throw new Error(`page ${pages.length} answered ${page.status}: ${JSON.stringify(page.body)}`);
     pages.push(page);
     url = nextLink(page);

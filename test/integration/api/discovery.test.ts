@@ -26,7 +26,9 @@ interface VersionDetails {
 test('the versions endpoint lists 2.1.1 with the URL of its details', async () => {
   const answer = await ocpiGet(`${api.url}${VERSIONS_PATH}`);
   expect(answer.status).toBe(200);
-  expect(answer.body).toMatchObject({ status_code: 1000, data: [{ version: '2.1.1', url: `${api.url}/ocpi/2.1.1` }] });
+  expect(answer.body).toMatchObject({ status_code: 1000 });
+  // Beside 2.2.1 (discovery-221.test.ts).
+  expect(answer.body.data).toContainEqual({ version: '2.1.1', url: `${api.url}/ocpi/2.1.1` });
 });
 
 test('the 2.1.1 details list the cdrs module and nothing this CPO does not implement', async () => {

@@ -9,6 +9,7 @@ import { countPullableCdrs, type PullScope } from '../../../src/store/cdr-pull-q
 import { listMigrations, migrate } from '../../../src/store/migrate';
 import { createTestDatabase, type TestDatabase } from '../../support/db';
 import { storeCdr } from './api-harness';
+import { COUNTED_PARTIES, instant, plainCount as plainCountOf, scope, windowBound } from './pull-count-cases';
 
 let db: TestDatabase;
 
@@ -19,40 +20,9 @@ afterAll(async () => {
   await db.drop();
 });
 
-const PARTIES: Party[] = [
-  { country_code: 'FR', party_id: 'AB1' },
-  { country_code: 'FR', party_id: 'DEF' },
-  { country_code: 'BE', party_id: 'AB1' },
-];
-const DAY_MS = 86_400_000;
-const BASE = Date.parse('2024-03-30T00:00:00Z');
-
-// Instants packed into a few hours around day boundaries, so that rows and window bounds
-// often share an hour or a day: that is where the count switches between its parts.
-const instant = fc
-  .tuple(fc.integer({ min: 0, max: 2 }), fc.constantFrom(0, 1, 2, 22, 23), fc.constantFrom(0, 1, 59_999, 3_599_999, 1_800_000))
-  .map(([day, hour, ms]) => new Date(BASE + day * DAY_MS + hour * 3_600_000 + ms));
-
-const windowBound = fc.option(
-  fc.tuple(instant, fc.constantFrom(0, -1, 1)).map(([at, shiftMs]) => new Date(at.getTime() + shiftMs).toISOString()),
-  { nil: undefined },
-);
-
-const scope: fc.Arbitrary<PullScope> = fc.oneof(
-  fc.constant<PullScope>('all'),
-  fc.subarray(PARTIES).map((parties): PullScope => parties),
-);
-
-async function plainCount(pullScope: PullScope, from: string | undefined, to: string | undefined): Promise<number> {
-  const result = await db.pool.query<{ country_code: string; party_id: string }>(
-    `SELECT country_code, party_id FROM cdrs
-     WHERE status <> 'invalid' AND last_updated >= $1 AND last_updated < $2`,
-    [from ?? '-infinity', to ?? 'infinity'],
-  );
-  return result.rows.filter(
-    (row) => pullScope === 'all' || pullScope.some((p) => p.country_code === row.country_code && p.party_id === row.party_id),
-  ).length;
-}
+const PARTIES = COUNTED_PARTIES;
+const plainCount = (pullScope: PullScope, from: string | undefined, to: string | undefined) =>
+  plainCountOf(db.pool, pullScope, from, to);
 
 let serial = 0;
 
@@ -116,12 +86,19 @@ test('hours and days are cut in UTC whatever the session time zone', async () =>
 
 test('CDRs stored before the counts existed are counted once migration 002 runs', async () => {
   const older = await createTestDatabase({ migrate: false });
+  // Plain SQL: the repository writes the columns of the latest schema, which 001 lacks.
+  const storeAt001 = (id: string, at: string, status: 'queued' | 'invalid' = 'queued', party: Party = PARTIES[0]!) =>
+    older.pool.query(
+      `INSERT INTO cdrs (country_code, party_id, id, session_id, cdr, last_updated, status)
+       VALUES ($1, $2, $3, $4, '{}', $5, $6)`,
+      [party.country_code, party.party_id, id, `S-${id}`, at, status],
+    );
   try {
     await migrate(older.pool, listMigrations().filter((migration) => migration.version < 2));
-    await storeCdr(older.pool, 'OLD-1', new Date('2023-12-31T23:59:59.999Z'));
-    await storeCdr(older.pool, 'OLD-2', new Date('2024-01-01T00:00:00Z'));
-    await storeCdr(older.pool, 'OLD-3', new Date('2024-01-01T05:30:00Z'), 'invalid');
-    await storeCdr(older.pool, 'OLD-4', new Date('2024-01-02T05:30:00Z'), 'queued', PARTIES[1]!);
+    await storeAt001('OLD-1', '2023-12-31T23:59:59.999Z');
+    await storeAt001('OLD-2', '2024-01-01T00:00:00Z');
+    await storeAt001('OLD-3', '2024-01-01T05:30:00Z', 'invalid');
+    await storeAt001('OLD-4', '2024-01-02T05:30:00Z', 'queued', PARTIES[1]!);
     await migrate(older.pool);
     expect(await countPullableCdrs(older.pool, 'all', {})).toBe(3);
     expect(await countPullableCdrs(older.pool, 'all', { from: '2024-01-01T00:00:00Z' })).toBe(2);

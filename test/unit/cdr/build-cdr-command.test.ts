@@ -16,9 +16,9 @@ interface Run {
   stderr: string;
 }
 
-function buildCdrCli(file: string): Promise<Run> {
+function buildCdrCli(file: string, ...options: string[]): Promise<Run> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [join(ROOT, 'bin', 'cdrflow.js'), 'build-cdr', file], { cwd: ROOT }, (error, stdout, stderr) => {
+    execFile(process.execPath, [join(ROOT, 'bin', 'cdrflow.js'), 'build-cdr', file, ...options], { cwd: ROOT }, (error, stdout, stderr) => {
       resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr });
     });
   });
@@ -50,5 +50,38 @@ it('names the field and the rule of an invalid SessionEnded, one per line', asyn
     code: 1,
     stdout: '',
     stderr: 'session-ended session.end_datetime: is required: the session must have ended\nsession-ended session.status: must be COMPLETED for a CDR\n',
+  });
+});
+
+describe('--ocpi 2.2.1', () => {
+  it('prints the OCPI 2.2.1 CDR of an input that carries the token', async () => {
+    const run = await buildCdrCli(vector('ac-paid-energy-and-idle-fee', 'session-ended-221.json'), '--ocpi', '2.2.1');
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    const expected = JSON.parse(readFileSync(vector('ac-paid-energy-and-idle-fee', 'expected-cdr-221.json'), 'utf8')) as object;
+    expect(JSON.parse(run.stdout)).toEqual({ ...expected, last_updated: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/) });
+  });
+
+  it('names each field a 2.1.1-only input lacks, one per line, and exits 1', async () => {
+    const run = await buildCdrCli(vector('ac-paid-energy-and-idle-fee', 'session-ended.json'), '--ocpi', '2.2.1');
+    expect(run).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: [
+        'cdr_token.country_code: is required for an OCPI 2.2.1 connection (the country code of the eMSP that owns the token; 2.1.1 input carries only auth_id)',
+        'cdr_token.party_id: is required for an OCPI 2.2.1 connection (the party id of the eMSP that owns the token; 2.1.1 input carries only auth_id)',
+        "cdr_token.uid: is required for an OCPI 2.2.1 connection (the token's uid; 2.1.1 input carries only auth_id)",
+        'cdr_token.type: is required for an OCPI 2.2.1 connection (RFID, APP_USER, AD_HOC_USER or OTHER; 2.1.1 input carries only auth_id)',
+        '',
+      ].join('\n'),
+    });
+  });
+
+  it('prints the 2.1.1 CDR by default, and refuses a version it cannot build', async () => {
+    const run = await buildCdrCli(vector('ac-paid-energy-and-idle-fee', 'session-ended-221.json'));
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toHaveProperty('auth_id', 'FR-GIR-C7K3M9Q2X');
+    const refused = await buildCdrCli(vector('ac-paid-energy-and-idle-fee', 'session-ended-221.json'), '--ocpi', '2.2');
+    expect(refused).toMatchObject({ code: 1, stdout: '' });
+    expect(refused.stderr).toContain("argument '2.2' is invalid. Allowed choices are 2.1.1, 2.2.1.");
   });
 });

@@ -9,7 +9,7 @@ import { problemsOf } from './session-ended-problems';
 
 type PathKey = string | number;
 
-/** Every field the input can hold, filled: the Location, Tariff and SignedData of the maximal CDR fixture. */
+/** Every field the input can hold, filled: the Location, Tariff and SignedData of the maximal CDR fixture, and the 2.2.1 token. */
 function maximalSessionEnded(): Json {
   const cdr = loadMaximalCdr();
   return {
@@ -34,6 +34,8 @@ function maximalSessionEnded(): Json {
     tariffs: cdr.tariffs,
     out_of_order: [{ start: '2024-03-12T09:20:00Z', end: '2024-03-12T09:25:00Z' }],
     signed_data: cdr.signed_data,
+    cdr_token: { country_code: 'FR', party_id: 'GIR', uid: '04A1B2C3D4E5F6', type: 'RFID', contract_id: cdr.auth_id },
+    vat_percentage: 20,
   };
 }
 

@@ -55,3 +55,25 @@ it('refuses an out-of-order interval that ends before it starts', () => {
   const input = { ...valid(), out_of_order: [{ start: at('10:30'), end: at('10:20') }] };
   expect(problemsOf(input)).toEqual(['out_of_order[0].end: start must not be after end']);
 });
+
+describe('what an OCPI 2.2.1 CDR needs (optional: a 2.1.1-only input stays valid)', () => {
+  const token = { country_code: 'FR', party_id: 'GIR', uid: '04A1B2C3D4E5F6', type: 'RFID' };
+
+  it('accepts a token without contract_id (auth_id is the contract id) and a VAT rate', () => {
+    expect(problemsOf({ ...valid(), cdr_token: token, vat_percentage: 20 })).toEqual([]);
+    expect(problemsOf({ ...valid(), cdr_token: { ...token, contract_id: 'FR-GIR-C0000001' }, vat_percentage: 5.5 })).toEqual([]);
+  });
+
+  it('refuses a token that lacks the eMSP or has a type 2.2.1 does not know', () => {
+    const { party_id: _party, ...withoutParty } = token;
+    expect(problemsOf({ ...valid(), cdr_token: { ...withoutParty, type: 'EMAID' } })).toEqual([
+      'cdr_token.party_id: Invalid input: expected string, received undefined',
+      'cdr_token.type: Invalid option: expected one of "AD_HOC_USER"|"APP_USER"|"OTHER"|"RFID"',
+    ]);
+  });
+
+  it('refuses a VAT rate that is not a percentage', () => {
+    expect(problemsOf({ ...valid(), vat_percentage: 120 })).toEqual(['vat_percentage: must be a percentage from 0 to 100']);
+    expect(problemsOf({ ...valid(), vat_percentage: -1 })).toEqual(['vat_percentage: must be >= 0']);
+  });
+});

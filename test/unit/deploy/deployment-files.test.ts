@@ -123,7 +123,9 @@ test("the stack adds the workflows' search attributes with cdrflow itself, on th
     expect(setup?.environment?.[variable]).toEqual(services.worker?.environment?.[variable]);
   }
   // What it adds is the workflows' own list (src/temporal/search-attribute-setup.ts reads it).
-  expect(Object.keys(searchAttributeRegistrations).length).toBe(6);
+  expect(Object.keys(searchAttributeRegistrations).sort()).toEqual(
+    ['CdrAttempts', 'CdrConnection', 'CdrDeliveryStatus', 'CdrId', 'CdrIop', 'CdrOperatorId', 'CdrSessionId'],
+  );
 });
 
 test('.env.example lists every variable cdrflow reads', () => {

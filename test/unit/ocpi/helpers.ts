@@ -8,7 +8,16 @@ type PathKey = string | number;
 
 /** A fresh copy each call, so a test can mutate it freely. */
 export function loadMaximalCdr(): Json {
-  const raw: unknown = JSON.parse(readFileSync(join(__dirname, 'fixtures', 'maximal-cdr.json'), 'utf8'));
+  return loadFixture('maximal-cdr.json');
+}
+
+/** The OCPI 2.2.1 CDR filling every field: a credit CDR, since only one may carry credit_reference_id. */
+export function loadMaximalCdr221(): Json {
+  return loadFixture('maximal-cdr-221.json');
+}
+
+function loadFixture(file: string): Json {
+  const raw: unknown = JSON.parse(readFileSync(join(__dirname, 'fixtures', file), 'utf8'));
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new Error('fixture must be an object');
   return raw as Json;
 }

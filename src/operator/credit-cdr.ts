@@ -1,0 +1,72 @@
+/**
+ * `cdrflow credit FR*ABC CDR_ID --reason TEXT`: cancels a sent CDR with an OCPI 2.2.1 credit
+ * CDR (mod_cdrs "Credit CDRs": same content, amounts negated, its own id, `credit: true`,
+ * `credit_reference_id`), queued at the tail of the party's queue and delivered once. A
+ * party on an OCPI 2.1.1 connection is refused: 2.1.1 has no credit CDRs.
+ */
+import { operatorId, type Party } from '../cdr/party';
+import { creditCdrFor } from '../cdr/credit-cdr';
+import { signalWake } from '../client/queue-signals';
+import type { OcpiVersion } from '../connections/ocpi-version';
+import { cdr221Schema } from '../ocpi/v221/cdr';
+import { findCdr } from '../store/cdr-repo';
+import { findDeliveringConnection } from '../store/connection-repo';
+import { storeCreditCdr } from '../store/credit-repo';
+import type { OperatorContext } from './operator-context';
+
+export interface IssuedCredit {
+  creditCdrId: string;
+  creditOf: string;
+  /** false: issued before (the command ran twice); nothing was queued again. */
+  issued: boolean;
+  status: string;
+}
+
+export class CreditRefusedError extends Error {
+  override readonly name = 'CreditRefusedError';
+}
+
+/** The version the party's CDRs go out in: its enabled connection's, else IOP_OCPI_VERSION (default 2.1.1). */
+async function deliveringVersion(context: OperatorContext, party: Party): Promise<{ name: string; version: OcpiVersion }> {
+  const connection = await findDeliveringConnection(context.pool, party);
+  if (connection) return { name: connection.name, version: connection.ocpiVersion };
+  return { name: 'default (IOP_*)', version: process.env.IOP_OCPI_VERSION === '2.2.1' ? '2.2.1' : '2.1.1' };
+}
+
+export async function issueCreditCdr(
+  context: OperatorContext,
+  party: Party,
+  cdrId: string,
+  reason: string,
+  now: Date = new Date(),
+): Promise<IssuedCredit> {
+  const operator = operatorId(party);
+  const trimmed = reason.trim();
+  if (trimmed.length === 0) throw new CreditRefusedError('--reason: is required (it goes into the credit CDR as its remark)');
+  const { name, version } = await deliveringVersion(context, party);
+  if (version !== '2.2.1') {
+    throw new CreditRefusedError(
+      `${operator} delivers through connection ${name} on OCPI ${version}, which has no credit CDRs (they exist from OCPI 2.2): ` +
+        'correct the CDR with the eMSP directly, or move the party to a 2.2.1 connection first',
+    );
+  }
+  const original = await findCdr(context.pool, { ...party, id: cdrId });
+  if (!original) throw new CreditRefusedError(`${operator} has no CDR ${cdrId} (cdrflow list --status sent --operator ${operator})`);
+  if (original.status !== 'sent') {
+    throw new CreditRefusedError(`CDR ${cdrId} is ${original.status}, not sent: only a CDR the receiver accepted is credited`);
+  }
+  const body = cdr221Schema.safeParse(original.cdr_221);
+  if (!body.success) {
+    throw new CreditRefusedError(`CDR ${cdrId} has no OCPI 2.2.1 form (its session lacked cdr_token): it was not sent as 2.2.1 and cannot be credited in 2.2.1`);
+  }
+  if (body.data.credit === true) throw new CreditRefusedError(`CDR ${cdrId} is itself a credit CDR: a credit is not credited`);
+  const built = cdr221Schema.safeParse({ ...creditCdrFor(body.data, now), remark: trimmed.slice(0, 255) });
+  if (!built.success) {
+    throw new CreditRefusedError(`the credit CDR would be invalid: ${built.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
+  }
+  const credit = built.data;
+  const stored = await storeCreditCdr(context.pool, { ...party, id: cdrId, session_id: original.session_id }, { id: credit.id, body: credit });
+  // The queue looks at Postgres again (or starts, if it was not running).
+  if (stored.issued) await signalWake(context.client, context.taskQueue, party);
+  return { creditCdrId: credit.id, creditOf: cdrId, issued: stored.issued, status: stored.status };
+}

@@ -1,0 +1,160 @@
+/**
+ * The `connections` table (migration 006): where a CPO party's CDRs go. Tokens are read
+ * only by the worker's router (src/iop/iop-router.ts); listings never carry them.
+ */
+import type { Pool } from 'pg';
+import type { Party } from '../cdr/party';
+import type { OcpiVersion } from '../connections/ocpi-version';
+
+export interface ConnectionSettings {
+  ocpiVersion: OcpiVersion;
+  cdrsUrl: string;
+  token: string;
+  /** `{cdr_id}` is replaced; null: one path segment below cdrsUrl. */
+  checkUrlTemplate: string | null;
+}
+
+export interface Connection extends ConnectionSettings {
+  party: Party;
+  name: string;
+  enabled: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** What operators see of a connection: everything but the token. */
+export type ConnectionListing = Omit<Connection, 'token'>;
+
+interface ConnectionRow {
+  country_code: string;
+  party_id: string;
+  name: string;
+  ocpi_version: OcpiVersion;
+  cdrs_url: string;
+  token: string;
+  check_url_template: string | null;
+  enabled: boolean;
+  created_at: Date;
+  updated_at: Date;
+}
+
+function fromRow(row: ConnectionRow): Connection {
+  return {
+    party: { country_code: row.country_code, party_id: row.party_id },
+    name: row.name,
+    ocpiVersion: row.ocpi_version,
+    cdrsUrl: row.cdrs_url,
+    token: row.token,
+    checkUrlTemplate: row.check_url_template,
+    enabled: row.enabled,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+function withoutToken({ token: _token, ...listing }: Connection): ConnectionListing {
+  return listing;
+}
+
+/** Why a change to the table was refused, in words an operator can act on. */
+export class ConnectionError extends Error {
+  override readonly name = 'ConnectionError';
+}
+
+const UNIQUE_VIOLATION = '23505';
+
+function explainUniqueViolation(error: unknown, party: Party, name: string): never {
+  const pgError = error as { code?: string; constraint?: string };
+  if (pgError.code === UNIQUE_VIOLATION && pgError.constraint === 'connections_one_enabled_per_party') {
+    throw new ConnectionError(
+      `${party.country_code}*${party.party_id} already has an enabled connection: disable it first ` +
+        '(cdrflow connection disable), this version delivers a party\'s CDRs to one receiver',
+    );
+  }
+  if (pgError.code === UNIQUE_VIOLATION) {
+    throw new ConnectionError(`${party.country_code}*${party.party_id} already has a connection named ${name} (cdrflow connection update changes it)`);
+  }
+  throw error;
+}
+
+export async function addConnection(
+  pool: Pool,
+  connection: ConnectionSettings & { party: Party; name: string; enabled: boolean },
+): Promise<ConnectionListing> {
+  try {
+    const result = await pool.query<ConnectionRow>(
+      `INSERT INTO connections (country_code, party_id, name, ocpi_version, cdrs_url, token, check_url_template, enabled)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+       RETURNING *`,
+      [
+        connection.party.country_code,
+        connection.party.party_id,
+        connection.name,
+        connection.ocpiVersion,
+        connection.cdrsUrl,
+        connection.token,
+        connection.checkUrlTemplate,
+        connection.enabled,
+      ],
+    );
+    return withoutToken(fromRow(result.rows[0]!));
+  } catch (error) {
+    return explainUniqueViolation(error, connection.party, connection.name);
+  }
+}
+
+/** Changes the given settings (and enabled); undefined when the party has no such connection. */
+export async function updateConnection(
+  pool: Pool,
+  party: Party,
+  name: string,
+  changes: Partial<ConnectionSettings> & { enabled?: boolean },
+): Promise<ConnectionListing | undefined> {
+  try {
+    const result = await pool.query<ConnectionRow>(
+      `UPDATE connections SET
+         ocpi_version = coalesce($4, ocpi_version),
+         cdrs_url = coalesce($5, cdrs_url),
+         token = coalesce($6, token),
+         check_url_template = CASE WHEN $7::boolean THEN $8 ELSE check_url_template END,
+         enabled = coalesce($9, enabled),
+         updated_at = now()
+       WHERE country_code = $1 AND party_id = $2 AND name = $3
+       RETURNING *`,
+      [
+        party.country_code,
+        party.party_id,
+        name,
+        changes.ocpiVersion ?? null,
+        changes.cdrsUrl ?? null,
+        changes.token ?? null,
+        changes.checkUrlTemplate !== undefined,
+        changes.checkUrlTemplate ?? null,
+        changes.enabled ?? null,
+      ],
+    );
+    const row = result.rows[0];
+    return row ? withoutToken(fromRow(row)) : undefined;
+  } catch (error) {
+    return explainUniqueViolation(error, party, name);
+  }
+}
+
+export async function listConnections(pool: Pool, party?: Party): Promise<ConnectionListing[]> {
+  const result = await pool.query<ConnectionRow>(
+    `SELECT * FROM connections WHERE $1::text IS NULL OR (country_code = $1 AND party_id = $2)
+     ORDER BY country_code, party_id, name`,
+    [party?.country_code ?? null, party?.party_id ?? null],
+  );
+  return result.rows.map((row) => withoutToken(fromRow(row)));
+}
+
+/** The connection that delivers the party's CDRs now, token included; undefined: the IOP_* shortcut. */
+export async function findDeliveringConnection(pool: Pool, party: Party): Promise<Connection | undefined> {
+  const result = await pool.query<ConnectionRow>(
+    'SELECT * FROM connections WHERE country_code = $1 AND party_id = $2 AND enabled',
+    [party.country_code, party.party_id],
+  );
+  const row = result.rows[0];
+  return row ? fromRow(row) : undefined;
+}

@@ -1,0 +1,147 @@
+/**
+ * Each CPO party delivers through its own connection (table `connections`, set up with the
+ * CLI as an operator would): its own receiver, token and OCPI version; a party without one
+ * uses the IOP_* receiver. Real dev server, Postgres, CLI processes and HTTP.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startMockIop, type MockIop } from '../../src/dev/mock-iop';
+import { findCdr } from '../../src/store/cdr-repo';
+import { cdr221Schema } from '../../src/ocpi/v221/cdr';
+import { runCli } from '../support/cli';
+import { expectDeliveredOnceInOrder, handIn, resultsOf, simulatedSessions } from '../support/sessions';
+import { randomParty, temporalAddress, usePipeline, waitFor } from '../support/temporal';
+
+const suite = usePipeline();
+let hubA: MockIop;
+let hubB: MockIop;
+const dir = mkdtempSync('/tmp/cdrflow-connections-');
+const partyA = randomParty();
+const partyB = randomParty();
+const partyC = randomParty();
+const operator = (party: { country_code: string; party_id: string }) => `${party.country_code}*${party.party_id}`;
+
+beforeAll(async () => {
+  hubA = await startMockIop({ token: 'token-of-party-a' });
+  hubB = await startMockIop({ token: 'token-of-party-b', ocpiVersion: '2.2.1' });
+});
+afterAll(async () => {
+  await hubA?.close();
+  await hubB?.close();
+});
+
+const cli = (args: string[]) => runCli(['connection', ...args], { DATABASE_URL: suite.db.url });
+const operatorCli = (args: string[]) =>
+  runCli(args, { DATABASE_URL: suite.db.url, TEMPORAL_ADDRESS: temporalAddress(), TEMPORAL_TASK_QUEUE: suite.pipeline.taskQueue });
+
+function tokenFile(name: string, token: string): string {
+  const file = join(dir, name);
+  writeFileSync(file, `${token}\n`);
+  return file;
+}
+
+test('operators add a connection per party with the CLI; listings never show a token', async () => {
+  const addA = await cli(['add', operator(partyA), '--name', 'gireve', '--cdrs-url', hubA.cdrsUrl, '--token-file', tokenFile('a', hubA.token)]);
+  expect(addA.stderr).toBe('');
+  expect(addA.code).toBe(0);
+  const addB = await cli(['add', operator(partyB), '--name', 'gireve', '--version', '2.2.1', '--cdrs-url', hubB.cdrsUrl, '--token-file', tokenFile('b', hubB.token), '--json']);
+  expect(addB.code).toBe(0);
+  expect(JSON.parse(addB.stdout)).toMatchObject({ name: 'gireve', ocpiVersion: '2.2.1', enabled: true, cdrsUrl: hubB.cdrsUrl });
+
+  const list = await cli(['list']);
+  expect(list.code).toBe(0);
+  expect(list.stdout).toContain(`${operator(partyA)}/gireve`);
+  expect(list.stdout).toMatch(new RegExp(`${operator(partyB).replace('*', '\\*')}/gireve\\s+OCPI 2\\.2\\.1\\s+enabled`));
+  for (const output of [list.stdout, addA.stdout, addB.stdout]) {
+    expect(output).not.toContain(hubA.token);
+    expect(output).not.toContain(hubB.token);
+  }
+
+  // One receiver per party in this version: a second enabled one is refused in words.
+  const second = await cli(['add', operator(partyA), '--name', 'emsp', '--cdrs-url', hubB.cdrsUrl, '--token-file', tokenFile('a2', 'other')]);
+  expect(second.code).not.toBe(0);
+  expect(second.stderr).toMatch(/already has an enabled connection: disable it first/);
+});
+
+test("each party's CDRs go to its own receiver with its own token, in order; a party without one uses IOP_*", async () => {
+  const sessionsA = simulatedSessions(4, 'conn-a', partyA);
+  const sessionsB = simulatedSessions(4, 'conn-b', partyB);
+  const sessionsC = simulatedSessions(3, 'conn-c', partyC);
+  const started = await handIn(suite.pipeline.client, suite.pipeline.taskQueue, [...sessionsA, ...sessionsB, ...sessionsC]);
+  const results = await resultsOf(suite.pipeline.client, started);
+  expect(results.map((result) => result.status)).toEqual(Array(11).fill('delivered'));
+
+  const [ofA, ofB, ofC] = [started.slice(0, 4), started.slice(4, 8), started.slice(8)];
+  expectDeliveredOnceInOrder(hubA.received, ofA);
+  expectDeliveredOnceInOrder(hubB.received, ofB);
+  expectDeliveredOnceInOrder(suite.pipeline.iop.received, ofC);
+  expect(hubA.received).toHaveLength(4);
+  expect(hubB.received).toHaveLength(4);
+  expect(suite.pipeline.iop.received.filter((cdr) => [...ofA, ...ofB].some((s) => s.cdrId === cdr.id))).toEqual([]);
+
+  // Party B's receiver speaks 2.2.1: it got 2.2.1 CDRs, with the request and routing headers.
+  for (const received of hubB.received) {
+    expect(cdr221Schema.safeParse(received.cdr).success).toBe(true);
+    expect(received.cdr).toMatchObject({ country_code: partyB.country_code, party_id: partyB.party_id });
+    expect(received.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(received.headers['ocpi-from-country-code']).toBe(partyB.country_code);
+    expect(received.headers['ocpi-from-party-id']).toBe(partyB.party_id);
+  }
+  // Checked back in the form that was sent.
+  const rowB = await findCdr(suite.db.pool, { ...partyB, id: ofB[0]!.cdrId });
+  expect(rowB?.check_status).toBe('match');
+  expect(rowB?.cdr_221).toEqual(hubB.received[0]!.cdr);
+});
+
+test('a credit CDR cancels a sent 2.2.1 CDR: it reaches the receiver after it, once; 2.1.1 parties are refused', async () => {
+  const original = hubB.received[0]!;
+  const credited = await operatorCli(['credit', operator(partyB), original.id, '--reason', 'wrong tariff applied', '--json']);
+  expect(credited.stderr).toBe('');
+  const credit = JSON.parse(credited.stdout) as { creditCdrId: string; issued: boolean };
+  expect(credit).toMatchObject({ creditCdrId: `${original.id}-C`, creditOf: original.id, issued: true });
+  const arrived = await waitFor('the credit CDR at the 2.2.1 receiver', () => hubB.received.find((cdr) => cdr.id === credit.creditCdrId));
+  expect(hubB.received.findIndex((cdr) => cdr.id === credit.creditCdrId)).toBeGreaterThan(hubB.received.findIndex((cdr) => cdr.id === original.id));
+  const totalCost = (original.cdr.total_cost as { excl_vat: number; incl_vat?: number });
+  expect(arrived.cdr).toMatchObject({
+    credit: true,
+    credit_reference_id: original.id,
+    remark: 'wrong tariff applied',
+    total_cost: { excl_vat: -totalCost.excl_vat },
+  });
+  expect(cdr221Schema.safeParse(arrived.cdr).success).toBe(true);
+  await waitFor('the credit to be recorded as sent', async () => (await findCdr(suite.db.pool, { ...partyB, id: credit.creditCdrId }))?.status === 'sent');
+
+  // Once: a second run of the command queues nothing.
+  const again = await operatorCli(['credit', operator(partyB), original.id, '--reason', 'wrong tariff applied', '--json']);
+  expect(JSON.parse(again.stdout)).toMatchObject({ issued: false, status: 'sent' });
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  expect(hubB.received.filter((cdr) => cdr.id === credit.creditCdrId)).toHaveLength(1);
+  // The session's own CDR is still what status shows for it.
+  const status = await operatorCli(['status', operator(partyB), String(original.cdr.session_id), '--json']);
+  expect(JSON.parse(status.stdout)).toMatchObject({ cdrId: original.id });
+
+  const refused = await operatorCli(['credit', operator(partyA), hubA.received[0]!.id, '--reason', 'wrong tariff']);
+  expect(refused.code).not.toBe(0);
+  expect(refused.stderr).toMatch(/OCPI 2\.1\.1, which has no credit CDRs/);
+});
+
+test('a session without what 2.2.1 needs, for a party on 2.2.1, is an invalid CDR naming the missing fields', async () => {
+  const [input] = simulatedSessions(1, 'conn-b-211-only', partyB);
+  delete (input as { cdr_token?: unknown }).cdr_token;
+  const [started] = await handIn(suite.pipeline.client, suite.pipeline.taskQueue, [input!]);
+  const [result] = await resultsOf(suite.pipeline.client, [started!]);
+  expect(result).toMatchObject({ status: 'invalid' });
+  expect((result as { errors: string[] }).errors.join('\n')).toMatch(/cdr_token.*required/);
+  const row = await findCdr(suite.db.pool, { ...partyB, id: started!.cdrId });
+  expect(row?.status).toBe('invalid');
+});
+
+test('a disabled connection hands the party back to the IOP_* receiver at the next run', async () => {
+  const disabled = await cli(['disable', operator(partyA), 'gireve']);
+  expect(disabled.code).toBe(0);
+  expect(disabled.stdout).toMatch(/disabled/);
+  const started = await handIn(suite.pipeline.client, suite.pipeline.taskQueue, simulatedSessions(2, 'conn-a-after', partyA));
+  await resultsOf(suite.pipeline.client, started);
+  expectDeliveredOnceInOrder(suite.pipeline.iop.received, started);
+  expect(hubA.received).toHaveLength(4);
+});
