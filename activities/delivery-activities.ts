@@ -142,7 +142,7 @@ export function createDeliveryActivities(deps: DeliveryActivityDeps) {
     cancelled: AbortSignal | undefined,
   ): Promise<PostResult> {
     const key = { ...party, id: claim.id };
-    const seen = { operator: operatorId(party), cdrId: claim.id, credentialsAlert: false, unknownOutcome: false };
+    const seen = { operator: operatorId(party), connection: route.connection, cdrId: claim.id, credentialsAlert: false, unknownOutcome: false };
     const backoff = () => retryDelayMs(failedAttempts + 1, deps.retry);
     const attempts = failedAttempts + 1;
     const notSent = (reason: string, retryAfterMs: number): PostResult => {
@@ -210,7 +210,7 @@ export function createDeliveryActivities(deps: DeliveryActivityDeps) {
       case 'retry': {
         const retryAfterMs = backoff();
         const reason = outcome.credentialsAlert ? `${outcome.reason} [credentials alert]` : outcome.reason;
-        if (outcome.credentialsAlert) activityLog()?.error('IOP refuses our token', { operator: operatorId(party), cdrId: claim.id });
+        if (outcome.credentialsAlert) activityLog()?.error('IOP refuses our token', { operator: operatorId(party), connection: route.connection, cdrId: claim.id });
         writes.track(
           recordFailedAttempt(pool, key, reason, new Date(Date.now() + retryAfterMs), outcome.unknownOutcome, postStartedAt),
         );

@@ -1,8 +1,10 @@
 /**
  * `cdrflow demo`: the whole pipeline on one machine. Temporal dev server (with its Web UI
- * and a persistent SQLite file under .data/), Postgres, a mock IOP, the worker and the
- * OCPI API; then a few ended sessions, the first POSTs refused by the IOP to show store and
- * forward. Stays up for the Temporal UI until Ctrl-C when run from a terminal.
+ * and a persistent SQLite file under .data/), Postgres, two mock IOPs, the worker and the
+ * OCPI API; then a few ended sessions for two CPO parties: FR*DEM on OCPI 2.1.1 through the
+ * IOP_* receiver (its first POSTs refused, to show store and forward) and FR*DE2 on OCPI
+ * 2.2.1 through a connection of its own, with a credit CDR. Stays up for the Temporal UI
+ * until Ctrl-C when run from a terminal.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,6 +16,9 @@ import { startEmbeddedPostgres } from '../dev/embedded-postgres';
 import { startMockIop } from '../dev/mock-iop';
 import { simulatedSessionEnded } from '../dev/simulated-session';
 import { migrate } from '../store/migrate';
+import { addConnection, updateConnection } from '../store/connection-repo';
+import { issueCreditCdr } from '../operator/credit-cdr';
+import type { Pool } from 'pg';
 import { packageRoot } from '../package-root';
 import { openTemporalClient, temporalConnectionOptions } from '../temporal/temporal-connection';
 import { createPool } from '../store/pool';
@@ -24,6 +29,9 @@ import type { cdrSessionWorkflow } from '../../workflows/cdr-session';
 import { onShutdownSignal } from './process-lifecycle';
 
 const DEMO_PARTY = { country_code: 'FR', party_id: 'DEM' };
+/** On OCPI 2.2.1, through its own connection (as `cdrflow connection add` makes it). */
+const DEMO_PARTY_221 = { country_code: 'FR', party_id: 'DE2' };
+const DEMO_CONNECTION_221 = 'gireve-221';
 /** Git-ignored; CDRFLOW_DATA_DIR moves it (the tests do). */
 const DATA_DIR = process.env.CDRFLOW_DATA_DIR ?? join(packageRoot(), '.data');
 
@@ -68,7 +76,15 @@ export async function runDemoCommand(options: { sessions: string; stay: boolean 
 
   const mock = await startMockIop({ port: Number(process.env.MOCK_IOP_PORT ?? 8090) });
   stopActions.push(() => mock.close());
-  say(`mock IOP     ${mock.cdrsUrl}`);
+  say(`mock IOP     ${mock.cdrsUrl} (OCPI 2.1.1, IOP_*: every party without a connection)`);
+  const mock221 = await startMockIop({
+    port: Number(process.env.MOCK_IOP_221_PORT ?? 8091),
+    token: 'mock-iop-221-token',
+    ocpiVersion: '2.2.1',
+  });
+  stopActions.push(() => mock221.close());
+  await connectDemoParty221(pool, mock221.cdrsUrl, mock221.token);
+  say(`mock IOP     ${mock221.cdrsUrl} (OCPI 2.2.1, connection ${DEMO_CONNECTION_221} of FR*DE2)`);
 
   const temporal = temporalConfig({ ...process.env, TEMPORAL_ADDRESS: temporalAddress });
   const worker = await createCdrWorker({
@@ -103,32 +119,54 @@ export async function runDemoCommand(options: { sessions: string; stay: boolean 
   mock.control({ failNext: 3, failNextBehaviour: 'http500' });
   const runId = new Date().toISOString().replace(/\D/g, '').slice(0, 14);
   const count = Number(options.sessions);
-  say(`\nhanding in ${count} ended sessions for ${DEMO_PARTY.country_code}*${DEMO_PARTY.party_id} (the IOP answers 500 to the first 3 POSTs)`);
-  const started = [];
+  say(
+    `\nhanding in ${count} ended sessions for FR*DEM (OCPI 2.1.1; the IOP answers 500 to the first 3 POSTs) ` +
+      `and ${count} for FR*DE2 (OCPI 2.2.1), one party after the other`,
+  );
+  const started: Record<'v211' | 'v221', Array<{ workflowId: string; cdrId: string }>> = { v211: [], v221: [] };
   for (let index = 0; index < count; index++) {
-    const input = simulatedSessionEnded({
-      party: DEMO_PARTY,
-      sessionId: `DEMO-${runId}-${index + 1}`,
-      start: new Date(Date.now() - (2 * 60 + index) * 60_000),
-      kwh: 8 + index * 1.25,
-    });
-    started.push(await startCdr(client, input, { taskQueue: temporal.taskQueue }));
+    for (const [form, party] of [['v211', DEMO_PARTY], ['v221', DEMO_PARTY_221]] as const) {
+      const input = simulatedSessionEnded({
+        party,
+        sessionId: `DEMO-${runId}-${index + 1}`,
+        start: new Date(Date.now() - (2 * 60 + index) * 60_000),
+        kwh: 8 + index * 1.25,
+      });
+      started[form].push(await startCdr(client, input, { taskQueue: temporal.taskQueue }));
+    }
   }
-  for (const { workflowId } of started) {
+  for (const { workflowId } of [...started.v211, ...started.v221]) {
     const result = await client.workflow.getHandle<typeof cdrSessionWorkflow>(workflowId).result();
     say(`  ${workflowId}  ${result.status}  cdr ${result.cdrId}${result.status === 'delivered' ? `  check: ${result.check}` : ''}`);
   }
-  const arrived = mock.received.map((entry) => entry.id);
-  say(`\nthe mock IOP received ${arrived.length} CDRs after ${mock.postCount()} POSTs, in hand-in order: ${
-    arrived.join(',') === started.map((s) => s.cdrId).join(',') ? 'yes' : 'NO'
-  }`);
-  const pulled = await fetch(`${api.url}/ocpi/cpo/2.1.1/cdrs?limit=100`, {
-    headers: { authorization: `Token ${pullToken}` },
-  });
-  const pulledIds = new Set(((await pulled.json()) as { data: Array<{ id: string }> }).data.map((cdr) => cdr.id));
-  say(`a GIREVE pull returns them too: ${started.filter((s) => pulledIds.has(s.cdrId)).length} of ${started.length} (X-Total-Count ${pulled.headers.get('x-total-count')})`);
-  say(`\nsee them in the Temporal UI: ${uiUrl}/namespaces/${temporal.namespace}/workflows?query=${encodeURIComponent(`CdrOperatorId="FR*DEM"`)}`);
+  const inOrder = (received: Array<{ id: string }>, handedIn: Array<{ cdrId: string }>) => {
+    const wanted = new Set(handedIn.map((s) => s.cdrId));
+    return received.map((entry) => entry.id).filter((id) => wanted.has(id)).join(',') === handedIn.map((s) => s.cdrId).join(',') ? 'yes' : 'NO';
+  };
+  say(`\nthe 2.1.1 mock IOP received ${mock.received.length} CDRs after ${mock.postCount()} POSTs, in hand-in order: ${inOrder(mock.received, started.v211)}`);
+  const first221 = mock221.received[0];
+  say(
+    `the 2.2.1 mock IOP received ${mock221.received.length} CDRs, in hand-in order: ${inOrder(mock221.received, started.v221)}` +
+      (first221 ? ` (headers: X-Request-ID ${first221.headers['x-request-id']}, OCPI-from ${first221.headers['ocpi-from-country-code']}*${first221.headers['ocpi-from-party-id']}, OCPI-to ${first221.headers['ocpi-to-country-code']}*${first221.headers['ocpi-to-party-id']})` : ''),
+  );
+  for (const [version, handedIn] of [['2.1.1', started.v211], ['2.2.1', started.v221]] as const) {
+    const pulled = await fetch(`${api.url}/ocpi/cpo/${version}/cdrs?limit=100`, {
+      headers: { authorization: `Token ${version === '2.2.1' ? Buffer.from(pullToken).toString('base64') : pullToken}` },
+    });
+    const pulledIds = new Set(((await pulled.json()) as { data: Array<{ id: string }> }).data.map((cdr) => cdr.id));
+    say(`a GIREVE pull (OCPI ${version}) returns them too: ${handedIn.filter((s) => pulledIds.has(s.cdrId)).length} of ${handedIn.length} (X-Total-Count ${pulled.headers.get('x-total-count')})`);
+  }
+  // A correction in OCPI 2.2.1: the credit CDR that cancels the first one, through the same queue.
+  const cancelled = started.v221[0];
+  if (cancelled) {
+    const credit = await issueCreditCdr({ client, pool, taskQueue: temporal.taskQueue }, DEMO_PARTY_221, cancelled.cdrId, 'demo: wrong tariff applied');
+    await waitUntil(() => mock221.received.some((entry) => entry.id === credit.creditCdrId), 30_000);
+    const order = mock221.received.map((entry) => entry.id);
+    say(`credit CDR ${credit.creditCdrId} reached the 2.2.1 IOP after the CDR it cancels: ${order.indexOf(credit.creditCdrId) > order.indexOf(cancelled.cdrId) ? 'yes' : 'NO'}`);
+  }
+  say(`\nsee them in the Temporal UI: ${uiUrl}/namespaces/${temporal.namespace}/workflows?query=${encodeURIComponent(`CdrOperatorId="FR*DEM" OR CdrOperatorId="FR*DE2"`)}`);
   say(`pull them as GIREVE would:  curl -H 'Authorization: Token ${pullToken}' '${api.url}/ocpi/cpo/2.1.1/cdrs?limit=20'`);
+  say(`                  (2.2.1):  curl -H 'Authorization: Token ${Buffer.from(pullToken).toString('base64')}' '${api.url}/ocpi/cpo/2.2.1/cdrs?limit=20'`);
 
   if (!options.stay) {
     await stopAll();
@@ -137,4 +175,16 @@ export async function runDemoCommand(options: { sessions: string; stay: boolean 
   say('\ndemo is running; press Ctrl-C to stop');
   onShutdownSignal(stopAll);
   await new Promise(() => undefined);
+}
+
+/** FR*DE2's own 2.2.1 connection; the demo's database may keep it from an earlier run (its port may differ). */
+async function connectDemoParty221(pool: Pool, cdrsUrl: string, token: string): Promise<void> {
+  const settings = { ocpiVersion: '2.2.1' as const, cdrsUrl, token, checkUrlTemplate: null };
+  const updated = await updateConnection(pool, DEMO_PARTY_221, DEMO_CONNECTION_221, { ...settings, enabled: true });
+  if (!updated) await addConnection(pool, { party: DEMO_PARTY_221, name: DEMO_CONNECTION_221, enabled: true, ...settings });
+}
+
+async function waitUntil(done: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!done() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
 }

@@ -27,8 +27,8 @@ function retryCause(attempt: DeliveryAttempt): RetryCause {
 export function createDeliveryMetrics(registry: Registry): DeliveryObserver {
   const deliveries = new Counter({
     name: `${METRIC_PREFIX}deliveries_total`,
-    help: 'CDR delivery attempts that ended, by CPO and outcome (delivered, rejected, retry)',
-    labelNames: ['cpo', 'outcome'] as const,
+    help: 'CDR delivery attempts that ended, by CPO, connection and outcome (delivered, rejected, retry)',
+    labelNames: ['cpo', 'connection', 'outcome'] as const,
     registers: [registry],
   });
   // No CPO label: latency is the IOP's, shared by every CPO, and buckets x CPOs would be many series.
@@ -47,8 +47,8 @@ export function createDeliveryMetrics(registry: Registry): DeliveryObserver {
   });
   const credentialsAlerts = new Counter({
     name: `${METRIC_PREFIX}iop_credentials_alerts_total`,
-    help: 'POSTs the IOP answered 401/403 (our token refused), by CPO',
-    labelNames: ['cpo'] as const,
+    help: "POSTs the receiver answered 401/403 (our token refused), by CPO and connection (each connection has its own token)",
+    labelNames: ['cpo', 'connection'] as const,
     registers: [registry],
   });
 
@@ -85,22 +85,27 @@ export function createDeliveryMetrics(registry: Registry): DeliveryObserver {
   // ignores a counter's first sample, so a credentials alert counted on a series that did
   // not exist before would never fire an alert.
   const seenOperators = new Set<string>();
-  function ensureSeries(cpo: string): void {
-    if (seenOperators.has(cpo)) return;
-    seenOperators.add(cpo);
-    for (const outcome of OUTCOMES) deliveries.inc({ cpo, outcome }, 0);
-    for (const cause of RETRY_CAUSES) retries.inc({ cpo, cause }, 0);
-    credentialsAlerts.inc({ cpo }, 0);
+  const seenConnections = new Set<string>();
+  function ensureSeries(cpo: string, connection: string): void {
+    if (!seenOperators.has(cpo)) {
+      seenOperators.add(cpo);
+      for (const cause of RETRY_CAUSES) retries.inc({ cpo, cause }, 0);
+    }
+    const key = `${cpo}/${connection}`;
+    if (seenConnections.has(key)) return;
+    seenConnections.add(key);
+    for (const outcome of OUTCOMES) deliveries.inc({ cpo, connection, outcome }, 0);
+    credentialsAlerts.inc({ cpo, connection }, 0);
   }
 
   return {
     attemptEnded(attempt) {
-      ensureSeries(attempt.operator);
-      deliveries.inc({ cpo: attempt.operator, outcome: attempt.outcome });
+      ensureSeries(attempt.operator, attempt.connection);
+      deliveries.inc({ cpo: attempt.operator, connection: attempt.connection, outcome: attempt.outcome });
       if (attempt.postSeconds !== null) postSeconds.observe({ outcome: attempt.outcome }, attempt.postSeconds);
       if (attempt.outcome !== 'retry') return;
       retries.inc({ cpo: attempt.operator, cause: retryCause(attempt) });
-      if (attempt.credentialsAlert) credentialsAlerts.inc({ cpo: attempt.operator });
+      if (attempt.credentialsAlert) credentialsAlerts.inc({ cpo: attempt.operator, connection: attempt.connection });
     },
     handInDropped(dropped) {
       droppedHandIns.inc({ cpo: dropped.operator, reason: dropped.reason });

@@ -6,6 +6,8 @@
 export interface DeliveryAttempt {
   /** eMI3 operator id of the CPO party: `FR*ABC`. */
   operator: string;
+  /** The party's connection the attempt went through (`default`: the IOP_* receiver). */
+  connection: string;
   cdrId: string;
   outcome: 'delivered' | 'rejected' | 'retry';
   /** How long the POST took, in seconds; null when no POST was made (the IOP already had the CDR). */

@@ -4,10 +4,13 @@ import type { Party } from '../cdr/party';
 import { findCdrBySession } from '../store/cdr-repo';
 import { cdrWorkflowId } from '../../workflows/ids';
 import type { OperatorContext } from './operator-context';
+import { describeConnection, partyConnection } from './party-connection';
 
 export interface CdrStatusReport {
   workflowId: string;
   workflowStatus: string;
+  /** The party's connection now (`default (IOP_*)` without one of its own). */
+  connection: string;
   cdrId: string | null;
   status: string | null;
   attempts: number | null;
@@ -31,6 +34,7 @@ export async function cdrStatus({ client, pool }: OperatorContext, party: Party,
   return {
     workflowId,
     workflowStatus,
+    connection: describeConnection(await partyConnection(pool, party)),
     cdrId: row?.id ?? null,
     status: row?.status ?? null,
     attempts: row?.attempts ?? null,

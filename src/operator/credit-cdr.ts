@@ -7,12 +7,11 @@
 import { operatorId, type Party } from '../cdr/party';
 import { creditCdrFor } from '../cdr/credit-cdr';
 import { signalWake } from '../client/queue-signals';
-import type { OcpiVersion } from '../connections/ocpi-version';
 import { cdr221Schema } from '../ocpi/v221/cdr';
 import { findCdr } from '../store/cdr-repo';
-import { findDeliveringConnection } from '../store/connection-repo';
 import { storeCreditCdr } from '../store/credit-repo';
 import type { OperatorContext } from './operator-context';
+import { describeConnection, partyConnection } from './party-connection';
 
 export interface IssuedCredit {
   creditCdrId: string;
@@ -26,13 +25,6 @@ export class CreditRefusedError extends Error {
   override readonly name = 'CreditRefusedError';
 }
 
-/** The version the party's CDRs go out in: its enabled connection's, else IOP_OCPI_VERSION (default 2.1.1). */
-async function deliveringVersion(context: OperatorContext, party: Party): Promise<{ name: string; version: OcpiVersion }> {
-  const connection = await findDeliveringConnection(context.pool, party);
-  if (connection) return { name: connection.name, version: connection.ocpiVersion };
-  return { name: 'default (IOP_*)', version: process.env.IOP_OCPI_VERSION === '2.2.1' ? '2.2.1' : '2.1.1' };
-}
-
 export async function issueCreditCdr(
   context: OperatorContext,
   party: Party,
@@ -43,10 +35,10 @@ export async function issueCreditCdr(
   const operator = operatorId(party);
   const trimmed = reason.trim();
   if (trimmed.length === 0) throw new CreditRefusedError('--reason: is required (it goes into the credit CDR as its remark)');
-  const { name, version } = await deliveringVersion(context, party);
-  if (version !== '2.2.1') {
+  const connection = await partyConnection(context.pool, party);
+  if (connection.ocpiVersion !== '2.2.1') {
     throw new CreditRefusedError(
-      `${operator} delivers through connection ${name} on OCPI ${version}, which has no credit CDRs (they exist from OCPI 2.2): ` +
+      `${operator} delivers through connection ${describeConnection(connection)}, which has no credit CDRs (they exist from OCPI 2.2): ` +
         'correct the CDR with the eMSP directly, or move the party to a 2.2.1 connection first',
     );
   }

@@ -13,10 +13,13 @@ import {
 } from '../../workflows/definitions';
 import { cpoQueueWorkflowId } from '../../workflows/ids';
 import type { OperatorContext } from './operator-context';
+import { describeConnection, partyConnection } from './party-connection';
 
 export interface QueueReport {
   workflowId: string;
   running: boolean;
+  /** Where the queue delivers: the party's connection (`default (IOP_*)` without one of its own). */
+  connection: string;
   /** From Postgres, the queue's system of record: hand-ins waiting, CDRs built or not. */
   depth: number;
   paused: boolean;
@@ -41,6 +44,7 @@ export async function queueReport({ client, pool }: OperatorContext, party: Part
   return {
     workflowId,
     running: status !== undefined,
+    connection: describeConnection(await partyConnection(pool, party)),
     depth: queue.depth,
     paused: status?.paused ?? false,
     head: queue.headCdrId,

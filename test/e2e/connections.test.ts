@@ -118,7 +118,11 @@ test('a credit CDR cancels a sent 2.2.1 CDR: it reaches the receiver after it, o
   expect(hubB.received.filter((cdr) => cdr.id === credit.creditCdrId)).toHaveLength(1);
   // The session's own CDR is still what status shows for it.
   const status = await operatorCli(['status', operator(partyB), String(original.cdr.session_id), '--json']);
-  expect(JSON.parse(status.stdout)).toMatchObject({ cdrId: original.id });
+  expect(JSON.parse(status.stdout)).toMatchObject({ cdrId: original.id, status: 'sent', connection: 'gireve, OCPI 2.2.1' });
+  const queue = await operatorCli(['queue', operator(partyB), '--json']);
+  expect(JSON.parse(queue.stdout)).toMatchObject({ connection: 'gireve, OCPI 2.2.1', depth: 0 });
+  const queueC = await operatorCli(['queue', operator(partyC), '--json']);
+  expect(JSON.parse(queueC.stdout)).toMatchObject({ connection: 'default (IOP_*), OCPI 2.1.1' });
 
   const refused = await operatorCli(['credit', operator(partyA), hubA.received[0]!.id, '--reason', 'wrong tariff']);
   expect(refused.code).not.toBe(0);

@@ -24,6 +24,7 @@ const demoEnv = (extra: Record<string, string> = {}) => ({
   TEMPORAL_ADDRESS: temporalAddress(),
   API_PORT: '0',
   MOCK_IOP_PORT: '0',
+  MOCK_IOP_221_PORT: '0',
   CDRFLOW_DATA_DIR: dataDir,
   ...extra,
 });
@@ -37,7 +38,11 @@ test.each([
   expect(result.stderr).not.toMatch(/cdrflow: /);
   expect(result.code).toBe(0);
   expect(result.stdout).toMatch(databaseLine);
-  expect(result.stdout.match(/ delivered /g)).toHaveLength(3);
-  expect(result.stdout).toContain('in hand-in order: yes');
-  expect(result.stdout).toContain('a GIREVE pull returns them too: 3 of 3');
+  // Three sessions for each party: FR*DEM on OCPI 2.1.1 (IOP_*), FR*DE2 on 2.2.1 (its own connection).
+  expect(result.stdout.match(/ delivered /g)).toHaveLength(6);
+  expect(result.stdout).toMatch(/the 2\.1\.1 mock IOP received 3 CDRs after \d+ POSTs, in hand-in order: yes/);
+  expect(result.stdout).toMatch(/the 2\.2\.1 mock IOP received 3 CDRs, in hand-in order: yes \(headers: X-Request-ID [0-9a-f-]{36}, OCPI-from FR\*DE2, OCPI-to FR\*GIR\)/);
+  expect(result.stdout).toContain('a GIREVE pull (OCPI 2.1.1) returns them too: 3 of 3');
+  expect(result.stdout).toContain('a GIREVE pull (OCPI 2.2.1) returns them too: 3 of 3');
+  expect(result.stdout).toMatch(/credit CDR \S+-C reached the 2\.2\.1 IOP after the CDR it cancels: yes/);
 }, 180_000);

@@ -95,7 +95,7 @@ test('the worker logs JSON lines, activity logs carry the workflow, CPO and CDR 
   }
 
   const samples = await scrape(String(startup!.metrics));
-  expect(valueOf(samples, 'cdrflow_deliveries_total', { cpo: operatorId(party), outcome: 'rejected' })).toBe(1);
+  expect(valueOf(samples, 'cdrflow_deliveries_total', { cpo: operatorId(party), connection: 'default', outcome: 'rejected' })).toBe(1);
   expectNoToken(worker);
 });
 

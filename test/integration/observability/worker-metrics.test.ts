@@ -55,12 +55,12 @@ test('counts deliveries by CPO and outcome, retries by cause, credentials alerts
   expect(await deliverOne(party, 'metrics-credentials')).toBe('delivered');
 
   const samples = await scrape();
-  const deliveries = (outcome: string) => valueOf(samples, 'cdrflow_deliveries_total', { cpo, outcome });
+  const deliveries = (outcome: string) => valueOf(samples, 'cdrflow_deliveries_total', { cpo, connection: 'default', outcome });
   expect([deliveries('delivered'), deliveries('rejected'), deliveries('retry')]).toEqual([2, 1, 3]);
   expect(valueOf(samples, 'cdrflow_delivery_retries_total', { cpo, cause: 'refused' })).toBe(2);
   expect(valueOf(samples, 'cdrflow_delivery_retries_total', { cpo, cause: 'credentials' })).toBe(1);
   expect(valueOf(samples, 'cdrflow_delivery_retries_total', { cpo, cause: 'unknown_outcome' })).toBe(0);
-  expect(valueOf(samples, 'cdrflow_iop_credentials_alerts_total', { cpo })).toBe(1);
+  expect(valueOf(samples, 'cdrflow_iop_credentials_alerts_total', { cpo, connection: 'default' })).toBe(1);
 
   const posts = (outcome: string) => valueOf(samples, 'cdrflow_iop_post_duration_seconds_count', { outcome });
   expect([posts('delivered'), posts('rejected'), posts('retry')]).toEqual([2, 1, 3]);

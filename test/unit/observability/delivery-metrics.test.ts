@@ -6,6 +6,7 @@ import { parseExposition, valueOf } from '../../support/prometheus-text';
 
 const attempt = (change: Partial<DeliveryAttempt>): DeliveryAttempt => ({
   operator: 'FR*ABC',
+  connection: 'default',
   cdrId: 'CDR-1',
   outcome: 'delivered',
   postSeconds: 0.12,
@@ -28,16 +29,27 @@ test('counts attempts by CPO and outcome', async () => {
     attempt({ outcome: 'rejected' }),
     attempt({ operator: 'FR*DEF', outcome: 'retry' }),
   ]);
-  expect(valueOf(samples, 'cdrflow_deliveries_total', { cpo: 'FR*ABC', outcome: 'delivered' })).toBe(2);
-  expect(valueOf(samples, 'cdrflow_deliveries_total', { cpo: 'FR*ABC', outcome: 'rejected' })).toBe(1);
-  expect(valueOf(samples, 'cdrflow_deliveries_total', { cpo: 'FR*DEF', outcome: 'retry' })).toBe(1);
+  expect(valueOf(samples, 'cdrflow_deliveries_total', { cpo: 'FR*ABC', connection: 'default', outcome: 'delivered' })).toBe(2);
+  expect(valueOf(samples, 'cdrflow_deliveries_total', { cpo: 'FR*ABC', connection: 'default', outcome: 'rejected' })).toBe(1);
+  expect(valueOf(samples, 'cdrflow_deliveries_total', { cpo: 'FR*DEF', connection: 'default', outcome: 'retry' })).toBe(1);
 });
 
 test('a CPO seen once has every one of its series, at 0 where nothing happened', async () => {
   const samples = await scrapeAfter([attempt({})]);
-  expect(valueOf(samples, 'cdrflow_deliveries_total', { cpo: 'FR*ABC', outcome: 'retry' })).toBe(0);
+  expect(valueOf(samples, 'cdrflow_deliveries_total', { cpo: 'FR*ABC', connection: 'default', outcome: 'retry' })).toBe(0);
   expect(valueOf(samples, 'cdrflow_delivery_retries_total', { cpo: 'FR*ABC', cause: 'credentials' })).toBe(0);
-  expect(valueOf(samples, 'cdrflow_iop_credentials_alerts_total', { cpo: 'FR*ABC' })).toBe(0);
+  expect(valueOf(samples, 'cdrflow_iop_credentials_alerts_total', { cpo: 'FR*ABC', connection: 'default' })).toBe(0);
+});
+
+test("each connection of a party has its own series: one receiver's refused token does not read as another's", async () => {
+  const samples = await scrapeAfter([
+    attempt({ connection: 'gireve' }),
+    attempt({ connection: 'emsp-nl', outcome: 'retry', credentialsAlert: true }),
+  ]);
+  expect(valueOf(samples, 'cdrflow_deliveries_total', { cpo: 'FR*ABC', connection: 'gireve', outcome: 'delivered' })).toBe(1);
+  expect(valueOf(samples, 'cdrflow_deliveries_total', { cpo: 'FR*ABC', connection: 'emsp-nl', outcome: 'delivered' })).toBe(0);
+  expect(valueOf(samples, 'cdrflow_iop_credentials_alerts_total', { cpo: 'FR*ABC', connection: 'gireve' })).toBe(0);
+  expect(valueOf(samples, 'cdrflow_iop_credentials_alerts_total', { cpo: 'FR*ABC', connection: 'emsp-nl' })).toBe(1);
 });
 
 test('counts retries by cause, and a 401/403 as a credentials alert', async () => {
@@ -50,7 +62,7 @@ test('counts retries by cause, and a 401/403 as a credentials alert', async () =
   expect(valueOf(samples, 'cdrflow_delivery_retries_total', { cpo: 'FR*ABC', cause: 'credentials' })).toBe(1);
   expect(valueOf(samples, 'cdrflow_delivery_retries_total', { cpo: 'FR*ABC', cause: 'unknown_outcome' })).toBe(1);
   expect(valueOf(samples, 'cdrflow_delivery_retries_total', { cpo: 'FR*ABC', cause: 'refused' })).toBe(2);
-  expect(valueOf(samples, 'cdrflow_iop_credentials_alerts_total', { cpo: 'FR*ABC' })).toBe(1);
+  expect(valueOf(samples, 'cdrflow_iop_credentials_alerts_total', { cpo: 'FR*ABC', connection: 'default' })).toBe(1);
 });
 
 test('times POSTs per outcome, and leaves out an attempt that made no POST', async () => {
