@@ -103,8 +103,9 @@ export function createCdrActivities(deps: CdrActivityDeps) {
      * repeated notice.
      */
     async prepareCdr(sessionEnded: SessionEnded): Promise<PreparedCdr> {
-      const route = await router.routeFor(sessionEnded.party);
-      const built = buildAndValidate(sessionEnded, route.client.ocpiVersion);
+      // Where it will go: the form that connection speaks must be valid.
+      const plan = await router.planFor(sessionEnded.party);
+      const built = buildAndValidate(sessionEnded, plan.ocpiVersion);
       const invalid = built.errors.length > 0;
       const row = await insertCdr(deps.pool, {
         ...sessionEnded.party,
@@ -128,8 +129,8 @@ export function createCdrActivities(deps: CdrActivityDeps) {
         status: row.status,
         validationErrors: row.validation_errors ?? [],
         iopLocation: row.iop_location,
-        iop: route.client.host,
-        connection: route.connection,
+        iop: plan.host,
+        connection: plan.connection,
       };
     },
 
@@ -137,8 +138,14 @@ export function createCdrActivities(deps: CdrActivityDeps) {
     async checkCdrAtIop(key: CdrKey): Promise<string> {
       const row = await findCdr(deps.pool, key);
       if (!row) throw new Error(`CDR ${key.id} is not stored`);
-      const { client } = await router.routeFor(key);
-      // What was sent: the form the connection speaks.
+      // Checked where it was sent, in the form sent there (the party may have moved since).
+      const route = await (row.post_connection !== null ? router.routeByName(key, row.post_connection) : router.routeFor(key).catch(() => undefined));
+      if (!route) {
+        const detail = `the connection it was sent through (${row.post_connection ?? 'the party\'s'}) is gone`;
+        await recordCheck(deps.pool, key, 'not_possible', detail);
+        return `not_possible: ${detail}`;
+      }
+      const { client } = route;
       const sent = client.ocpiVersion === '2.2.1' ? row.cdr_221 : row.cdr;
       const answer = await client.getCdr(client.checkUrl(key.id, row.iop_location), undefined, ocpiRoutingOf(key, sent));
       const check = compareCheckedCdr(sent, answer);

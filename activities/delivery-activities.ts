@@ -15,13 +15,13 @@ import type { Pool } from 'pg';
 import type { Party } from '../src/cdr/party';
 import { operatorId } from '../src/cdr/party';
 import type { IopClient, OcpiRouting } from '../src/iop/iop-client';
-import { asIopRouter, type IopRoute, type IopRouter } from '../src/iop/iop-router';
+import { asIopRouter, NoEnabledConnectionError, type IopRoute, type IopRouter } from '../src/iop/iop-router';
 import { ocpiRoutingOf } from '../src/iop/ocpi-routing';
 import { presenceOf } from '../src/iop/presence-check';
 import { retryDelayMs, type RetrySchedule } from '../src/iop/retry-backoff';
 import type { DeliveryAttempt, DeliveryObserver } from '../src/observability/delivery-observer';
 import { markRejected, markSent, recordFailedAttempt, type CdrStatus } from '../src/store/cdr-repo';
-import { claimLapsesInMs, claimPosts, releaseClaims, type PostClaim } from '../src/store/post-claims';
+import { claimLapsesInMs, claimPosts, recordPostConnection, releaseClaims, type PostClaim } from '../src/store/post-claims';
 import {
   queueOrphanedCdrs,
   readQueueHead,
@@ -31,6 +31,7 @@ import {
   type HeadEntry,
 } from '../src/store/queue-repo';
 import type { DeliveryResult } from '../workflows/definitions';
+import type { SessionNotifier } from '../src/client/session-notifier';
 
 /**
  * A run starts no new POST this long after it began (well inside its activity's timeout),
@@ -42,6 +43,8 @@ import type { DeliveryResult } from '../workflows/definitions';
 export const RUN_BUDGET_MS = 30_000;
 /** After this many failed POSTs of the head, the IOP is asked whether it holds the CDR before each new one. */
 const FAILED_POSTS_BEFORE_LOOKUP = 2;
+/** How long a run's end waits for its last session workflows to take their outcome; the workflow tells the rest. */
+const TELL_PATIENCE_MS = 5_000;
 /** How often a run tells Temporal it is alive (and learns whether its workflow still is). */
 const HEARTBEAT_EVERY_MS = 2_000;
 
@@ -70,6 +73,11 @@ export interface DeliveryActivityDeps {
   claimLeaseMs?: number;
   /** Where a run learns it was cancelled; by default the activity's own cancellation signal. */
   cancellation?: () => AbortSignal | undefined;
+  /**
+   * Tells session workflows their outcomes during the run. Left out, the queue workflow
+   * tells them between runs (as it did before this existed).
+   */
+  sessionNotifier?: SessionNotifier;
 }
 
 export interface DeliverRequest {
@@ -102,6 +110,12 @@ export type RunEnd =
 
 export interface DeliverRun {
   settled: SettledCdr[];
+  /**
+   * The settled CDRs this run told their session workflows about (or that had nobody to
+   * tell) and took off the queue: the workflow does nothing more for them. Absent in runs
+   * recorded before the activity told them (their workflow tells every settled CDR).
+   */
+  told?: string[];
   end: RunEnd;
 }
 
@@ -154,22 +168,19 @@ export function createDeliveryActivities(deps: DeliveryActivityDeps) {
 
     // Asked first: a CDR whose earlier POST may have reached the IOP, and one whose POSTs
     // keep failing (a receiver that took the CDR but answered an error may refuse every
-    // second create of its id, which would hold the queue forever).
-    const iop = route.client;
-    const body = iop.ocpiVersion === '2.2.1' ? claim.cdr221 : claim.cdr;
-    if (body === null || body === undefined) {
-      // Built for a connection of the other version (a 2.1.1 session without the 2.2.1 fields,
-      // a 2.2.1 credit CDR): this receiver cannot take it. Set aside (visible, replayable), not retried.
-      const reason = `not sent: connection ${route.connection} speaks OCPI ${iop.ocpiVersion} and this CDR has no ${iop.ocpiVersion} form`;
-      writes.track(markRejected(pool, key, reason));
-      return { kind: 'rejected', reason, attempts };
-    }
-    const routing: OcpiRouting = { ...ocpiRoutingOf(party, body), correlationId: randomUUID() };
+    // second create of its id, which would hold the queue forever). An earlier POST is
+    // looked up where it went, even when the party has moved to another connection since.
+    const correlationId = randomUUID();
+    const routingFor = (at: IopRoute): OcpiRouting => ({ ...ocpiRoutingOf(party, bodyFor(at, claim)), correlationId });
     if (claim.earlierPostAt || failedAttempts >= FAILED_POSTS_BEFORE_LOOKUP) {
-      const presence = presenceOf(claim.id, await iop.getCdr(iop.checkUrl(claim.id, null), cancelled, routing));
+      const earlier = claim.earlierPostAt && claim.postConnection !== null && claim.postConnection !== route.connection
+        ? ((await router.routeByName(party, claim.postConnection)) ?? route)
+        : route;
+      const { client } = earlier;
+      const presence = presenceOf(claim.id, await client.getCdr(client.checkUrl(claim.id, null), cancelled, routingFor(earlier)));
       if (presence.kind === 'held') {
         writes.track(markSent(pool, key, null));
-        report({ ...seen, outcome: 'delivered', postSeconds: null });
+        report({ ...seen, connection: earlier.connection, outcome: 'delivered', postSeconds: null });
         return { kind: 'delivered', location: null, attempts };
       }
       // After a clear failure nothing is on the wire: POST again whatever the check said.
@@ -181,6 +192,20 @@ export function createDeliveryActivities(deps: DeliveryActivityDeps) {
         }
       }
     }
+
+    const iop = route.client;
+    const body = bodyFor(route, claim);
+    if (body === null || body === undefined) {
+      // Built for a connection of the other version (a 2.1.1 session without the 2.2.1 fields,
+      // a 2.2.1 credit CDR): this receiver cannot take it. Set aside (visible, replayable), not retried.
+      const reason = `set aside: connection ${route.connection} speaks OCPI ${iop.ocpiVersion} and this CDR has no ${iop.ocpiVersion} form`;
+      writes.track(markRejected(pool, key, reason));
+      return { kind: 'rejected', reason, attempts };
+    }
+    const routing = routingFor(route);
+    // An earlier POST went elsewhere (and the IOP there does not have it): this one's receiver
+    // is recorded before it leaves, so its outcome, if unknown, is looked up there.
+    if (claim.postConnection !== route.connection) await recordPostConnection(pool, party, claim.id, route.connection);
 
     // A process that stalled since its claim (the check took long, the machine froze) may
     // no longer hold it: another run may have taken the CDR over. Then no POST from here.
@@ -253,11 +278,17 @@ export function createDeliveryActivities(deps: DeliveryActivityDeps) {
       const cancelled = (deps.cancellation ?? activityCancellation)();
       const heartbeats = startHeartbeats();
       let head: HeadEntry[];
-      let route: IopRoute;
+      /** Undefined: the party's connections are all disabled, and its CDRs wait (the reason). */
+      let route: IopRoute | undefined;
+      let noRoute = '';
       try {
         await removeSettledEntries(pool, party, request.reported);
         head = await readQueueHead(pool, party, request.maxPosts);
-        route = await router.routeFor(party);
+        route = await router.routeFor(party).catch((error: unknown) => {
+          if (!(error instanceof NoEnabledConnectionError)) throw error;
+          noRoute = error.message;
+          return undefined;
+        });
       } catch (error) {
         heartbeats.stop();
         throw error;
@@ -266,14 +297,21 @@ export function createDeliveryActivities(deps: DeliveryActivityDeps) {
       // Settled in the store but not reported yet (a run whose result was lost, an invalid CDR):
       // reported now, taken off the queue once the workflow says it told their session workflows.
       const settled: SettledCdr[] = stale.map(settledFromStore);
+      const telling = deps.sessionNotifier ? new SettledReporter(deps.sessionNotifier, party) : undefined;
 
       const owner = randomUUID();
       const writes = new WriteBehind();
+      for (const one of stale) telling?.tell(settledFromStore(one), Promise.resolve());
       const claimed: PostClaim[] = [];
       const posted = new Set<string>();
-      const claimOf = (entry: HeadEntry): PendingClaim => {
+      const claimOf = (entry: HeadEntry, route: IopRoute): PendingClaim => {
         const at = performance.now();
-        const claim = claimPosts(pool, party, [entry.cdrId], { owner, leaseMs, postDelayMs: deps.requestTimeoutMs }).then(
+        const claim = claimPosts(pool, party, [entry.cdrId], {
+          owner,
+          leaseMs,
+          postDelayMs: deps.requestTimeoutMs,
+          connection: route.connection,
+        }).then(
           (claims) => ({ claim: claims.get(entry.cdrId), at }),
         );
         // Awaited later (or never, when the run stops first): its failure must not go unhandled.
@@ -285,7 +323,12 @@ export function createDeliveryActivities(deps: DeliveryActivityDeps) {
       let end: RunEnd | undefined;
       try {
         for (const [index, entry] of ready.entries()) {
-          const pendingClaim = nextClaim ?? claimOf(entry);
+          const failedAttempts = request.head?.cdrId === entry.cdrId ? request.head.failedAttempts : 0;
+          if (!route) {
+            end = { kind: 'retry', cdrId: entry.cdrId, sessionId: entry.sessionId, reason: noRoute, retryAfterMs: retryDelayMs(failedAttempts + 1, deps.retry) };
+            break;
+          }
+          const pendingClaim = nextClaim ?? claimOf(entry, route);
           nextClaim = undefined;
           const { claim, at: claimedAt } = await pendingClaim;
           if (claim) claimed.push(claim);
@@ -299,23 +342,25 @@ export function createDeliveryActivities(deps: DeliveryActivityDeps) {
             end = { kind: 'held-elsewhere', cdrId: entry.cdrId, sessionId: entry.sessionId, retryAfterMs };
             break;
           }
-          const failedAttempts = request.head?.cdrId === entry.cdrId ? request.head.failedAttempts : 0;
           posted.add(entry.cdrId);
           const following = ready[index + 1];
-          if (following) nextClaim = claimOf(following);
+          if (following) nextClaim = claimOf(following, route);
           const result = await deliverOne(party, route, claim, claimedAt, failedAttempts, writes, cancelled);
           if (result.kind === 'retry') {
             end = { kind: 'retry', cdrId: entry.cdrId, sessionId: entry.sessionId, reason: result.reason, retryAfterMs: result.retryAfterMs };
             break;
           }
-          settled.push({
+          const settledCdr: SettledCdr = {
             cdrId: entry.cdrId,
             sessionId: entry.sessionId,
             result:
               result.kind === 'delivered'
                 ? { status: 'delivered', location: result.location, attempts: result.attempts }
                 : { status: 'rejected', reason: result.reason, attempts: result.attempts },
-          });
+          };
+          settled.push(settledCdr);
+          // Once its outcome is written: the session workflow's check-back reads the row.
+          telling?.tell(settledCdr, writes.drained());
         }
       } finally {
         // A claim taken ahead for a CDR this run did not reach is released with the rest.
@@ -334,7 +379,11 @@ export function createDeliveryActivities(deps: DeliveryActivityDeps) {
       // Nobody waits for this result (the workflow is gone, or the activity timed out).
       if (cancelled?.aborted) throw new Error('delivery run cancelled');
       end ??= blockedBy ?? (head.length === request.maxPosts || ready.length > posted.size ? { kind: 'more' } : { kind: 'empty' });
-      return { settled, end };
+      if (!telling) return { settled, end };
+      // Their entries go once their session workflows know; the rest are told by the workflow.
+      const told = await telling.finish(TELL_PATIENCE_MS);
+      await removeSettledEntries(pool, party, told);
+      return { settled, told, end };
     },
   };
 }
@@ -375,6 +424,11 @@ function settledFromStore(entry: HeadEntry): SettledCdr {
   return { cdrId: entry.cdrId, sessionId: entry.sessionId, result };
 }
 
+/** The form of the CDR a connection takes: 2.2.1, or 2.1.1 (null when the CDR has none). */
+function bodyFor(route: IopRoute, claim: PostClaim): unknown {
+  return route.client.ocpiVersion === '2.2.1' ? claim.cdr221 : claim.cdr;
+}
+
 /** The activity's context, when run as an activity (tests call the function directly). */
 function activityContext(): Context | undefined {
   try {
@@ -403,6 +457,43 @@ function startHeartbeats(): { stop(): void } {
   return { stop: () => clearInterval(timer) };
 }
 
+/**
+ * The session workflows a run tells of their outcomes, each signal sent while the next POSTs
+ * are on the wire. A CDR without a result (invalid) has nobody to tell.
+ */
+class SettledReporter {
+  private readonly told: string[] = [];
+  private readonly pending: Promise<void>[] = [];
+
+  constructor(
+    private readonly notifier: SessionNotifier,
+    private readonly party: Party,
+  ) {}
+
+  tell(settled: SettledCdr, after: Promise<void>): void {
+    const { result } = settled;
+    if (!result) {
+      this.told.push(settled.cdrId);
+      return;
+    }
+    const telling = after
+      .then(() => this.notifier.tell(this.party, settled.sessionId, result))
+      .then(() => void this.told.push(settled.cdrId))
+      // Not told (Temporal unreachable): its queue workflow tells it after the run.
+      .catch(() => undefined);
+    this.pending.push(telling);
+  }
+
+  /** The CDRs told within `patienceMs` from now. */
+  async finish(patienceMs: number): Promise<string[]> {
+    let timer: NodeJS.Timeout | undefined;
+    const patience = new Promise<void>((resolve) => (timer = setTimeout(resolve, patienceMs)));
+    await Promise.race([Promise.all(this.pending), patience]);
+    clearTimeout(timer);
+    return [...this.told];
+  }
+}
+
 /** Database writes that run while the next POST is on the wire; the first failure is kept. */
 class WriteBehind {
   private readonly pending: Promise<void>[] = [];
@@ -419,6 +510,11 @@ class WriteBehind {
 
   throwIfFailed(): void {
     if (this.failure !== undefined) throw this.failure;
+  }
+
+  /** Resolves once every write tracked so far has ended (failed or not). */
+  drained(): Promise<void> {
+    return Promise.all(this.pending).then(() => undefined);
   }
 
   /** Waits for every write; failures are kept for throwIfFailed(). */

@@ -126,7 +126,7 @@ export async function cpoQueueWorkflow(initial: QueueState): Promise<void> {
   }));
   setHandler(resendUpdate, async ({ cdrId }) => {
     const requeued = await requeueRejected({ ...party, id: cdrId });
-    if (!requeued) return { requeued: false, reason: 'only a rejected CDR, or a sent one the IOP no longer has, can be re-sent' };
+    if (!requeued) return { requeued: false, reason: 'only a rejected CDR, or a sent one the IOP no longer has (and no credit CDR cancels), can be re-sent' };
     nudged = true;
     return { requeued: true, depth: requeued.depth };
   });
@@ -278,8 +278,12 @@ export async function cpoQueueWorkflow(initial: QueueState): Promise<void> {
     reported.splice(0, removals.length);
     storeFailures = 0;
     storeError = null;
+    // The run told most session workflows itself and took those CDRs off the queue (runs
+    // recorded before it did carry no `told`: every settled CDR is told from here).
+    const told = new Set(run.told ?? []);
     for (const settled of run.settled) {
       if (head?.cdrId === settled.cdrId) head = null;
+      if (told.has(settled.cdrId)) continue;
       tellSessionWorkflow(settled);
       reported.push(settled.cdrId);
     }

@@ -10,13 +10,12 @@ import type { Handler } from './handler';
 import type { PullVersion } from './pull-version';
 import { JsonText } from './respond';
 
-// A CDR id is a CiString(36): anything else cannot name a CDR.
-const cdrId = ciString(36).min(1);
-
 export function getCdrOf(version: PullVersion): Handler {
+  // A CDR id is a CiString of the version's length: anything else cannot name a CDR.
+  const cdrId = ciString(version.maxIdLength).min(1);
   return async ({ pool, scope, pathParams }) => {
     const id = pathParams.cdr_id ?? '';
-    if (!cdrId.safeParse(id).success) throw invalidParameter('cdr_id must be 1 to 36 printable ASCII characters');
+    if (!cdrId.safeParse(id).success) throw invalidParameter(`cdr_id must be 1 to ${version.maxIdLength} printable ASCII characters`);
     const found = await findPullableCdrById(pool, scope, id, version.form);
     // A CDR outside the caller's scope is answered exactly like one that does not exist.
     if (!found) throw notFound(`unknown CDR: no CDR with id ${JSON.stringify(id)}`);

@@ -9,7 +9,9 @@ import { CDRS_221_PATH, CDRS_PATH } from './paths';
 export interface PullVersion {
   form: CdrForm;
   cdrsPath: string;
+  /** Longest CDR id: CiString(36) in 2.1.1; CiString(39) in 2.2.1, room for a credit CDR's suffix. */
+  maxIdLength: number;
 }
 
-export const PULL_211: PullVersion = { form: '2.1.1', cdrsPath: CDRS_PATH };
-export const PULL_221: PullVersion = { form: '2.2.1', cdrsPath: CDRS_221_PATH };
+export const PULL_211: PullVersion = { form: '2.1.1', cdrsPath: CDRS_PATH, maxIdLength: 36 };
+export const PULL_221: PullVersion = { form: '2.2.1', cdrsPath: CDRS_221_PATH, maxIdLength: 39 };

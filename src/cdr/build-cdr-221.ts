@@ -83,6 +83,14 @@ function needs221Of(input: SessionEnded): Needs221 {
       `session.location.evses[0].uid: must be at most ${CDR_LOCATION_ID_MAX} characters for an OCPI 2.2.1 connection (CdrLocation.evse_uid; 2.1.1 allows 39)`,
     );
   }
+  // mod_tariffs reads a price component without `vat` as "no VAT applicable": left out, a
+  // French CPO's CDR would say so. The backend says which rate applies (0 where none does).
+  if (input.vat_percentage === undefined) {
+    problems.push(
+      'vat_percentage: is required for an OCPI 2.2.1 connection (the VAT rate in percent, 0 when no VAT applies; ' +
+        'without it a 2.2.1 tariff reads as "no VAT applicable")',
+    );
+  }
   // The edge requires it already (GIREVE); input parsed before that rule may lack it.
   if (evse.evse_id === undefined) {
     problems.push('session.location.evses[0].evse_id: is required for an OCPI 2.2.1 connection (CdrLocation.evse_id)');

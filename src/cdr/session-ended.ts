@@ -58,8 +58,8 @@ export const sessionEndedSchema = z
     cdr_token: sessionTokenSchema.optional(),
     /**
      * OCPI 2.2.1 only: the VAT rate, in percent, that turns the costs into `incl_vat` and goes
-     * into each tariff price component. Absent: the 2.2.1 CDR carries amounts excluding VAT
-     * only, and its price components no `vat`, which mod_tariffs reads as "no VAT applicable".
+     * into each tariff price component; 0 where no VAT applies. Required for a 2.2.1 CDR: a
+     * price component without `vat` reads as "no VAT applicable" (mod_tariffs), so it is never guessed.
      */
     vat_percentage: nonNegativeDecimal.max(100, { error: 'must be a percentage from 0 to 100' }).optional(),
   })

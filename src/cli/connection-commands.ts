@@ -122,23 +122,51 @@ export function registerConnectionCommands(program: Command): void {
       print(updated, options);
     });
 
-  for (const [command, enabled] of [['disable', false], ['enable', true]] as const) {
-    connection
-      .command(command)
-      .description(
-        enabled
-          ? 'deliver through this receiver again'
-          : "stop delivering through this receiver (queued CDRs wait for an enabled one, or the IOP_* receiver)",
-      )
-      .argument('<operator>', 'CPO operator id, e.g. FR*ABC')
-      .argument('<name>', 'the connection name')
-      .option('--json', 'JSON output')
-      .action(async (operator: string, name: string, options: JsonOption) => {
-        const party = parseOperatorId(operator);
-        const { updateConnection } = await load.repo();
-        const changed = await withStore((pool) => updateConnection(pool, party, name, { enabled }));
-        if (!changed) throw new Error(`${operator} has no connection named ${name} (cdrflow connection list ${operator})`);
-        print(changed, options);
-      });
-  }
+  connection
+    .command('enable')
+    .description("make this the party's receiver: the one enabled before is disabled in the same step (no gap, no overlap)")
+    .argument('<operator>', 'CPO operator id, e.g. FR*ABC')
+    .argument('<name>', 'the connection name')
+    .option('--json', 'JSON output')
+    .action(async (operator: string, name: string, options: JsonOption) => {
+      const party = parseOperatorId(operator);
+      const { switchToConnection } = await load.repo();
+      const enabled = await withStore((pool) => switchToConnection(pool, party, name));
+      if (!enabled) throw new Error(`${operator} has no connection named ${name} (cdrflow connection list ${operator})`);
+      print(enabled, options);
+    });
+
+  connection
+    .command('disable')
+    .description("stop delivering through this receiver: the party's CDRs wait (queued, in order) until one is enabled")
+    .argument('<operator>', 'CPO operator id, e.g. FR*ABC')
+    .argument('<name>', 'the connection name')
+    .option('--json', 'JSON output')
+    .action(async (operator: string, name: string, options: JsonOption) => {
+      const party = parseOperatorId(operator);
+      const { updateConnection } = await load.repo();
+      const disabled = await withStore((pool) => updateConnection(pool, party, name, { enabled: false }));
+      if (!disabled) throw new Error(`${operator} has no connection named ${name} (cdrflow connection list ${operator})`);
+      print(disabled, options);
+      if (!options.json) {
+        process.stdout.write(
+          `${operator}'s CDRs now wait until a connection is enabled (never the shared IOP_* receiver while it has connections); ` +
+            '`cdrflow connection remove` of its last connection hands it back to IOP_*\n',
+        );
+      }
+    });
+
+  connection
+    .command('remove')
+    .description('delete a disabled connection; a party left without any delivers through IOP_* again')
+    .argument('<operator>', 'CPO operator id, e.g. FR*ABC')
+    .argument('<name>', 'the connection name')
+    .action(async (operator: string, name: string) => {
+      const party = parseOperatorId(operator);
+      const { removeConnection } = await load.repo();
+      const outcome = await withStore((pool) => removeConnection(pool, party, name));
+      if (outcome === 'enabled') throw new Error(`${operator}/${name} is enabled: disable it first, or enable another one`);
+      if (outcome === 'unknown') throw new Error(`${operator} has no connection named ${name} (cdrflow connection list ${operator})`);
+      process.stdout.write(`${operator}/${name} removed\n`);
+    });
 }

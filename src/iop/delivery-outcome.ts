@@ -87,6 +87,8 @@ export function cancelledOutcome(): DeliveryOutcome {
 export function classifyNetworkError(error: unknown): DeliveryOutcome {
   const code = errorCode(error);
   if (code === 'ECONNREFUSED') return retry('connection refused by the IOP');
+  // The client was closed before the request left (a connection's client replaced): nothing was sent.
+  if (code === 'UND_ERR_CLOSED' || code === 'UND_ERR_DESTROYED') return retry('the HTTP client was closed before sending');
   if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'ABORT_ERR' || code === 'TIMEOUT') {
     return retry('timed out waiting for the IOP', true);
   }

@@ -36,6 +36,9 @@ export async function issueCreditCdr(
   const trimmed = reason.trim();
   if (trimmed.length === 0) throw new CreditRefusedError('--reason: is required (it goes into the credit CDR as its remark)');
   const connection = await partyConnection(context.pool, party);
+  if (!connection.enabled) {
+    throw new CreditRefusedError(`${operator} has no enabled connection (${describeConnection(connection)}): enable one before issuing a credit`);
+  }
   if (connection.ocpiVersion !== '2.2.1') {
     throw new CreditRefusedError(
       `${operator} delivers through connection ${describeConnection(connection)}, which has no credit CDRs (they exist from OCPI 2.2): ` +
@@ -58,7 +61,9 @@ export async function issueCreditCdr(
   }
   const credit = built.data;
   const stored = await storeCreditCdr(context.pool, { ...party, id: cdrId, session_id: original.session_id }, { id: credit.id, body: credit });
-  // The queue looks at Postgres again (or starts, if it was not running).
-  if (stored.issued) await signalWake(context.client, context.taskQueue, party);
+  if ('refused' in stored) throw new CreditRefusedError(stored.refused);
+  // The queue looks at Postgres again (or starts, if it was not running); also when the
+  // command runs again because the first wake failed.
+  if (stored.status === 'queued') await signalWake(context.client, context.taskQueue, party);
   return { creditCdrId: credit.id, creditOf: cdrId, issued: stored.issued, status: stored.status };
 }

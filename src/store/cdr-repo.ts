@@ -23,6 +23,8 @@ export interface CdrRow extends CdrKey {
   last_attempt_at: Date | null;
   post_started_at: Date | null;
   post_owner: string | null;
+  /** The connection its last POST went to: where an unknown outcome is looked up, and a sent CDR checked. */
+  post_connection: string | null;
   next_attempt_at: Date | null;
   iop_location: string | null;
   sent_at: Date | null;
@@ -189,6 +191,8 @@ export async function requeueRejectedCdr(pool: Pool, key: CdrKey): Promise<{ ses
               check_status = CASE WHEN check_status = 'missing' THEN NULL ELSE check_status END,
               check_detail = CASE WHEN check_status = 'missing' THEN 'was missing at the IOP; re-sent by an operator' ELSE check_detail END
        WHERE ${KEY} AND (status IN ('rejected', 'queued') OR (status = 'sent' AND check_status = 'missing'))
+         -- A CDR already credited stays as it is: re-sent, it would reach the receiver after its credit.
+         AND NOT EXISTS (SELECT 1 FROM cdrs credit WHERE credit.country_code = $1 AND credit.party_id = $2 AND credit.credit_of = $3)
        RETURNING session_id),
      tail AS (
        INSERT INTO queue_entries (country_code, party_id, cdr_id, session_id, enqueued_at)

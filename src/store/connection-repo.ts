@@ -67,8 +67,8 @@ function explainUniqueViolation(error: unknown, party: Party, name: string): nev
   const pgError = error as { code?: string; constraint?: string };
   if (pgError.code === UNIQUE_VIOLATION && pgError.constraint === 'connections_one_enabled_per_party') {
     throw new ConnectionError(
-      `${party.country_code}*${party.party_id} already has an enabled connection: disable it first ` +
-        '(cdrflow connection disable), this version delivers a party\'s CDRs to one receiver',
+      `${party.country_code}*${party.party_id} already has an enabled connection, and this version delivers a party's CDRs ` +
+        'to one receiver: add the new one with --disabled, then `cdrflow connection enable` switches to it in one step',
     );
   }
   if (pgError.code === UNIQUE_VIOLATION) {
@@ -149,12 +149,57 @@ export async function listConnections(pool: Pool, party?: Party): Promise<Connec
   return result.rows.map((row) => withoutToken(fromRow(row)));
 }
 
-/** The connection that delivers the party's CDRs now, token included; undefined: the IOP_* shortcut. */
-export async function findDeliveringConnection(pool: Pool, party: Party): Promise<Connection | undefined> {
+/**
+ * Every connection of the party, the enabled one first, then the most recently changed:
+ * the router's view (tokens included).
+ */
+export async function findPartyConnections(pool: Pool, party: Party): Promise<Connection[]> {
   const result = await pool.query<ConnectionRow>(
-    'SELECT * FROM connections WHERE country_code = $1 AND party_id = $2 AND enabled',
+    `SELECT * FROM connections WHERE country_code = $1 AND party_id = $2
+     ORDER BY enabled DESC, updated_at DESC, name`,
     [party.country_code, party.party_id],
   );
+  return result.rows.map(fromRow);
+}
+
+/**
+ * Makes `name` the party's receiver and disables the one before, in one transaction: there
+ * is no moment without an enabled connection (when CDRs would wait) or with two.
+ */
+export async function switchToConnection(pool: Pool, party: Party, name: string): Promise<ConnectionListing | undefined> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query(
+      `UPDATE connections SET enabled = false, updated_at = now()
+       WHERE country_code = $1 AND party_id = $2 AND name <> $3 AND enabled`,
+      [party.country_code, party.party_id, name],
+    );
+    const result = await client.query<ConnectionRow>(
+      `UPDATE connections SET enabled = true, updated_at = CASE WHEN enabled THEN updated_at ELSE now() END
+       WHERE country_code = $1 AND party_id = $2 AND name = $3 RETURNING *`,
+      [party.country_code, party.party_id, name],
+    );
+    const row = result.rows[0];
+    await client.query(row ? 'COMMIT' : 'ROLLBACK');
+    return row ? withoutToken(fromRow(row)) : undefined;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    return explainUniqueViolation(error, party, name);
+  } finally {
+    client.release();
+  }
+}
+
+/** Deletes a disabled connection (an enabled one is refused: disable or switch first). */
+export async function removeConnection(pool: Pool, party: Party, name: string): Promise<'removed' | 'enabled' | 'unknown'> {
+  const result = await pool.query<{ enabled: boolean; deleted: boolean }>(
+    `WITH target AS (SELECT enabled FROM connections WHERE country_code = $1 AND party_id = $2 AND name = $3),
+     deleted AS (DELETE FROM connections WHERE country_code = $1 AND party_id = $2 AND name = $3 AND NOT enabled RETURNING 1)
+     SELECT (SELECT enabled FROM target) AS enabled, EXISTS (SELECT 1 FROM deleted) AS deleted`,
+    [party.country_code, party.party_id, name],
+  );
   const row = result.rows[0];
-  return row ? fromRow(row) : undefined;
+  if (row?.deleted) return 'removed';
+  return row?.enabled === true ? 'enabled' : 'unknown';
 }

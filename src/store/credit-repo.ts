@@ -8,11 +8,14 @@ import type { Pool } from 'pg';
 import type { CdrKey } from './cdr-key';
 import { PULL_BARRIER_LOCK } from './cdr-repo';
 
-export interface StoredCredit {
-  /** false: this credit was issued before (the command was run twice); nothing changed. */
-  issued: boolean;
-  status: string;
-}
+export type StoredCredit =
+  | {
+      /** false: this credit was issued before (the command was run twice); nothing changed. */
+      issued: boolean;
+      status: string;
+    }
+  /** The original is not (or no longer) a CDR the receiver holds: nothing stored. */
+  | { refused: string };
 
 export async function storeCreditCdr(
   pool: Pool,
@@ -22,6 +25,21 @@ export async function storeCreditCdr(
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
+    // The original stays as checked until the credit is queued: a re-send (of a CDR the hub
+    // lost) cannot slip in between and land behind its own credit (see requeueRejectedCdr).
+    const locked = await client.query<{ status: string; check_status: string | null }>(
+      'SELECT status, check_status FROM cdrs WHERE country_code = $1 AND party_id = $2 AND id = $3 FOR UPDATE',
+      [original.country_code, original.party_id, original.id],
+    );
+    const state = locked.rows[0];
+    if (state?.status !== 'sent' || state.check_status === 'missing') {
+      await client.query('ROLLBACK');
+      return {
+        refused: state?.check_status === 'missing'
+          ? `CDR ${original.id} is missing at the receiver (reconciliation): re-send it first (cdrflow resend), or leave it`
+          : `CDR ${original.id} is ${state?.status ?? 'not stored'}, not sent: only a CDR the receiver accepted is credited`,
+      };
+    }
     // Stamped like every insert (cdr-repo insertCdr): under the pull barrier, at the insert's own time.
     const inserted = await client.query<{ status: string }>(
       `WITH barrier AS (SELECT pg_advisory_xact_lock_shared(${PULL_BARRIER_LOCK}) AS held),

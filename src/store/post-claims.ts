@@ -19,6 +19,11 @@ export interface PostClaim {
    * before POSTing. The time that earlier POST started.
    */
   earlierPostAt: Date | null;
+  /**
+   * The connection that earlier POST went to (null: recorded before connections existed).
+   * Without an earlier POST, the connection this claim was taken for.
+   */
+  postConnection: string | null;
 }
 
 /**
@@ -36,26 +41,34 @@ export async function claimPosts(
     leaseMs: number;
     /** A run POSTs up to this long after its claim (after a check): the latest a lapsed claim's POST may have begun. */
     postDelayMs: number;
+    /** The connection the run POSTs to (recorded as post_connection unless an earlier POST's is kept). */
+    connection: string;
   },
 ): Promise<Map<string, PostClaim>> {
   if (ids.length === 0) return new Map();
   // The claim time is the in-flight mark of every claimed CDR. A lapsed claim's run may have
   // POSTed a little later: the settle delay before believing "unknown CDR" counts from then.
-  const result = await pool.query<{ id: string; cdr: unknown; cdr_221: unknown; earlier_post_at: Date | null }>(
+  const result = await pool.query<{ id: string; cdr: unknown; cdr_221: unknown; earlier_post_at: Date | null; post_connection: string | null }>(
     `WITH claimable AS (
        SELECT id, post_started_at, post_owner FROM cdrs
        WHERE country_code = $1 AND party_id = $2 AND id = ANY($3) AND status = 'queued'
          AND (post_owner IS NULL OR post_started_at < now() - make_interval(secs => $5))
        FOR UPDATE)
-     UPDATE cdrs SET post_started_at = now(), post_owner = $4
+     UPDATE cdrs SET post_started_at = now(), post_owner = $4,
+       post_connection = CASE WHEN claimable.post_started_at IS NULL THEN $7 ELSE cdrs.post_connection END
      FROM claimable
      WHERE cdrs.country_code = $1 AND cdrs.party_id = $2 AND cdrs.id = claimable.id
-     RETURNING cdrs.id, cdrs.cdr, cdrs.cdr_221,
+     RETURNING cdrs.id, cdrs.cdr, cdrs.cdr_221, cdrs.post_connection,
        CASE WHEN claimable.post_owner IS NULL THEN claimable.post_started_at
             ELSE claimable.post_started_at + make_interval(secs => $6) END AS earlier_post_at`,
-    [party.country_code, party.party_id, ids, run.owner, run.leaseMs / 1000, run.postDelayMs / 1000],
+    [party.country_code, party.party_id, ids, run.owner, run.leaseMs / 1000, run.postDelayMs / 1000, run.connection],
   );
-  return new Map(result.rows.map((row) => [row.id, { id: row.id, cdr: row.cdr, cdr221: row.cdr_221, earlierPostAt: row.earlier_post_at }]));
+  return new Map(
+    result.rows.map((row) => [
+      row.id,
+      { id: row.id, cdr: row.cdr, cdr221: row.cdr_221, earlierPostAt: row.earlier_post_at, postConnection: row.post_connection },
+    ]),
+  );
 }
 
 /**
@@ -80,4 +93,14 @@ export async function claimLapsesInMs(pool: Pool, party: Party, id: string, leas
     [party.country_code, party.party_id, id, leaseMs / 1000],
   );
   return Math.ceil(result.rows[0]?.remaining_ms ?? 0);
+}
+
+/** The connection a POST is about to go to, written before it leaves (its outcome may stay unknown). */
+export async function recordPostConnection(pool: Pool, party: Party, id: string, connection: string): Promise<void> {
+  await pool.query('UPDATE cdrs SET post_connection = $4 WHERE country_code = $1 AND party_id = $2 AND id = $3', [
+    party.country_code,
+    party.party_id,
+    id,
+    connection,
+  ]);
 }

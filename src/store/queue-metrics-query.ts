@@ -5,8 +5,10 @@
  * - queued / rejected / invalid counts and the oldest queued CDR's age come from the rows
  *   in those statuses only (the partial index `cdrs_by_status`); normally few rows.
  * - sent is never counted row by row (it is nearly every CDR): the per-day pullable
- *   counts kept by trigger (migration 002) hold queued + sent + rejected, so sent is the
- *   rest. That reads one row per CPO and day, whatever the number of CDRs.
+ *   counts kept by trigger (migrations 002, 007) hold queued + sent + rejected of the CDRs
+ *   with a 2.1.1 form, so sent is the rest, plus the credit CDRs sent (2.2.1 only, few,
+ *   counted through their own index). That reads one row per CPO and day, whatever the
+ *   number of CDRs.
  * - check mismatches are counted among the CDRs of the last day only, found through the
  *   pull-order index on last_updated; a check runs right after delivery, so an older
  *   mismatch has been seen (and alerted on) already.
@@ -33,6 +35,8 @@ WITH unsettled AS (
   SELECT country_code, party_id,
          count(*) FILTER (WHERE status = 'queued') AS queued,
          count(*) FILTER (WHERE status = 'rejected') AS rejected,
+         count(*) FILTER (WHERE status = 'queued' AND cdr IS NOT NULL) AS queued_211,
+         count(*) FILTER (WHERE status = 'rejected' AND cdr IS NOT NULL) AS rejected_211,
          count(*) FILTER (WHERE status = 'invalid') AS invalid,
          extract(epoch FROM statement_timestamp() - min(created_at) FILTER (WHERE status = 'queued')) AS oldest_age
   FROM cdrs
@@ -42,6 +46,11 @@ WITH unsettled AS (
   SELECT country_code, party_id, sum(pullable)::bigint AS pullable
   FROM cdrs_pullable_per_day
   GROUP BY country_code, party_id
+), credits_sent AS (
+  SELECT country_code, party_id, count(*) AS credits_sent
+  FROM cdrs
+  WHERE credit_of IS NOT NULL AND status = 'sent'
+  GROUP BY country_code, party_id
 ), mismatches AS (
   SELECT country_code, party_id, count(*) AS mismatches
   FROM cdrs
@@ -50,13 +59,14 @@ WITH unsettled AS (
 )
 SELECT country_code, party_id,
        coalesce(queued, 0) AS queued,
-       greatest(coalesce(pullable, 0) - coalesce(queued, 0) - coalesce(rejected, 0), 0) AS sent,
+       greatest(coalesce(pullable, 0) - coalesce(queued_211, 0) - coalesce(rejected_211, 0), 0) + coalesce(credits_sent, 0) AS sent,
        coalesce(rejected, 0) AS rejected,
        coalesce(invalid, 0) AS invalid,
        greatest(coalesce(oldest_age, 0), 0)::float8 AS oldest_queued_age_seconds,
        coalesce(mismatches, 0) AS check_mismatches_last_day
 FROM unsettled
 FULL JOIN pullable USING (country_code, party_id)
+FULL JOIN credits_sent USING (country_code, party_id)
 FULL JOIN mismatches USING (country_code, party_id)
 ORDER BY country_code, party_id`;
 

@@ -11,11 +11,12 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import type { Pool } from 'pg';
 import { createCdrActivities } from '../../activities/cdr-activities';
-import { createDeliveryActivities } from '../../activities/delivery-activities';
+import { createDeliveryActivities, postClaimLeaseMs } from '../../activities/delivery-activities';
 import { createQueueActivities } from '../../activities/queue-activities';
 import type { CdrConfig, IopConfig } from '../config';
 import { createIopClient } from '../iop/iop-client';
 import { createIopRouter } from '../iop/iop-router';
+import { temporalSessionNotifier } from '../client/session-notifier';
 import type { DeliveryObserver } from '../observability/delivery-observer';
 import { ensureSearchAttributes, type SearchAttributeSetup } from '../temporal/search-attribute-setup';
 import type { TemporalConnectionOptions } from '../temporal/temporal-connection';
@@ -60,7 +61,11 @@ export async function createCdrWorker(options: CdrWorkerOptions): Promise<CdrWor
   // The process' Temporal logger (pino in `cdrflow worker`): says when an IOP Location is not used.
   const log = Runtime.instance().logger;
   // Each party to its own connection (table `connections`), else to the IOP_* receiver.
-  const iop = createIopRouter(options.pool, createIopClient(options.iop, { log }), { requestTimeoutMs: options.iop.requestTimeoutMs, log });
+  const iop = createIopRouter(options.pool, createIopClient(options.iop, { log }), {
+    requestTimeoutMs: options.iop.requestTimeoutMs,
+    retireAfterMs: postClaimLeaseMs(options.iop.requestTimeoutMs),
+    log,
+  });
   const target = { address: options.temporal.address, namespace: options.namespace, tls: options.temporal.tls !== undefined };
   let clientConnection: Connection;
   let workerConnection: NativeConnection;
@@ -89,6 +94,8 @@ export async function createCdrWorker(options: CdrWorkerOptions): Promise<CdrWor
         requestTimeoutMs: options.iop.requestTimeoutMs,
         checkSettleMs: options.iop.checkSettleMs,
         observer: options.deliveryObserver,
+        // Session workflows learn their outcome from the run itself, off the drain's path.
+        sessionNotifier: temporalSessionNotifier(temporal),
       }),
       ...createQueueActivities({ pool, temporal, taskQueue, observer: options.deliveryObserver }),
     },

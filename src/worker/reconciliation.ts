@@ -11,11 +11,10 @@
 import type { Pool } from 'pg';
 import { operatorId } from '../cdr/party';
 import type { IopClient } from '../iop/iop-client';
-import { asIopRouter, type IopRouter } from '../iop/iop-router';
-import { ocpiRoutingOf } from '../iop/ocpi-routing';
+import { asIopRouter, type IopRoute, type IopRouter } from '../iop/iop-router';
 import { presenceOf } from '../iop/presence-check';
 import type { DeliveryObserver, ReconcileVerdict } from '../observability/delivery-observer';
-import { markMissingAtIop, markReconciled, sentCdrsAfter, type SentPosition } from '../store/reconcile-repo';
+import { markMissingAtIop, markReconciled, sentCdrsAfter, type SentCdr, type SentPosition } from '../store/reconcile-repo';
 
 /** Held by the worker that walks; the others skip their pass. */
 const RECONCILE_LOCK = 0x63647266_7265636fn; // "cdrfreco"
@@ -66,6 +65,11 @@ export function startReconciliation(deps: {
     }
   }
 
+  async function sentThrough(cdr: SentCdr): Promise<IopRoute | undefined> {
+    if (cdr.postConnection !== null) return router.routeByName(cdr, cdr.postConnection);
+    return router.routeFor(cdr).catch(() => undefined);
+  }
+
   async function walk(): Promise<Omit<ReconcilePass, 'walked'>> {
     const pass = { checked: 0, missing: 0, unclear: 0 };
     const since = new Date(Date.now() - settings.windowMs);
@@ -75,8 +79,12 @@ export function startReconciliation(deps: {
       for (const cdr of batch) {
         if (stopping.signal.aborted) return pass;
         const startedAt = performance.now();
-        const { client } = await router.routeFor(cdr);
-        const presence = presenceOf(cdr.id, await client.getCdr(client.checkUrl(cdr.id, null), stopping.signal, ocpiRoutingOf(cdr, null)));
+        // Asked where it was sent, even when the party has moved to another connection since.
+        const route = await sentThrough(cdr);
+        const routing = { from: { country_code: cdr.country_code, party_id: cdr.party_id }, ...(cdr.emsp ? { to: cdr.emsp } : {}) };
+        const presence = route
+          ? presenceOf(cdr.id, await route.client.getCdr(route.client.checkUrl(cdr.id, null), stopping.signal, routing))
+          : ({ kind: 'unclear', reason: 'no connection to ask' } as const);
         const operator = operatorId(cdr);
         pass.checked++;
         if (presence.kind === 'held') {

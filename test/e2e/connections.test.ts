@@ -60,7 +60,7 @@ test('operators add a connection per party with the CLI; listings never show a t
   // One receiver per party in this version: a second enabled one is refused in words.
   const second = await cli(['add', operator(partyA), '--name', 'emsp', '--cdrs-url', hubB.cdrsUrl, '--token-file', tokenFile('a2', 'other')]);
   expect(second.code).not.toBe(0);
-  expect(second.stderr).toMatch(/already has an enabled connection: disable it first/);
+  expect(second.stderr).toMatch(/already has an enabled connection.*add the new one with --disabled/);
 });
 
 test("each party's CDRs go to its own receiver with its own token, in order; a party without one uses IOP_*", async () => {
@@ -86,6 +86,9 @@ test("each party's CDRs go to its own receiver with its own token, in order; a p
     expect(received.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
     expect(received.headers['ocpi-from-country-code']).toBe(partyB.country_code);
     expect(received.headers['ocpi-from-party-id']).toBe(partyB.party_id);
+    // To the eMSP that owns the token (the session's cdr_token): the hub routes on it.
+    expect([received.headers['ocpi-to-country-code'], received.headers['ocpi-to-party-id']]).toEqual(['FR', 'GIR']);
+    expect(received.headers['x-correlation-id']).toMatch(/^[0-9a-f-]{36}$/);
   }
   // Checked back in the form that was sent.
   const rowB = await findCdr(suite.db.pool, { ...partyB, id: ofB[0]!.cdrId });
@@ -114,7 +117,9 @@ test('a credit CDR cancels a sent 2.2.1 CDR: it reaches the receiver after it, o
   // Once: a second run of the command queues nothing.
   const again = await operatorCli(['credit', operator(partyB), original.id, '--reason', 'wrong tariff applied', '--json']);
   expect(JSON.parse(again.stdout)).toMatchObject({ issued: false, status: 'sent' });
-  await new Promise((resolve) => setTimeout(resolve, 500));
+  // Nothing of it is left on the queue to be sent again.
+  const drained = JSON.parse((await operatorCli(['queue', operator(partyB), '--json'])).stdout) as { depth: number };
+  expect(drained.depth).toBe(0);
   expect(hubB.received.filter((cdr) => cdr.id === credit.creditCdrId)).toHaveLength(1);
   // The session's own CDR is still what status shows for it.
   const status = await operatorCli(['status', operator(partyB), String(original.cdr.session_id), '--json']);
@@ -140,12 +145,56 @@ test('a session without what 2.2.1 needs, for a party on 2.2.1, is an invalid CD
   expect(row?.status).toBe('invalid');
 });
 
-test('a disabled connection hands the party back to the IOP_* receiver at the next run', async () => {
+test("a party whose connections are all disabled holds its CDRs (never the shared IOP_* receiver); removing the last hands it back to IOP_*", async () => {
   const disabled = await cli(['disable', operator(partyA), 'gireve']);
   expect(disabled.code).toBe(0);
-  expect(disabled.stdout).toMatch(/disabled/);
-  const started = await handIn(suite.pipeline.client, suite.pipeline.taskQueue, simulatedSessions(2, 'conn-a-after', partyA));
-  await resultsOf(suite.pipeline.client, started);
-  expectDeliveredOnceInOrder(suite.pipeline.iop.received, started);
+  expect(disabled.stdout).toMatch(/CDRs now wait until a connection is enabled/);
+  const [held] = await handIn(suite.pipeline.client, suite.pipeline.taskQueue, simulatedSessions(1, 'conn-a-held', partyA));
+  const report = await waitFor('the queue to say why it waits', async () => {
+    const queue = JSON.parse((await operatorCli(['queue', operator(partyA), '--json'])).stdout) as { currentError: string | null; connection: string };
+    return queue.currentError?.includes('none is enabled') ? queue : undefined;
+  });
+  expect(report.connection).toMatch(/^none enabled \(last: gireve, OCPI 2\.1\.1\): CDRs wait$/);
+  expect(hubA.received.map((cdr) => cdr.id)).not.toContain(held!.cdrId);
+  expect(suite.pipeline.iop.received.map((cdr) => cdr.id)).not.toContain(held!.cdrId);
+
+  expect((await cli(['remove', operator(partyA), 'gireve'])).code).toBe(0);
+  const after = await handIn(suite.pipeline.client, suite.pipeline.taskQueue, simulatedSessions(2, 'conn-a-after', partyA));
+  await resultsOf(suite.pipeline.client, [held!, ...after]);
+  expectDeliveredOnceInOrder(suite.pipeline.iop.received, [held!, ...after]);
   expect(hubA.received).toHaveLength(4);
+});
+
+test("switching receivers while a POST's outcome is unknown: the CDR is looked up where it went, never sent to both", async () => {
+  const partyD = randomParty();
+  const [oldHub, newHub] = await Promise.all([startMockIop({ token: 'old-token' }), startMockIop({ token: 'new-token' })]);
+  try {
+    expect((await cli(['add', operator(partyD), '--name', 'old', '--cdrs-url', oldHub.cdrsUrl, '--token-file', tokenFile('d1', 'old-token')])).code).toBe(0);
+    expect((await cli(['add', operator(partyD), '--name', 'new', '--disabled', '--cdrs-url', newHub.cdrsUrl, '--token-file', tokenFile('d2', 'new-token')])).code).toBe(0);
+    // The old receiver stores the CDR but never answers, and then answers lookups unclearly: the outcome stays unknown.
+    oldHub.control({ behaviour: 'store-then-timeout', checkBehaviour: 'http500' });
+    const [first] = await handIn(suite.pipeline.client, suite.pipeline.taskQueue, simulatedSessions(1, 'conn-d-first', partyD));
+    await waitFor('the old receiver to hold the CDR', () => oldHub.received.some((cdr) => cdr.id === first!.cdrId));
+    await waitFor('a lookup at the old receiver', () => oldHub.checkCount() > 0);
+
+    const switched = await cli(['enable', operator(partyD), 'new', '--json']);
+    expect(JSON.parse(switched.stdout)).toMatchObject({ name: 'new', enabled: true });
+    expect(JSON.parse((await cli(['list', operator(partyD), '--json'])).stdout)).toMatchObject([
+      { name: 'new', enabled: true },
+      { name: 'old', enabled: false },
+    ]);
+    oldHub.control({ behaviour: 'accept', checkBehaviour: 'normal' });
+
+    const later = await handIn(suite.pipeline.client, suite.pipeline.taskQueue, simulatedSessions(2, 'conn-d-later', partyD));
+    const results = await resultsOf(suite.pipeline.client, [first!, ...later]);
+    expect(results.map((result) => result.status)).toEqual(['delivered', 'delivered', 'delivered']);
+    // The first went to the old receiver only (found there); the later ones to the new one, in order.
+    expect(oldHub.received.map((cdr) => cdr.id)).toEqual([first!.cdrId]);
+    expectDeliveredOnceInOrder(newHub.received, later);
+    expect(newHub.received.map((cdr) => cdr.id)).not.toContain(first!.cdrId);
+    const row = await findCdr(suite.db.pool, { ...partyD, id: first!.cdrId });
+    expect(row).toMatchObject({ status: 'sent', post_connection: 'old', check_status: 'match' });
+  } finally {
+    await Promise.all([oldHub.close(), newHub.close()]);
+  }
 });

@@ -148,7 +148,7 @@ test('an operator re-sends a rejected CDR after a fix; it goes to the tail of th
 
   suite.pipeline.iop.control({ rejectIds: [] });
   const notRejected = await queueHandle(party).executeUpdate(resendUpdate, { args: [{ cdrId: started[1]!.cdrId }] });
-  expect(notRejected).toEqual({ requeued: false, reason: 'only a rejected CDR, or a sent one the IOP no longer has, can be re-sent' });
+  expect(notRejected).toEqual({ requeued: false, reason: 'only a rejected CDR, or a sent one the IOP no longer has (and no credit CDR cancels), can be re-sent' });
   expect(await queueHandle(party).executeUpdate(resendUpdate, { args: [{ cdrId: started[0]!.cdrId }] })).toMatchObject({
     requeued: true,
   });

@@ -90,6 +90,47 @@ test('POSTs the stored CDRs at the head in hand-in order; they leave the queue o
   }
 });
 
+test('told during the run, session workflows learn each outcome once it is written; told CDRs leave the queue at once', async () => {
+  const party = newParty();
+  await queued(party, ['tell1', 'tell2', 'tell3']);
+  mock.control({ rejectIds: ['tell2'] });
+  const heard: Array<{ sessionId: string; status: string; stored: string | undefined }> = [];
+  const run = await activities({
+    sessionNotifier: {
+      async tell(_party, sessionId, result) {
+        // The outcome is in the store before the session workflow hears of it (its check-back reads the row).
+        const stored = (await findCdr(db.pool, { ...party, id: sessionId.slice(2) }))?.status;
+        heard.push({ sessionId, status: result.status, stored });
+      },
+    },
+  }).deliverCdrs(request(party));
+  // Told concurrently, so in any order.
+  heard.sort((a, b) => a.sessionId.localeCompare(b.sessionId));
+  expect(heard).toEqual([
+    { sessionId: 's-tell1', status: 'delivered', stored: 'sent' },
+    { sessionId: 's-tell2', status: 'rejected', stored: 'rejected' },
+    { sessionId: 's-tell3', status: 'delivered', stored: 'sent' },
+  ]);
+  expect([...(run.told ?? [])].sort()).toEqual(['tell1', 'tell2', 'tell3']);
+  expect(run.settled.map((settled) => settled.cdrId)).toEqual(['tell1', 'tell2', 'tell3']);
+  expect(await readQueueHead(db.pool, party, 10)).toEqual([]);
+});
+
+test('a session workflow that could not be told keeps its CDR on the queue for the queue workflow to tell', async () => {
+  const party = newParty();
+  await queued(party, ['nw1', 'nw2']);
+  const run = await activities({
+    sessionNotifier: {
+      async tell(_party, sessionId) {
+        if (sessionId === 's-nw1') throw new Error('Temporal unreachable');
+      },
+    },
+  }).deliverCdrs(request(party));
+  expect(run.told).toEqual(['nw2']);
+  expect(run.settled.map((settled) => settled.cdrId)).toEqual(['nw1', 'nw2']);
+  expect((await readQueueHead(db.pool, party, 10)).map((entry) => [entry.cdrId, entry.status])).toEqual([['nw1', 'sent']]);
+});
+
 test('stops at a head whose CDR is not stored yet: nothing overtakes it', async () => {
   const party = newParty();
   await recordHandIns(db.pool, party, [{ cdrId: 'slow', sessionId: 's-slow', at: Date.now() }]);

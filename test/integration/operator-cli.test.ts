@@ -61,7 +61,7 @@ test('resend puts the rejected CDR back in the queue and it is delivered', async
   );
   const again = await cli('resend', operator, cdrId);
   expect(again.code).toBe(1);
-  expect(again.stdout).toMatch(/only a rejected CDR, or a sent one the IOP no longer has, can be re-sent/);
+  expect(again.stdout).toMatch(/only a rejected CDR, or a sent one the IOP no longer has \(and no credit CDR cancels\), can be re-sent/);
 });
 
 test('pause holds a CPO queue, queue reports it, resume drains it', async () => {

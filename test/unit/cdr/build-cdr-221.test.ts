@@ -32,6 +32,7 @@ describe('what OCPI 2.2.1 needs beyond a 2.1.1 input', () => {
     'cdr_token.party_id: is required for an OCPI 2.2.1 connection (the party id of the eMSP that owns the token; 2.1.1 input carries only auth_id)',
     "cdr_token.uid: is required for an OCPI 2.2.1 connection (the token's uid; 2.1.1 input carries only auth_id)",
     'cdr_token.type: is required for an OCPI 2.2.1 connection (RFID, APP_USER, AD_HOC_USER or OTHER; 2.1.1 input carries only auth_id)',
+    'vat_percentage: is required for an OCPI 2.2.1 connection (the VAT rate in percent, 0 when no VAT applies; without it a 2.2.1 tariff reads as "no VAT applicable")',
   ];
 
   it('refuses a 2.1.1-only input, naming each missing field and its rule', () => {
@@ -52,7 +53,7 @@ describe('what OCPI 2.2.1 needs beyond a 2.1.1 input', () => {
     const input = sessionEndedInput(hour);
     input.session.location.id = 'L'.repeat(37);
     input.session.location.evses[0].uid = 'E'.repeat(39);
-    expect(missing221Fields(parseSessionEnded({ ...input, cdr_token: TOKEN }, NOW))).toEqual([
+    expect(missing221Fields(parseSessionEnded({ ...input, cdr_token: TOKEN, vat_percentage: 20 }, NOW))).toEqual([
       'session.location.id: must be at most 36 characters for an OCPI 2.2.1 connection (CdrLocation.id; 2.1.1 allows 39)',
       'session.location.evses[0].uid: must be at most 36 characters for an OCPI 2.2.1 connection (CdrLocation.evse_uid; 2.1.1 allows 39)',
     ]);
@@ -60,7 +61,7 @@ describe('what OCPI 2.2.1 needs beyond a 2.1.1 input', () => {
 
   it('takes the contract id from auth_id when the token leaves it out, and keeps a given one', () => {
     expect(buildCdr221(with221(hour), NOW).cdr_token).toEqual({ ...TOKEN, contract_id: 'FR-GIR-C0000001' });
-    const given = with221(hour, { cdr_token: { ...TOKEN, contract_id: 'FR-GIR-C0000002' } });
+    const given = with221(hour, { cdr_token: { ...TOKEN, contract_id: 'FR-GIR-C0000002' }, vat_percentage: 20 });
     expect(buildCdr221(given, NOW).cdr_token.contract_id).toBe('FR-GIR-C0000002');
   });
 });
@@ -78,10 +79,8 @@ describe('costs and VAT', () => {
     expect(cdr.tariffs?.[0]?.elements[0]?.price_components.map((c) => c.vat)).toEqual([5.5, 5.5, 5.5]);
   });
 
-  it('gives amounts excluding VAT only, and no vat in the tariff, when the rate is unknown', () => {
-    const cdr = buildCdr221(with221(hour, { cdr_token: TOKEN }), NOW);
-    expect([cdr.total_cost, cdr.total_energy_cost]).toEqual([{ excl_vat: 6 }, { excl_vat: 3 }]);
-    for (const priceComponent of cdr.tariffs?.[0]?.elements[0]?.price_components ?? []) expect(priceComponent).not.toHaveProperty('vat');
+  it('refuses to guess the VAT: without vat_percentage the 2.2.1 CDR is not built (mod_tariffs would read "no VAT applicable")', () => {
+    expect(buildProblems(with221(hour, { cdr_token: TOKEN }))).toEqual([expect.stringMatching(/^vat_percentage: is required for an OCPI 2\.2\.1 connection/)]);
   });
 
   it('writes a 0 % rate as such: incl_vat equal to excl_vat, vat 0 in the tariff', () => {
@@ -114,7 +113,7 @@ describe('translation of the 2.1.1 CDR', () => {
   it('drops the FLAT dimension, which 2.2.1 has not, and names the tariff of each period', () => {
     const input = sessionEndedInput(hour);
     input.session.charging_periods![0]!.dimensions.push({ type: 'MAX_CURRENT', volume: 32 }, { type: 'FLAT', volume: 1 });
-    const cdr = buildCdr221(parseSessionEnded({ ...input, cdr_token: TOKEN }, NOW), NOW);
+    const cdr = buildCdr221(parseSessionEnded({ ...input, cdr_token: TOKEN, vat_percentage: 20 }, NOW), NOW);
     expect(cdr.charging_periods).toEqual([
       {
         start_date_time: at('10:00'),
@@ -138,7 +137,7 @@ describe('translation of the 2.1.1 CDR', () => {
   it('carries the session id and the GIREVE authorization as authorization_reference', () => {
     const input = sessionEndedInput(hour);
     input.session.authorization_id = 'AUTH-42';
-    const cdr = buildCdr221(parseSessionEnded({ ...input, cdr_token: TOKEN }, NOW), NOW);
+    const cdr = buildCdr221(parseSessionEnded({ ...input, cdr_token: TOKEN, vat_percentage: 20 }, NOW), NOW);
     expect([cdr.session_id, cdr.authorization_reference]).toEqual(['S-1', 'AUTH-42']);
     expect(cdr).not.toHaveProperty('authorization_id');
   });

@@ -71,6 +71,7 @@ describe('--ocpi 2.2.1', () => {
         'cdr_token.party_id: is required for an OCPI 2.2.1 connection (the party id of the eMSP that owns the token; 2.1.1 input carries only auth_id)',
         "cdr_token.uid: is required for an OCPI 2.2.1 connection (the token's uid; 2.1.1 input carries only auth_id)",
         'cdr_token.type: is required for an OCPI 2.2.1 connection (RFID, APP_USER, AD_HOC_USER or OTHER; 2.1.1 input carries only auth_id)',
+        'vat_percentage: is required for an OCPI 2.2.1 connection (the VAT rate in percent, 0 when no VAT applies; without it a 2.2.1 tariff reads as "no VAT applicable")',
         '',
       ].join('\n'),
     });

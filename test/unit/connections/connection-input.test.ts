@@ -23,15 +23,19 @@ test('reads the token from its file (trailing newline dropped) and keeps the set
 test('each problem names its option and the rule, and no token is echoed', () => {
   const message = messageOf(() =>
     readConnectionOptions(
-      { version: '2.2', cdrsUrl: 'ftp://hub.example/cdrs', checkUrlTemplate: 'https://hub.example/cdrs/' },
+      { version: '2.2', cdrsUrl: 'ftp://hub.example/cdrs', checkUrlTemplate: 'https://hub.example/cdrs/', tokenFile },
       {},
       ['cdrsUrl', 'tokenFile'],
     ),
   );
+  expect(message).not.toContain('abc-123');
   expect(message).toMatch(/--version: must be one of 2\.1\.1, 2\.2\.1/);
   expect(message).toMatch(/--cdrs-url: must be an http\(s\) URL/);
   expect(message).toMatch(/--check-url-template: must contain \{cdr_id\}/);
-  expect(message).toMatch(/--token-file: is required/);
+});
+
+test('a required option left out is named', () => {
+  expect(messageOf(() => readConnectionOptions({}, {}, ['cdrsUrl', 'tokenFile']))).toMatch(/--cdrs-url: is required\n.*--token-file: is required/);
 });
 
 test('plain http only to loopback, unless IOP_ALLOW_INSECURE_HTTP says otherwise', () => {
