@@ -55,7 +55,7 @@ export async function main(argv: string[]): Promise<void> {
   program
     .command('demo')
     .description('run the whole pipeline locally: dev server + UI, worker, API, mock IOP, a few sessions')
-    .option('--sessions <count>', 'ended sessions to simulate', '5')
+    .option('--sessions <count>', 'ended sessions to simulate per party', '5')
     .option('--no-stay', 'stop when the CDRs are delivered (default when not on a terminal)')
     .action(async (options: { sessions: string; stay: boolean }) =>
       (await import('./demo-command')).runDemoCommand({
