@@ -13,7 +13,7 @@ import type { Cdr } from '../src/ocpi/cdr';
 import { cdrIdFor } from '../src/cdr/cdr-id';
 import type { SessionEnded } from '../src/cdr/session-ended';
 import { validateCdr } from '../src/cdr/validate-cdr';
-import { validateCdr221 } from '../src/cdr/validate-cdr-221';
+import { validate221Shape } from '../src/cdr/validate-cdr-221';
 import { compareCheckedCdr } from '../src/iop/compare-checked-cdr';
 import type { IopClient } from '../src/iop/iop-client';
 import { asIopRouter, type IopRouter } from '../src/iop/iop-router';
@@ -78,14 +78,17 @@ export function createCdrActivities(deps: CdrActivityDeps) {
         if (built221) delete built221.cdr.signed_data;
       }
       const validation = validateCdr(candidate);
-      const validation221 = built221 ? validateCdr221(built221) : { valid: false as const, errors: missing221 };
-      const errors = new Set(validation.valid ? [] : validation.errors);
-      if (version === '2.2.1' && !validation221.valid) for (const error of validation221.errors) errors.add(error);
+      // Its 2.1.1 rules are the 2.1.1 CDR's, just checked: the 2.2.1 schema is what is left.
+      const validation221 = built221 ? validate221Shape(built221.cdr) : { valid: false as const, errors: missing221 };
+      const errors = [
+        ...(validation.valid ? [] : validation.errors),
+        ...(version === '2.2.1' && !validation221.valid ? validation221.errors : []),
+      ];
       return {
         cdrId,
         cdr: validation.valid ? validation.cdr : candidate,
-        cdr221: validation221.valid ? validation221.cdr : null,
-        errors: [...errors],
+        cdr221: validation.valid && validation221.valid ? validation221.cdr : null,
+        errors,
       };
     } catch (error) {
       const problems =

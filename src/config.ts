@@ -8,18 +8,12 @@ import { z } from 'zod';
 import { type PullClient, PullClientsError, readPullClients } from './api/pull-clients';
 import { defaultCheckUrlTemplate } from './connections/check-url';
 import { ocpiVersionSchema } from './connections/ocpi-version';
+import { checkUrlTemplateSchema, exposesTokenInClear, httpUrl, INSECURE_URL_RULE, isLoopbackHost } from './iop/token-url-rule';
 import { booleanFromEnv, ConfigError, integerFromEnv, parseSection, type Env } from './config-env';
 
 export { ConfigError } from './config-env';
 export { temporalConfig, type TemporalConfig } from './temporal/temporal-config';
 
-const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
-
-/** Loopback as a URL's hostname or a listen address writes it: 127.0.0.0/8, ::1, localhost. */
-function isLoopbackHost(host: string): boolean {
-  const bare = host.replace(/^\[(.*)\]$/, '$1').toLowerCase();
-  return bare === 'localhost' || bare === '::1' || /^127(\.\d{1,3}){3}$/.test(bare);
-}
 
 export function databaseConfig(env: Env = process.env) {
   return parseSection(
@@ -40,11 +34,7 @@ export function iopConfig(env: Env = process.env) {
       /** The OCPI version of the IOP_* receiver (parties with a connection of their own use its version). */
       IOP_OCPI_VERSION: ocpiVersionSchema.default('2.1.1'),
       /** Check CDR URL when the IOP gave no Location; `{cdr_id}` is replaced. */
-      IOP_CDR_CHECK_URL_TEMPLATE: z
-        .string()
-        .includes('{cdr_id}', { error: 'must contain {cdr_id}' })
-        .refine((template) => httpUrl.safeParse(template.replace('{cdr_id}', 'x')).success, 'must be an http(s) URL')
-        .optional(),
+      IOP_CDR_CHECK_URL_TEMPLATE: checkUrlTemplateSchema.optional(),
       IOP_REQUEST_TIMEOUT_MS: integerFromEnv(100, 120_000).default(10_000),
       IOP_RETRY_INITIAL_MS: integerFromEnv(10, 3_600_000).default(1_000),
       IOP_RETRY_MAX_MS: integerFromEnv(10, 86_400_000).default(60_000),
@@ -60,15 +50,11 @@ export function iopConfig(env: Env = process.env) {
   );
   // The token goes to both URLs: neither may carry it in clear over the network.
   const urls = { IOP_CDRS_URL: section.IOP_CDRS_URL, IOP_CDR_CHECK_URL_TEMPLATE: section.IOP_CDR_CHECK_URL_TEMPLATE };
-  const insecure = Object.entries(urls).filter(([, value]) => {
-    if (value === undefined) return false;
-    const url = new URL(value.replace('{cdr_id}', 'x'));
-    return url.protocol === 'http:' && !isLoopbackHost(url.hostname) && section.IOP_ALLOW_INSECURE_HTTP !== 'true';
-  });
+  const insecure = Object.entries(urls).filter(
+    ([, value]) => value !== undefined && exposesTokenInClear(value, section.IOP_ALLOW_INSECURE_HTTP === 'true'),
+  );
   if (insecure.length > 0) {
-    const lines = insecure.map(
-      ([name]) => `  ${name}: must use https (plain http only for loopback, or set IOP_ALLOW_INSECURE_HTTP=true)`,
-    );
+    const lines = insecure.map(([name]) => `  ${name}: ${INSECURE_URL_RULE}`);
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
   }
   // Kept as configured: a receiver that routes only `.../cdrs/` answers `.../cdrs` with a redirect, forever.

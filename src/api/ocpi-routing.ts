@@ -68,10 +68,3 @@ export function soleParty(scope: PullScope): Party | undefined {
   return scope !== 'all' && scope.length === 1 ? scope[0] : undefined;
 }
 
-/** Routing headers of an answer: from the answering CPO party, to the requester, each when known. */
-export function answerRoutingHeaders(sender: Party | undefined, requester: Party | undefined): Record<string, string> {
-  return {
-    ...(sender ? { 'OCPI-from-country-code': sender.country_code, 'OCPI-from-party-id': sender.party_id } : {}),
-    ...(requester ? { 'OCPI-to-country-code': requester.country_code, 'OCPI-to-party-id': requester.party_id } : {}),
-  };
-}

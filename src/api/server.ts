@@ -24,7 +24,8 @@ import { answerClientError } from './client-error';
 import type { RequestContext } from './handler';
 import { messageIdHeaders } from './message-ids';
 import { countAnswer } from './metrics-hook';
-import { answerRoutingHeaders, narrowScope, readRouting, soleParty } from './ocpi-routing';
+import { routingHeaders } from '../ocpi/routing-headers';
+import { narrowScope, readRouting, soleParty } from './ocpi-routing';
 import type { PullClient } from './pull-clients';
 import { readQuery } from './query-params';
 import { createRateLimiter } from './rate-limiter';
@@ -124,7 +125,7 @@ export function createApiServer({ pool, config, logError = console.error, metric
       const routing = readRouting(req.headers);
       scope = narrowScope(scope, routing.addressee);
       const sender = routing.addressee ?? soleParty(scope);
-      Object.assign(routeHeaders, answerRoutingHeaders(sender, routing.requester));
+      Object.assign(routeHeaders, routingHeaders(sender, routing.requester));
     }
     const context: RequestContext = {
       pool,
@@ -134,7 +135,7 @@ export function createApiServer({ pool, config, logError = console.error, metric
       pathParams: decodePathParams(match.rawPathParams),
     };
     const answer = await match.route.handle(context);
-    if (rules === 'functional' && answer.sender) Object.assign(routeHeaders, answerRoutingHeaders(answer.sender, undefined));
+    if (rules === 'functional' && answer.sender) Object.assign(routeHeaders, routingHeaders(answer.sender, undefined));
     return answer;
   }
 }

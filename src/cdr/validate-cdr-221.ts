@@ -13,10 +13,14 @@ export type Cdr221Validation = { valid: true; cdr: Cdr221 } | { valid: false; er
 
 export function validateCdr221(built: BuiltCdr221WithPricing): Cdr221Validation {
   const source = validateCdr(built.source.cdr);
-  const parsed = cdr221Schema.safeParse(built.cdr);
-  const errors = [
-    ...(source.valid ? [] : source.errors),
-    ...(parsed.success ? [] : formatIssues(parsed.error.issues).map((problem) => `OCPI 2.2.1 CDR ${problem}`)),
-  ];
-  return parsed.success && errors.length === 0 ? { valid: true, cdr: parsed.data } : { valid: false, errors };
+  const shape = validate221Shape(built.cdr);
+  const errors = [...(source.valid ? [] : source.errors), ...(shape.valid ? [] : shape.errors)];
+  return shape.valid && errors.length === 0 ? shape : { valid: false, errors };
+}
+
+/** The 2.2.1 schema alone, for a caller that has validated the 2.1.1 CDR it translates already. */
+export function validate221Shape(cdr: Cdr221): Cdr221Validation {
+  const parsed = cdr221Schema.safeParse(cdr);
+  if (parsed.success) return { valid: true, cdr: parsed.data };
+  return { valid: false, errors: formatIssues(parsed.error.issues).map((problem) => `OCPI 2.2.1 CDR ${problem}`) };
 }

@@ -7,9 +7,8 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { formatIssues } from '../cdr/session-ended';
 import type { ConnectionSettings } from '../store/connection-repo';
+import { checkUrlTemplateSchema, exposesTokenInClear, httpUrl, INSECURE_URL_RULE } from '../iop/token-url-rule';
 import { ocpiVersionSchema } from './ocpi-version';
-
-const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 
 export const connectionNameSchema = z
   .string()
@@ -26,11 +25,7 @@ const optionsSchema = z.strictObject({
   version: ocpiVersionSchema.optional(),
   cdrsUrl: httpUrl.optional(),
   tokenFile: z.string().min(1).optional(),
-  checkUrlTemplate: z
-    .string()
-    .includes('{cdr_id}', { error: 'must contain {cdr_id}' })
-    .refine((template) => httpUrl.safeParse(template.replace('{cdr_id}', 'x')).success, 'must be an http(s) URL')
-    .optional(),
+  checkUrlTemplate: checkUrlTemplateSchema.optional(),
 });
 
 const OPTION_NAMES: Record<string, string> = {
@@ -39,11 +34,6 @@ const OPTION_NAMES: Record<string, string> = {
   tokenFile: '--token-file',
   checkUrlTemplate: '--check-url-template',
 };
-
-function isLoopbackHost(hostname: string): boolean {
-  const bare = hostname.replace(/^\[(.*)\]$/, '$1').toLowerCase();
-  return bare === 'localhost' || bare === '::1' || /^127(\.\d{1,3}){3}$/.test(bare);
-}
 
 /** The settings given, checked; `required` lists the options `connection add` cannot do without. */
 export function readConnectionOptions(
@@ -62,10 +52,7 @@ export function readConnectionOptions(
   for (const key of ['cdrsUrl', 'checkUrlTemplate'] as const) {
     const value = parsed.success ? parsed.data[key] : undefined;
     if (value === undefined) continue;
-    const url = new URL(value.replace('{cdr_id}', 'x'));
-    if (url.protocol === 'http:' && !isLoopbackHost(url.hostname) && !insecureAllowed) {
-      problems.push(`${OPTION_NAMES[key]}: must use https (plain http only for loopback, or set IOP_ALLOW_INSECURE_HTTP=true)`);
-    }
+    if (exposesTokenInClear(value, insecureAllowed)) problems.push(`${OPTION_NAMES[key]}: ${INSECURE_URL_RULE}`);
   }
   let token: string | undefined;
   if (options.tokenFile !== undefined) {

@@ -7,6 +7,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse, type Server } from 'node:http';
 import type { Socket } from 'node:net';
+import { routingHeaders } from '../ocpi/routing-headers';
 
 export type MockBehaviour =
   | 'accept'
@@ -270,15 +271,12 @@ function pick(req: IncomingMessage, names: string[]): Record<string, string> {
 }
 
 function answerHeaders(request: Record<string, string>): Record<string, string> {
-  const turned: Record<string, string | undefined> = {
-    'x-request-id': request['x-request-id'],
-    'x-correlation-id': request['x-correlation-id'],
-    'ocpi-from-country-code': request['ocpi-to-country-code'],
-    'ocpi-from-party-id': request['ocpi-to-party-id'],
-    'ocpi-to-country-code': request['ocpi-from-country-code'],
-    'ocpi-to-party-id': request['ocpi-from-party-id'],
+  const party = (side: 'from' | 'to') => {
+    const [country_code, party_id] = [request[`ocpi-${side}-country-code`], request[`ocpi-${side}-party-id`]];
+    return country_code && party_id ? { country_code, party_id } : undefined;
   };
-  return Object.fromEntries(Object.entries(turned).filter((entry): entry is [string, string] => entry[1] !== undefined));
+  const ids = Object.fromEntries(['x-request-id', 'x-correlation-id'].flatMap((name) => (request[name] ? [[name, request[name]]] : [])));
+  return { ...ids, ...routingHeaders(party('to'), party('from')) };
 }
 
 function readBody(req: IncomingMessage): Promise<string> {

@@ -12,6 +12,7 @@ import { Agent, request } from 'undici';
 import type { Party } from '../cdr/party';
 import type { IopConfig } from '../config';
 import type { OcpiVersion } from '../connections/ocpi-version';
+import { routingHeaders } from '../ocpi/routing-headers';
 import { cancelledOutcome, classifyAnswer, classifyNetworkError, type DeliveryOutcome, type IopAnswer } from './delivery-outcome';
 
 export type IopClientConfig = Pick<IopConfig, 'cdrsUrl' | 'token' | 'checkUrlTemplate' | 'requestTimeoutMs'> & {
@@ -201,9 +202,6 @@ function ocpi221Headers(routing: OcpiRouting | undefined): Record<string, string
   return {
     'x-request-id': requestId,
     'x-correlation-id': routing?.correlationId ?? requestId,
-    ...(routing
-      ? { 'ocpi-from-country-code': routing.from.country_code, 'ocpi-from-party-id': routing.from.party_id }
-      : {}),
-    ...(routing?.to ? { 'ocpi-to-country-code': routing.to.country_code, 'ocpi-to-party-id': routing.to.party_id } : {}),
+    ...routingHeaders(routing?.from, routing?.to),
   };
 }

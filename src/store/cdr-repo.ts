@@ -38,6 +38,8 @@ export interface NewCdr extends CdrKey {
   cdr: unknown;
   /** Its OCPI 2.2.1 form, when the session carries what 2.2.1 needs (see migration 006). */
   cdr_221?: unknown;
+  /** A credit CDR (only a 2.2.1 form, `cdr` null): the CDR it cancels. */
+  credit_of?: string;
   /**
    * Left out, the store stamps the moment of the insert (see insertCdr): what every CDR
    * built by cdrflow gets. Given, it is kept as is (CDRs imported with their own history).
@@ -73,8 +75,8 @@ export async function insertCdr(pool: Pool | PoolClient, row: NewCdr): Promise<C
      ), stamp AS (
        SELECT coalesce($6::timestamptz, date_trunc('milliseconds', clock_timestamp())) AS at FROM barrier
      )
-     INSERT INTO cdrs (country_code, party_id, id, session_id, cdr, cdr_221, last_updated, status, validation_errors)
-     SELECT $1, $2, $3, $4, ${stamped('$5')}, ${stamped('$9')}, stamp.at, $7, $8
+     INSERT INTO cdrs (country_code, party_id, id, session_id, cdr, cdr_221, credit_of, last_updated, status, validation_errors)
+     SELECT $1, $2, $3, $4, ${stamped('$5')}, ${stamped('$9')}, $10, stamp.at, $7, $8
      FROM stamp
      ON CONFLICT (country_code, party_id, id) DO NOTHING
      RETURNING *`,
@@ -83,11 +85,13 @@ export async function insertCdr(pool: Pool | PoolClient, row: NewCdr): Promise<C
       row.party_id,
       row.id,
       row.session_id,
-      JSON.stringify(row.cdr),
+      // SQL NULL, not JSON null: a credit CDR has no 2.1.1 form (the 2.1.1 pull skips `cdr IS NULL`).
+      row.cdr === null ? null : JSON.stringify(row.cdr),
       row.last_updated ?? null,
       row.status,
       row.validation_errors ? JSON.stringify(row.validation_errors) : null,
       row.cdr_221 === undefined ? null : JSON.stringify(row.cdr_221),
+      row.credit_of ?? null,
     ],
   );
   const stored = inserted.rows[0] ?? (await findCdr(pool, row));

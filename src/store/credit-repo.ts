@@ -6,7 +6,7 @@
  */
 import type { Pool } from 'pg';
 import type { CdrKey } from './cdr-key';
-import { PULL_BARRIER_LOCK } from './cdr-repo';
+import { insertCdr } from './cdr-repo';
 
 export type StoredCredit =
   | {
@@ -40,27 +40,25 @@ export async function storeCreditCdr(
           : `CDR ${original.id} is ${state?.status ?? 'not stored'}, not sent: only a CDR the receiver accepted is credited`,
       };
     }
-    // Stamped like every insert (cdr-repo insertCdr): under the pull barrier, at the insert's own time.
-    const inserted = await client.query<{ status: string }>(
-      `WITH barrier AS (SELECT pg_advisory_xact_lock_shared(${PULL_BARRIER_LOCK}) AS held),
-       stamp AS (SELECT date_trunc('milliseconds', clock_timestamp()) AS at FROM barrier)
-       INSERT INTO cdrs (country_code, party_id, id, session_id, cdr, cdr_221, credit_of, last_updated, status)
-       SELECT $1, $2, $3, $4, NULL,
-              jsonb_set($5::jsonb, '{last_updated}', to_jsonb(to_char(stamp.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))),
-              $6, stamp.at, 'queued'
-       FROM stamp
-       ON CONFLICT (country_code, party_id, id) DO NOTHING
-       RETURNING status`,
-      [original.country_code, original.party_id, credit.id, original.session_id, JSON.stringify(credit.body), original.id],
+    // Concurrent commands for the same credit wait on the original's lock above.
+    const existing = await client.query<{ status: string }>(
+      'SELECT status FROM cdrs WHERE country_code = $1 AND party_id = $2 AND id = $3',
+      [original.country_code, original.party_id, credit.id],
     );
-    if (inserted.rows.length === 0) {
+    if (existing.rows[0]) {
       await client.query('ROLLBACK');
-      const existing = await pool.query<{ status: string }>(
-        'SELECT status FROM cdrs WHERE country_code = $1 AND party_id = $2 AND id = $3',
-        [original.country_code, original.party_id, credit.id],
-      );
-      return { issued: false, status: existing.rows[0]?.status ?? 'unknown' };
+      return { issued: false, status: existing.rows[0].status };
     }
+    await insertCdr(client, {
+      country_code: original.country_code,
+      party_id: original.party_id,
+      id: credit.id,
+      session_id: original.session_id,
+      cdr: null,
+      cdr_221: credit.body,
+      credit_of: original.id,
+      status: 'queued',
+    });
     await client.query(
       `INSERT INTO queue_entries (country_code, party_id, cdr_id, session_id, enqueued_at)
        VALUES ($1, $2, $3, $4, now())`,

@@ -113,6 +113,12 @@ test('a credit CDR cancels a sent 2.2.1 CDR: it reaches the receiver after it, o
   });
   expect(cdr221Schema.safeParse(arrived.cdr).success).toBe(true);
   await waitFor('the credit to be recorded as sent', async () => (await findCdr(suite.db.pool, { ...partyB, id: credit.creditCdrId }))?.status === 'sent');
+  // Stored with no 2.1.1 form (SQL NULL), so the 2.1.1 pull never serves it.
+  const forms = await suite.db.pool.query<{ no_211: boolean; credit_of: string }>(
+    'SELECT cdr IS NULL AS no_211, credit_of FROM cdrs WHERE id = $1',
+    [credit.creditCdrId],
+  );
+  expect(forms.rows).toEqual([{ no_211: true, credit_of: original.id }]);
 
   // Once: a second run of the command queues nothing.
   const again = await operatorCli(['credit', operator(partyB), original.id, '--reason', 'wrong tariff applied', '--json']);

@@ -23,6 +23,8 @@ CREATE TABLE connections (
 -- 2.2.1 needs (the token's uid and type): POSTed to 2.2.1 connections and served by the
 -- 2.2.1 pull. Null when the session lacks it.
 ALTER TABLE cdrs ADD COLUMN cdr_221 jsonb;
+-- For a 2.2.1 credit CDR (migration 008), the id of the CDR it cancels.
+ALTER TABLE cdrs ADD COLUMN credit_of text;
 
 -- One receiver per party for now: the party's queue delivers to its enabled connection.
 CREATE UNIQUE INDEX connections_one_enabled_per_party ON connections (country_code, party_id) WHERE enabled;

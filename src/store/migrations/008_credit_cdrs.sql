@@ -1,8 +1,7 @@
 -- OCPI 2.2.1 credit CDRs (`cdrflow credit`): a row of their own with only a 2.2.1 form, so
 -- `cdr` (the 2.1.1 body) may be null: the 2.1.1 pull and its counts leave such rows out
--- (migration 007). `credit_of` names the CDR a credit cancels.
+-- (migration 007). `credit_of` (migration 006) names the CDR a credit cancels.
 ALTER TABLE cdrs ALTER COLUMN cdr DROP NOT NULL;
-ALTER TABLE cdrs ADD COLUMN credit_of text;
 
 -- The connection a CDR's last POST went to (its in-flight mark's receiver, then the one that
 -- took it): a POST whose outcome is unknown is looked up where it went, even after the party
