@@ -16,10 +16,11 @@ import { validateCdr } from '../src/cdr/validate-cdr';
 import { validate221Shape } from '../src/cdr/validate-cdr-221';
 import { compareCheckedCdr } from '../src/iop/compare-checked-cdr';
 import type { IopClient } from '../src/iop/iop-client';
-import { asIopRouter, type IopRouter } from '../src/iop/iop-router';
+import { asIopRouter, DEFAULT_CONNECTION, type IopRouter } from '../src/iop/iop-router';
 import { ocpiRoutingOf } from '../src/iop/ocpi-routing';
 import type { CdrKey } from '../src/store/cdr-key';
-import { findCdr, insertCdr, recordCheck, type CdrStatus } from '../src/store/cdr-repo';
+import { findCdr, insertCdr, recordCheck, type CdrStatus, type CheckStatus } from '../src/store/cdr-repo';
+import { deliveriesOf } from '../src/store/delivery-repo';
 import { signalCdrStored } from '../src/client/queue-signals';
 
 export interface CdrActivityDeps {
@@ -46,11 +47,14 @@ export interface PreparedCdr {
   status: CdrStatus;
   validationErrors: string[];
   iopLocation: string | null;
-  /** Where the CDR goes (host of the IOP endpoint), shown as a search attribute. */
+  /** Where the CDR goes (hosts of its receivers' endpoints), shown as a search attribute. */
   iop: string;
-  /** The party's connection that delivers it (`default`: the IOP_* variables). */
+  /** The party's connections that deliver it, comma-separated (`default`: the IOP_* variables). */
   connection?: string;
 }
+
+/** Which check answer a CDR checked at several receivers records: the worst one. */
+const CHECK_SEVERITY: CheckStatus[] = ['mismatch', 'not_possible', 'match'];
 
 export function createCdrActivities(deps: CdrActivityDeps) {
   const now = deps.now ?? (() => new Date());
@@ -106,9 +110,9 @@ export function createCdrActivities(deps: CdrActivityDeps) {
      * repeated notice.
      */
     async prepareCdr(sessionEnded: SessionEnded): Promise<PreparedCdr> {
-      // Where it will go: the form that connection speaks must be valid.
-      const plan = await router.planFor(sessionEnded.party);
-      const built = buildAndValidate(sessionEnded, plan.ocpiVersion);
+      // Where it will go: the forms its receivers speak must be valid.
+      const lanes = await router.lanesFor(sessionEnded.party);
+      const built = buildAndValidate(sessionEnded, lanes.some((lane) => lane.ocpiVersion === '2.2.1') ? '2.2.1' : '2.1.1');
       const invalid = built.errors.length > 0;
       const row = await insertCdr(deps.pool, {
         ...sessionEnded.party,
@@ -132,28 +136,41 @@ export function createCdrActivities(deps: CdrActivityDeps) {
         status: row.status,
         validationErrors: row.validation_errors ?? [],
         iopLocation: row.iop_location,
-        iop: plan.host,
-        connection: plan.connection,
+        iop: [...new Set(lanes.map((lane) => lane.host))].join(','),
+        connection: lanes.map((lane) => lane.connection).join(','),
       };
     },
 
-    /** Check CDR (GIREVE): read back what we sent and record whether it matches. */
+    /**
+     * Check CDR (GIREVE): read back what we sent, at every receiver that took it, in the form
+     * sent there, and record whether it matches (the worst answer, each receiver named when
+     * there are several).
+     */
     async checkCdrAtIop(key: CdrKey): Promise<string> {
       const row = await findCdr(deps.pool, key);
       if (!row) throw new Error(`CDR ${key.id} is not stored`);
-      // Checked where it was sent, in the form sent there (the party may have moved since).
-      const route = await (row.post_connection !== null ? router.routeByName(key, row.post_connection) : router.routeFor(key).catch(() => undefined));
-      if (!route) {
-        const detail = `the connection it was sent through (${row.post_connection ?? 'the party\'s'}) is gone`;
-        await recordCheck(deps.pool, key, 'not_possible', detail);
-        return `not_possible: ${detail}`;
+      const delivered = (await deliveriesOf(deps.pool, key))
+        .filter((delivery) => delivery.status === 'sent')
+        .map(({ connection, iopLocation }) => ({ connection, iopLocation }));
+      // None recorded: a CDR settled before deliveries existed, where its row says it went.
+      const sentTo = delivered.length > 0 ? delivered : [{ connection: row.post_connection ?? DEFAULT_CONNECTION, iopLocation: row.iop_location }];
+      const checks: { status: CheckStatus; detail: string }[] = [];
+      for (const { connection, iopLocation } of sentTo) {
+        const route = await router.routeByName(key, connection);
+        if (!route) {
+          checks.push({ status: 'not_possible', detail: `the connection it was sent through (${connection}) is gone` });
+          continue;
+        }
+        const { client } = route;
+        const sent = client.ocpiVersion === '2.2.1' ? row.cdr_221 : row.cdr;
+        const answer = await client.getCdr(client.checkUrl(key.id, iopLocation), undefined, ocpiRoutingOf(key, sent));
+        const check = compareCheckedCdr(sent, answer);
+        checks.push(sentTo.length > 1 ? { status: check.status, detail: `${connection}: ${check.detail}` } : check);
       }
-      const { client } = route;
-      const sent = client.ocpiVersion === '2.2.1' ? row.cdr_221 : row.cdr;
-      const answer = await client.getCdr(client.checkUrl(key.id, row.iop_location), undefined, ocpiRoutingOf(key, sent));
-      const check = compareCheckedCdr(sent, answer);
-      await recordCheck(deps.pool, key, check.status, check.detail);
-      return `${check.status}: ${check.detail}`;
+      const worst = CHECK_SEVERITY.find((status) => checks.some((check) => check.status === status)) ?? 'match';
+      const detail = checks.map((check) => check.detail).join('; ');
+      await recordCheck(deps.pool, key, worst, detail);
+      return `${worst}: ${detail}`;
     },
   };
 }

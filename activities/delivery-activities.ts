@@ -1,7 +1,8 @@
 /**
- * The POSTs at the head of a CPO's queue, run by the queue workflow as one activity per
- * run. One call reads the head of the queue from Postgres, and POSTs the run of stored CDRs there one after the other; each outcome
- * is written while the next POST is on the wire. It heartbeats, so it learns when its
+ * The POSTs at the head of one lane of a CPO's queue (one receiver: a connection, or the
+ * IOP_* `default`), run by the queue workflow as one activity per run and lane. One call
+ * reads the lane's head from Postgres and POSTs the run of stored CDRs there one after the
+ * other; each outcome is written while the next POST is on the wire. It heartbeats, so it learns when its
  * workflow is gone (terminated, reset) and stops.
  *
  * No duplicates: a run claims its CDRs before its first POST (see src/store/post-claims.ts)
@@ -15,16 +16,17 @@ import type { Pool } from 'pg';
 import type { Party } from '../src/cdr/party';
 import { operatorId } from '../src/cdr/party';
 import type { IopClient, OcpiRouting } from '../src/iop/iop-client';
-import { asIopRouter, NoEnabledConnectionError, type IopRoute, type IopRouter } from '../src/iop/iop-router';
+import { asIopRouter, type IopRoute, type IopRouter, type LaneRoute } from '../src/iop/iop-router';
 import { ocpiRoutingOf } from '../src/iop/ocpi-routing';
 import { presenceOf } from '../src/iop/presence-check';
 import { retryDelayMs, type RetrySchedule } from '../src/iop/retry-backoff';
 import type { DeliveryAttempt, DeliveryObserver } from '../src/observability/delivery-observer';
-import { markRejected, markSent, recordFailedAttempt, type CdrStatus } from '../src/store/cdr-repo';
-import { claimLapsesInMs, claimPosts, recordPostConnection, releaseClaims, type PostClaim } from '../src/store/post-claims';
+import { markRejected, markSent, recordFailedAttempt, skipInvalidCdr, type SettledCdrState } from '../src/store/delivery-repo';
+import { claimLapsesInMs, claimPosts, releaseClaims, type Lane, type PostClaim } from '../src/store/post-claims';
 import {
   queueOrphanedCdrs,
-  readQueueHead,
+  readLaneHead,
+  readSettledEntries,
   recordHandIns,
   removeSettledEntries,
   type HandIn,
@@ -87,11 +89,16 @@ export interface DeliveryActivityDeps {
 
 export interface DeliverRequest {
   party: Party;
+  /**
+   * The lane (connection) this run serves. Absent: the party's first lane, whose runs also
+   * tell session workflows left untold and take `reported` entries off the queue.
+   */
+  connection?: string;
   /** CDRs the workflow has reported to their session workflows since: their entries go. */
   reported: string[];
   /** Most CDRs one call POSTs (a pause takes effect after the run under way). */
   maxPosts: number;
-  /** Failed attempts so far at the CDR the queue last saw at its head, for its backoff. */
+  /** Failed attempts so far at the CDR the lane last saw at its head, for its backoff. */
   head: { cdrId: string; failedAttempts: number } | null;
 }
 
@@ -111,7 +118,9 @@ export type RunEnd =
   | { kind: 'waiting-for-store'; cdrId: string; sessionId: string; enqueuedAt: number }
   | { kind: 'retry'; cdrId: string; sessionId: string; reason: string; retryAfterMs: number }
   /** Another run holds the head's claim (it may still be POSTing it): wait for it to end or lapse. */
-  | { kind: 'held-elsewhere'; cdrId: string; sessionId: string; retryAfterMs: number };
+  | { kind: 'held-elsewhere'; cdrId: string; sessionId: string; retryAfterMs: number }
+  /** The lane's connection was removed: nothing more to do for it. */
+  | { kind: 'lane-gone' };
 
 export interface DeliverRun {
   settled: SettledCdr[];
@@ -122,6 +131,10 @@ export interface DeliverRun {
    */
   told?: string[];
   end: RunEnd;
+  /** The lane served (absent in runs recorded before lanes). */
+  connection?: string;
+  /** Every lane of the party now: the workflow runs one loop per lane. */
+  lanes?: string[];
 }
 
 /** A claim being taken, and when it was asked for (the stall guard counts from then). */
@@ -138,8 +151,8 @@ export function createDeliveryActivities(deps: DeliveryActivityDeps) {
   const leaseMs = deps.claimLeaseMs ?? postClaimLeaseMs(deps.requestTimeoutMs);
 
   /** Until another run's claim on the CDR ends or lapses; looked at again every few seconds. */
-  async function heldElsewhereWait(party: Party, cdrId: string): Promise<number> {
-    const lapsesInMs = await claimLapsesInMs(pool, party, cdrId, leaseMs);
+  async function heldElsewhereWait(lane: Lane, cdrId: string): Promise<number> {
+    const lapsesInMs = await claimLapsesInMs(pool, lane, cdrId, leaseMs);
     return Math.min(Math.max(lapsesInMs, 500), 5_000);
   }
 
@@ -152,40 +165,37 @@ export function createDeliveryActivities(deps: DeliveryActivityDeps) {
   }
 
   async function deliverOne(
-    party: Party,
+    lane: Lane,
     route: IopRoute,
     claim: PostClaim,
     claimedAt: number,
     failedAttempts: number,
     writes: WriteBehind,
+    settledAll: (state: SettledCdrState | undefined) => void,
     cancelled: AbortSignal | undefined,
   ): Promise<PostResult> {
-    const key = { ...party, id: claim.id };
+    const { party } = lane;
     const seen = { operator: operatorId(party), connection: route.connection, cdrId: claim.id, credentialsAlert: false, unknownOutcome: false };
     const backoff = () => retryDelayMs(failedAttempts + 1, deps.retry);
     const attempts = failedAttempts + 1;
+    const settle = (write: Promise<SettledCdrState | undefined>) => writes.track(write.then(settledAll));
     const notSent = (reason: string, retryAfterMs: number): PostResult => {
       // The earlier POST's outcome stays unknown: the CDR keeps its mark and is asked about again.
-      writes.track(recordFailedAttempt(pool, key, reason, new Date(Date.now() + retryAfterMs), true, claim.earlierPostAt));
+      writes.track(recordFailedAttempt(pool, lane, claim.id, reason, new Date(Date.now() + retryAfterMs), true, claim.earlierPostAt));
       report({ ...seen, outcome: 'retry', postSeconds: null, unknownOutcome: true });
       return { kind: 'retry', reason, retryAfterMs };
     };
 
-    // Asked first: a CDR whose earlier POST may have reached the IOP, and one whose POSTs
+    const iop = route.client;
+    // Asked first: a CDR whose earlier POST may have reached the receiver, and one whose POSTs
     // keep failing (a receiver that took the CDR but answered an error may refuse every
-    // second create of its id, which would hold the queue forever). An earlier POST is
-    // looked up where it went, even when the party has moved to another connection since.
-    const correlationId = randomUUID();
-    const routingFor = (at: IopRoute): OcpiRouting => ({ ...ocpiRoutingOf(party, bodyFor(at, claim)), correlationId });
+    // second create of its id, which would hold the lane forever).
+    const routing: OcpiRouting = { ...ocpiRoutingOf(party, bodyFor(route, claim)), correlationId: randomUUID() };
     if (claim.earlierPostAt || failedAttempts >= FAILED_POSTS_BEFORE_LOOKUP) {
-      const earlier = claim.earlierPostAt && claim.postConnection !== null && claim.postConnection !== route.connection
-        ? ((await router.routeByName(party, claim.postConnection)) ?? route)
-        : route;
-      const { client } = earlier;
-      const presence = presenceOf(claim.id, await client.getCdr(client.checkUrl(claim.id, null), cancelled, routingFor(earlier)));
+      const presence = presenceOf(claim.id, await iop.getCdr(iop.checkUrl(claim.id, null), cancelled, routing));
       if (presence.kind === 'held') {
-        writes.track(markSent(pool, key, null));
-        report({ ...seen, connection: earlier.connection, outcome: 'delivered', postSeconds: null });
+        settle(markSent(pool, lane, claim.id, null));
+        report({ ...seen, outcome: 'delivered', postSeconds: null });
         return { kind: 'delivered', location: null, attempts };
       }
       // After a clear failure nothing is on the wire: POST again whatever the check said.
@@ -198,19 +208,14 @@ export function createDeliveryActivities(deps: DeliveryActivityDeps) {
       }
     }
 
-    const iop = route.client;
     const body = bodyFor(route, claim);
     if (body === null || body === undefined) {
       // Built for a connection of the other version (a 2.1.1 session without the 2.2.1 fields,
       // a 2.2.1 credit CDR): this receiver cannot take it. Set aside (visible, replayable), not retried.
       const reason = `set aside: connection ${route.connection} speaks OCPI ${iop.ocpiVersion} and this CDR has no ${iop.ocpiVersion} form`;
-      writes.track(markRejected(pool, key, reason));
+      settle(markRejected(pool, lane, claim.id, reason));
       return { kind: 'rejected', reason, attempts };
     }
-    const routing = routingFor(route);
-    // An earlier POST went elsewhere (and the IOP there does not have it): this one's receiver
-    // is recorded before it leaves, so its outcome, if unknown, is looked up there.
-    if (claim.postConnection !== route.connection) await recordPostConnection(pool, party, claim.id, route.connection);
 
     // A process that stalled since its claim (the check took long, the machine froze) may
     // no longer hold it: another run may have taken the CDR over. Then no POST from here.
@@ -231,18 +236,18 @@ export function createDeliveryActivities(deps: DeliveryActivityDeps) {
     });
     switch (outcome.kind) {
       case 'delivered':
-        writes.track(markSent(pool, key, outcome.location));
+        settle(markSent(pool, lane, claim.id, outcome.location));
         return { ...outcome, attempts };
       case 'rejected':
-        activityLog()?.warn('IOP rejected CDR', { operator: operatorId(party), cdrId: claim.id, reason: outcome.reason });
-        writes.track(markRejected(pool, key, outcome.reason));
+        activityLog()?.warn('IOP rejected CDR', { operator: operatorId(party), connection: route.connection, cdrId: claim.id, reason: outcome.reason });
+        settle(markRejected(pool, lane, claim.id, outcome.reason));
         return { ...outcome, attempts };
       case 'retry': {
         const retryAfterMs = backoff();
         const reason = outcome.credentialsAlert ? `${outcome.reason} [credentials alert]` : outcome.reason;
         if (outcome.credentialsAlert) activityLog()?.error('IOP refuses our token', { operator: operatorId(party), connection: route.connection, cdrId: claim.id });
         writes.track(
-          recordFailedAttempt(pool, key, reason, new Date(Date.now() + retryAfterMs), outcome.unknownOutcome, postStartedAt),
+          recordFailedAttempt(pool, lane, claim.id, reason, new Date(Date.now() + retryAfterMs), outcome.unknownOutcome, postStartedAt),
         );
         return { kind: 'retry', reason, retryAfterMs };
       }
@@ -263,60 +268,82 @@ export function createDeliveryActivities(deps: DeliveryActivityDeps) {
       reported: string[];
       /** The run's start (epoch ms) when it starts afresh. */
       adoptOrphansStoredBefore?: number;
-    }): Promise<void> {
+    }): Promise<{ lanes: string[] }> {
       if (input.adoptOrphansStoredBefore !== undefined) {
         const adopted = await queueOrphanedCdrs(pool, input.party, new Date(input.adoptOrphansStoredBefore));
         if (adopted > 0) activityLog()?.warn('queue adopted CDRs that had no place in it', { operator: operatorId(input.party), adopted });
       }
       await recordHandIns(pool, input.party, input.handIns);
       await removeSettledEntries(pool, input.party, input.reported);
+      // The lanes these CDRs wait in: a receiver added meanwhile starts at once, even while
+      // the first lane backs off (recorded before lanes, this returned nothing).
+      return { lanes: (await router.lanesFor(input.party)).map((lane) => lane.connection) };
     },
 
     /**
-     * One run at the head of the party's queue. Throws when the store fails (the workflow
-     * backs off and calls again); the CDRs POSTed before are then found settled, or held at
-     * the IOP, by the next run.
+     * One run at the head of one lane of the party's queue. Throws when the store fails (the
+     * workflow backs off and calls again); the CDRs POSTed before are then found settled, or
+     * held at the receiver, by the next run.
      */
     async deliverCdrs(request: DeliverRequest): Promise<DeliverRun> {
       const { party } = request;
+      const first = request.connection === undefined;
       const startedAt = performance.now();
       const cancelled = (deps.cancellation ?? activityCancellation)();
       const heartbeats = startHeartbeats();
       let head: HeadEntry[];
-      /** Undefined: the party's connections are all disabled, and its CDRs wait (the reason). */
-      let route: IopRoute | undefined;
-      let noRoute = '';
+      let untold: SettledCdr[] = [];
+      let laneRoute: LaneRoute | undefined;
+      let lanes: string[];
       try {
-        await removeSettledEntries(pool, party, request.reported);
-        head = await readQueueHead(pool, party, request.maxPosts);
-        route = await router.routeFor(party).catch((error: unknown) => {
-          if (!(error instanceof NoEnabledConnectionError)) throw error;
-          noRoute = error.message;
-          return undefined;
-        });
+        const routes = await router.lanesFor(party);
+        lanes = routes.map((one) => one.connection);
+        laneRoute = first ? routes[0] : routes.find((one) => one.connection === request.connection);
+        if (!laneRoute) {
+          heartbeats.stop();
+          return { settled: [], told: [], end: { kind: 'lane-gone' }, connection: request.connection, lanes };
+        }
+        if (first) {
+          await removeSettledEntries(pool, party, request.reported);
+          // Settled by every receiver but not told (a run that died, Temporal unreachable).
+          untold = (await readSettledEntries(pool, party, request.maxPosts)).map((entry) =>
+            settledFrom({ id: entry.cdrId, status: entry.status, iopLocation: entry.iopLocation, lastError: entry.lastError, attempts: entry.attempts }, entry.sessionId),
+          );
+        }
+        head = await readLaneHead(pool, party, laneRoute.connection, request.maxPosts);
       } catch (error) {
         heartbeats.stop();
         throw error;
       }
-      const { ready, stale, blockedBy } = splitHead(head);
-      // Settled in the store but not reported yet (a run whose result was lost, an invalid CDR):
-      // reported now, taken off the queue once the workflow says it told their session workflows.
-      const settled: SettledCdr[] = stale.map(settledFromStore);
+      const lane: Lane = { party, connection: laneRoute.connection };
+      const { route } = laneRoute;
+      const { ready, invalid, blockedBy } = splitHead(head);
+      const settled: SettledCdr[] = [...untold];
       const telling = deps.sessionNotifier ? new SettledReporter(deps.sessionNotifier, party) : undefined;
+      for (const one of untold) telling?.tell(one, Promise.resolve());
+      // An invalid CDR goes nowhere: its entry leaves at once (nobody waits for its outcome).
+      for (const entry of invalid) {
+        await skipInvalidCdr(pool, { ...party, id: entry.cdrId });
+        const skipped: SettledCdr = { cdrId: entry.cdrId, sessionId: entry.sessionId, result: null };
+        settled.push(skipped);
+        telling?.tell(skipped, Promise.resolve());
+      }
+      const sessionOf = new Map(ready.map((entry) => [entry.cdrId, entry.sessionId]));
+      // A CDR that every receiver has settled with this write: its session workflow learns the outcome.
+      const settledAll = (state: SettledCdrState | undefined): void => {
+        if (!state) return;
+        const done = settledFrom(state, sessionOf.get(state.id) ?? '');
+        settled.push(done);
+        telling?.tell(done, Promise.resolve());
+      };
 
       const owner = randomUUID();
       const writes = new WriteBehind();
-      for (const one of stale) telling?.tell(settledFromStore(one), Promise.resolve());
       const claimed: PostClaim[] = [];
       const posted = new Set<string>();
-      const claimOf = (entry: HeadEntry, route: IopRoute): PendingClaim => {
+      const claimOf = (entry: HeadEntry): PendingClaim => {
         const at = performance.now();
-        const claim = claimPosts(pool, party, [entry.cdrId], {
-          owner,
-          leaseMs,
-          postDelayMs: deps.requestTimeoutMs,
-          connection: route.connection,
-        }).then(
+        const claim = claimPosts(pool, lane, [entry.cdrId], { owner, leaseMs, postDelayMs: deps.requestTimeoutMs }).then(
           (claims) => ({ claim: claims.get(entry.cdrId), at }),
         );
         // Awaited later (or never, when the run stops first): its failure must not go unhandled.
@@ -330,10 +357,11 @@ export function createDeliveryActivities(deps: DeliveryActivityDeps) {
         for (const [index, entry] of ready.entries()) {
           const failedAttempts = request.head?.cdrId === entry.cdrId ? request.head.failedAttempts : 0;
           if (!route) {
-            end = { kind: 'retry', cdrId: entry.cdrId, sessionId: entry.sessionId, reason: noRoute, retryAfterMs: retryDelayMs(failedAttempts + 1, deps.retry) };
+            const reason = laneRoute.held ?? `connection ${lane.connection} has no route`;
+            end = { kind: 'retry', cdrId: entry.cdrId, sessionId: entry.sessionId, reason, retryAfterMs: retryDelayMs(failedAttempts + 1, deps.retry) };
             break;
           }
-          const pendingClaim = nextClaim ?? claimOf(entry, route);
+          const pendingClaim = nextClaim ?? claimOf(entry);
           nextClaim = undefined;
           const { claim, at: claimedAt } = await pendingClaim;
           if (claim) claimed.push(claim);
@@ -343,29 +371,18 @@ export function createDeliveryActivities(deps: DeliveryActivityDeps) {
           if (cancelled?.aborted) throw new Error('delivery run cancelled');
           if (posted.size > 0 && performance.now() - startedAt > RUN_BUDGET_MS) break;
           if (!claim) {
-            const retryAfterMs = await heldElsewhereWait(party, entry.cdrId);
+            const retryAfterMs = await heldElsewhereWait(lane, entry.cdrId);
             end = { kind: 'held-elsewhere', cdrId: entry.cdrId, sessionId: entry.sessionId, retryAfterMs };
             break;
           }
           posted.add(entry.cdrId);
           const following = ready[index + 1];
-          if (following) nextClaim = claimOf(following, route);
-          const result = await deliverOne(party, route, claim, claimedAt, failedAttempts, writes, cancelled);
+          if (following) nextClaim = claimOf(following);
+          const result = await deliverOne(lane, route, claim, claimedAt, failedAttempts, writes, settledAll, cancelled);
           if (result.kind === 'retry') {
             end = { kind: 'retry', cdrId: entry.cdrId, sessionId: entry.sessionId, reason: result.reason, retryAfterMs: result.retryAfterMs };
             break;
           }
-          const settledCdr: SettledCdr = {
-            cdrId: entry.cdrId,
-            sessionId: entry.sessionId,
-            result:
-              result.kind === 'delivered'
-                ? { status: 'delivered', location: result.location, attempts: result.attempts }
-                : { status: 'rejected', reason: result.reason, attempts: result.attempts },
-          };
-          settled.push(settledCdr);
-          // Once its outcome is written: the session workflow's check-back reads the row.
-          telling?.tell(settledCdr, writes.drained());
         }
       } finally {
         // A claim taken ahead for a CDR this run did not reach is released with the rest.
@@ -373,22 +390,26 @@ export function createDeliveryActivities(deps: DeliveryActivityDeps) {
         if (unused?.claim) claimed.push(unused.claim);
         // Outcomes first, then whatever claim this run still holds (its outcome not recorded,
         // as when a write failed). A CDR this run POSTed or checked keeps its mark, as does one
-        // an earlier POST may have reached: the next run asks the IOP about it at once instead
-        // of waiting out the lease. One it did not reach is left unmarked.
+        // an earlier POST may have reached: the next run asks the receiver about it at once
+        // instead of waiting out the lease. One it did not reach is left unmarked.
         await writes.settle();
         const keepMark = claimed.filter((claim) => posted.has(claim.id) || claim.earlierPostAt !== null).map((claim) => claim.id);
-        await releaseClaims(pool, party, owner, claimed.map((claim) => claim.id), keepMark).catch((error: unknown) => writes.fail(error));
+        await releaseClaims(pool, lane, owner, claimed.map((claim) => claim.id), keepMark).catch((error: unknown) => writes.fail(error));
         heartbeats.stop();
       }
       writes.throwIfFailed();
       // Nobody waits for this result (the workflow is gone, or the activity timed out).
       if (cancelled?.aborted) throw new Error('delivery run cancelled');
       end ??= blockedBy ?? (head.length === request.maxPosts || ready.length > posted.size ? { kind: 'more' } : { kind: 'empty' });
-      if (!telling) return { settled, end };
+      // In the lane's order (their writes may end in any order).
+      const place = new Map(head.map((entry, index) => [entry.cdrId, index]));
+      settled.sort((a, b) => (place.get(a.cdrId) ?? -1) - (place.get(b.cdrId) ?? -1));
+      const served = { connection: lane.connection, lanes };
+      if (!telling) return { settled, end, ...served };
       // Their entries go once their session workflows know; the rest are told by the workflow.
       const told = await telling.finish(TELL_PATIENCE_MS);
       await removeSettledEntries(pool, party, told);
-      return { settled, told, end };
+      return { settled, told, end, ...served };
     },
   };
 }
@@ -396,13 +417,13 @@ export function createDeliveryActivities(deps: DeliveryActivityDeps) {
 export type DeliveryActivities = ReturnType<typeof createDeliveryActivities>;
 
 /**
- * The head as the store sees it: the CDRs that may be POSTed now (stored, in order, up to
- * the first one not stored yet), the ones that already left the queue in the store
- * (settled by an earlier run, or invalid), and the entry that blocks the rest, if any.
+ * A lane's head as the store sees it: the CDRs that may be POSTed now (stored, in order, up
+ * to the first one not stored yet), the invalid ones among them (they go nowhere), and the
+ * entry that blocks the rest, if any.
  */
-function splitHead(head: HeadEntry[]): { ready: HeadEntry[]; stale: HeadEntry[]; blockedBy: RunEnd | undefined } {
+function splitHead(head: HeadEntry[]): { ready: HeadEntry[]; invalid: HeadEntry[]; blockedBy: RunEnd | undefined } {
   const ready: HeadEntry[] = [];
-  const stale: HeadEntry[] = [];
+  const invalid: HeadEntry[] = [];
   for (const entry of head) {
     if (entry.status === null) {
       const blockedBy: RunEnd = {
@@ -411,22 +432,22 @@ function splitHead(head: HeadEntry[]): { ready: HeadEntry[]; stale: HeadEntry[];
         sessionId: entry.sessionId,
         enqueuedAt: entry.enqueuedAt.getTime(),
       };
-      return { ready, stale, blockedBy };
+      return { ready, invalid, blockedBy };
     }
-    (entry.status === 'queued' ? ready : stale).push(entry);
+    (entry.status === 'invalid' ? invalid : ready).push(entry);
   }
-  return { ready, stale, blockedBy: undefined };
+  return { ready, invalid, blockedBy: undefined };
 }
 
-function settledFromStore(entry: HeadEntry): SettledCdr {
-  const status: CdrStatus | null = entry.status;
+/** What a session workflow learns of its CDR once every receiver has settled it. */
+function settledFrom(state: SettledCdrState, sessionId: string): SettledCdr {
   const result: DeliveryResult | null =
-    status === 'sent'
-      ? { status: 'delivered', location: entry.iopLocation }
-      : status === 'rejected'
-        ? { status: 'rejected', reason: entry.lastError ?? 'rejected by the IOP' }
+    state.status === 'sent'
+      ? { status: 'delivered', location: state.iopLocation, attempts: state.attempts }
+      : state.status === 'rejected'
+        ? { status: 'rejected', reason: state.lastError ?? 'rejected by the IOP', attempts: state.attempts }
         : null;
-  return { cdrId: entry.cdrId, sessionId: entry.sessionId, result };
+  return { cdrId: state.id, sessionId, result };
 }
 
 /** The form of the CDR a connection takes: 2.2.1, or 2.1.1 (null when the CDR has none). */

@@ -45,7 +45,10 @@ export interface QueueState {
   pendingHandIns: HandIn[];
   /** CDRs reported to their session workflows whose queue entries are still to be removed. */
   reported?: string[];
+  /** The first lane's head (the party's first receiver). */
   head: HeadState | null;
+  /** The other lanes' heads (a party with several receivers), carried for their backoff. */
+  lanes?: { connection: string; head: HeadState | null }[];
   /** Tuning, for tests and very large CPOs; defaults in cpo-queue.ts. */
   settings?: QueueSettings;
 }
@@ -71,6 +74,17 @@ export interface QueueStatus {
   headLastError: string | null;
   /** Hand-ins received and not yet written to Postgres (non-zero while the store is down). */
   pendingHandIns: number;
+  /** Each receiver's lane (absent from queues that ran before lanes). */
+  lanes?: LaneStatus[];
+}
+
+export interface LaneStatus {
+  /** null until the first lane's first run said which connection it serves. */
+  connection: string | null;
+  activity: QueueActivity;
+  head: { cdrId: string; sessionId: string } | null;
+  headAttempts: number;
+  headLastError: string | null;
 }
 
 export const enqueueSignal = defineSignal<[EnqueueRequest]>('enqueue');

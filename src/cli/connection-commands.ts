@@ -60,7 +60,7 @@ export function registerConnectionCommands(program: Command): void {
 
   connection
     .command('add')
-    .description("add a receiver for a CPO party: its queue delivers there from the next run (queued CDRs included)")
+    .description("add a receiver for a CPO party: it gets the CDRs handed in from now on, in its own FIFO lane")
     .argument('<operator>', 'CPO operator id, e.g. FR*ABC')
     .requiredOption('--name <name>', 'a name for the connection, like gireve')
     .option('--version <version>', 'OCPI version the receiver speaks: 2.1.1 or 2.2.1', '2.1.1')
@@ -68,13 +68,15 @@ export function registerConnectionCommands(program: Command): void {
     .requiredOption('--token-file <file>', 'file holding the token the receiver gave for this party')
     .option('--check-url-template <template>', 'where one CDR is looked up, {cdr_id} replaced (default: <cdrs-url>/{cdr_id})')
     .option('--disabled', 'add it disabled')
+    .option('--backfill-from <date>', 'also deliver the CDRs stored since this ISO 8601 date, in hand-in order')
     .option('--json', 'JSON output')
-    .action(async (operator: string, options: ConnectionOptions & JsonOption & { name: string; disabled?: boolean }) => {
+    .action(async (operator: string, options: ConnectionOptions & JsonOption & { name: string; disabled?: boolean; backfillFrom?: string }) => {
       const party = parseOperatorId(operator);
       const { connectionNameSchema, readConnectionOptions } = await load.input();
       const name = connectionNameSchema.safeParse(options.name);
       if (!name.success) throw new Error(`invalid connection:\n  --name: ${name.error.issues[0]?.message ?? 'invalid'}`);
       const settings = readConnectionOptions(options, process.env, ['cdrsUrl', 'tokenFile']);
+      const backfillFrom = options.backfillFrom === undefined ? undefined : parseBackfillDate(options.backfillFrom);
       const { addConnection } = await load.repo();
       const added = await withStore((pool) =>
         addConnection(pool, {
@@ -85,9 +87,15 @@ export function registerConnectionCommands(program: Command): void {
           token: settings.token!,
           checkUrlTemplate: settings.checkUrlTemplate ?? null,
           enabled: options.disabled !== true,
-        }),
+        }, backfillFrom),
       );
-      print(added, options);
+      const { backfilled, ...listing } = added;
+      if (options.json) {
+        process.stdout.write(`${JSON.stringify({ ...listing, backfilled }, null, 2)}\n`);
+        return;
+      }
+      print(listing, options);
+      if (backfillFrom) process.stdout.write(`${backfilled} CDRs stored since ${backfillFrom.toISOString()} queued for it${WAKE_HINT(operator)}\n`);
     });
 
   connection
@@ -124,49 +132,67 @@ export function registerConnectionCommands(program: Command): void {
 
   connection
     .command('enable')
-    .description("make this the party's receiver: the one enabled before is disabled in the same step (no gap, no overlap)")
+    .description('deliver to this receiver again: it takes the CDRs that waited for it and every CDR handed in from now on (the other receivers keep what waits for them)')
     .argument('<operator>', 'CPO operator id, e.g. FR*ABC')
     .argument('<name>', 'the connection name')
     .option('--json', 'JSON output')
     .action(async (operator: string, name: string, options: JsonOption) => {
-      const party = parseOperatorId(operator);
-      const { switchToConnection } = await load.repo();
-      const enabled = await withStore((pool) => switchToConnection(pool, party, name));
-      if (!enabled) throw new Error(`${operator} has no connection named ${name} (cdrflow connection list ${operator})`);
-      print(enabled, options);
+      await setEnabled(operator, name, true, options);
+      if (!options.json) process.stdout.write(`${operator}/${name} delivers again${WAKE_HINT(operator)}\n`);
     });
 
   connection
     .command('disable')
-    .description("stop delivering through this receiver: the party's CDRs wait (queued, in order) until one is enabled")
+    .description('stop delivering to this receiver: what waits for it stays queued (in order) until it is enabled again or removed')
     .argument('<operator>', 'CPO operator id, e.g. FR*ABC')
     .argument('<name>', 'the connection name')
     .option('--json', 'JSON output')
     .action(async (operator: string, name: string, options: JsonOption) => {
-      const party = parseOperatorId(operator);
-      const { updateConnection } = await load.repo();
-      const disabled = await withStore((pool) => updateConnection(pool, party, name, { enabled: false }));
-      if (!disabled) throw new Error(`${operator} has no connection named ${name} (cdrflow connection list ${operator})`);
-      print(disabled, options);
+      await setEnabled(operator, name, false, options);
       if (!options.json) {
         process.stdout.write(
-          `${operator}'s CDRs now wait until a connection is enabled (never the shared IOP_* receiver while it has connections); ` +
-            '`cdrflow connection remove` of its last connection hands it back to IOP_*\n',
+          `CDRs handed in from now on go to ${operator}'s other enabled connections; with none left enabled they wait for ` +
+            `its connections (never the shared IOP_* receiver). \`cdrflow connection remove\` of its last connection hands it back to IOP_*\n`,
         );
       }
     });
 
   connection
     .command('remove')
-    .description('delete a disabled connection; a party left without any delivers through IOP_* again')
+    .description('delete a disabled connection: what waited for it is not sent there (a party left without any delivers through IOP_* again)')
     .argument('<operator>', 'CPO operator id, e.g. FR*ABC')
     .argument('<name>', 'the connection name')
     .action(async (operator: string, name: string) => {
       const party = parseOperatorId(operator);
       const { removeConnection } = await load.repo();
-      const outcome = await withStore((pool) => removeConnection(pool, party, name));
-      if (outcome === 'enabled') throw new Error(`${operator}/${name} is enabled: disable it first, or enable another one`);
-      if (outcome === 'unknown') throw new Error(`${operator} has no connection named ${name} (cdrflow connection list ${operator})`);
-      process.stdout.write(`${operator}/${name} removed\n`);
+      const removal = await withStore((pool) => removeConnection(pool, party, name));
+      if (removal.outcome === 'enabled') throw new Error(`${operator}/${name} is enabled: disable it first`);
+      if (removal.outcome === 'unknown') throw new Error(`${operator} has no connection named ${name} (cdrflow connection list ${operator})`);
+      const waited =
+        removal.movedToDefault > 0
+          ? `; the ${removal.movedToDefault} CDRs that waited for it go through IOP_* now${WAKE_HINT(operator)}`
+          : removal.dropped > 0
+            ? `; the ${removal.dropped} CDRs that waited for it will not be sent there${WAKE_HINT(operator)}`
+            : '';
+      process.stdout.write(`${operator}/${name} removed${waited}\n`);
     });
+}
+
+async function setEnabled(operator: string, name: string, enabled: boolean, options: JsonOption): Promise<void> {
+  const party = parseOperatorId(operator);
+  const { updateConnection } = await load.repo();
+  const changed = await withStore((pool) => updateConnection(pool, party, name, { enabled }));
+  if (!changed) throw new Error(`${operator} has no connection named ${name} (cdrflow connection list ${operator})`);
+  print(changed, options);
+}
+
+/** These commands need only the database: the party's queue sees a change at its next run. */
+const WAKE_HINT = (operator: string) => ` (the queue takes them up at its next run; \`cdrflow resume ${operator}\` starts it now)`;
+
+function parseBackfillDate(value: string): Date {
+  const date = new Date(value);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(date.getTime())) {
+    throw new Error(`invalid connection:\n  --backfill-from: must be an ISO 8601 date or date-time, like 2026-11-01 or 2026-11-01T00:00:00Z (got ${value})`);
+  }
+  return date;
 }

@@ -104,7 +104,8 @@ export function registerOperatorCommands(program: Command): void {
       const credit = await withOperatorContext((context) => issueCreditCdr(context, parseOperatorId(operator), cdrId, options.reason));
       print(credit, options, () =>
         credit.issued
-          ? `credit CDR ${credit.creditCdrId} queued: it cancels ${cdrId} and goes out after the CDRs already queued`
+          ? `credit CDR ${credit.creditCdrId} queued for ${credit.receivers.join(', ')}: it cancels ${cdrId} and goes out after the CDRs already queued` +
+            (credit.notCredited.length > 0 ? `\nnot credited at ${credit.notCredited.join(', ')} (OCPI 2.1.1): correct it with them directly` : '')
           : `credit CDR ${credit.creditCdrId} was issued before (${credit.status}): nothing queued again`,
       );
     });

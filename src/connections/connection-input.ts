@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { DEFAULT_CONNECTION } from './default-connection';
 import { formatIssues } from '../cdr/session-ended';
 import type { ConnectionSettings } from '../store/connection-repo';
 import { checkUrlTemplateSchema, exposesTokenInClear, httpUrl, INSECURE_URL_RULE } from '../iop/token-url-rule';
@@ -12,7 +13,8 @@ import { ocpiVersionSchema } from './ocpi-version';
 
 export const connectionNameSchema = z
   .string()
-  .regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'must be 1-32 lower-case letters, digits or dashes, like gireve or emsp-nl');
+  .regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'must be 1-32 lower-case letters, digits or dashes, like gireve or emsp-nl')
+  .refine((name) => name !== DEFAULT_CONNECTION, `must not be "${DEFAULT_CONNECTION}" (the name of the IOP_* receiver)`);
 
 export interface ConnectionOptions {
   version?: string;

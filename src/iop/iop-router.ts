@@ -1,51 +1,55 @@
 /**
- * Which receiver a party's CDRs go to: the party's enabled connection (`cdrflow connection
- * add`, table `connections`), else, for a party without any connection, the IOP_* variables
- * (the one-connection shortcut, named `default`). A party whose connections are all disabled
- * gets no route: its CDRs wait, rather than go to the shared IOP_* receiver with the shared
- * token. Looked up once per delivery run and per CDR built, so a change takes effect at the
- * next run without a restart. One HTTP client (and its keep-alive connections) per
- * connection, replaced when the connection changes.
+ * Where a party's CDRs go: each of its connections (`cdrflow connection add`, table
+ * `connections`) is a lane of its own; a party without any connection delivers through the
+ * IOP_* variables (the one-connection shortcut, named `default`). A disabled connection's
+ * lane holds what waits for it (never falls back to IOP_*). Looked up once per delivery run
+ * and per CDR built, so a change takes effect at the next run without a restart. One HTTP
+ * client (and its keep-alive connections) per connection, replaced when the connection
+ * changes.
  */
 import type { Pool } from 'pg';
 import { operatorId, type Party } from '../cdr/party';
 import { defaultCheckUrlTemplate } from '../connections/check-url';
+import { DEFAULT_CONNECTION } from '../connections/default-connection';
 import type { OcpiVersion } from '../connections/ocpi-version';
 import { findPartyConnections, type Connection } from '../store/connection-repo';
+import { hasWaitingDeliveries } from '../store/queue-repo';
 import { createIopClient, type IopClient, type IopClientOptions } from './iop-client';
 
-/** The name the IOP_* shortcut goes by in statuses, metrics and search attributes. */
-export const DEFAULT_CONNECTION = 'default';
+export { DEFAULT_CONNECTION };
 
 export interface IopRoute {
   connection: string;
   client: IopClient;
 }
 
-/** Where a party's CDRs would go, for building them: the connection and the version it speaks. */
-export interface PartyPlan {
+/** One receiver of a party's CDRs: its route, or why what waits for it is held. */
+export interface LaneRoute {
   connection: string;
   ocpiVersion: OcpiVersion;
   host: string;
+  /** Absent while the connection is disabled. */
+  route?: IopRoute;
+  /** Why the lane holds its CDRs (the connection is disabled). */
+  held?: string;
 }
 
-/** The party has connections, none of them enabled: its CDRs wait. */
-export class NoEnabledConnectionError extends Error {
-  override readonly name = 'NoEnabledConnectionError';
-  constructor(party: Party) {
-    super(
-      `${operatorId(party)} has connections but none is enabled: its CDRs wait ` +
-        '(cdrflow connection enable, or connection remove to deliver through IOP_* again)',
-    );
-  }
+/** A lane that is disabled: its CDRs wait. */
+export function heldReason(party: Party, connection: string): string {
+  return (
+    `connection ${connection} of ${operatorId(party)} is disabled: the CDRs waiting for it stay queued ` +
+    `(cdrflow connection enable ${operatorId(party)} ${connection}, or connection remove to stop delivering them there)`
+  );
 }
 
 export interface IopRouter {
-  /** Throws NoEnabledConnectionError for a party whose connections are all disabled. */
-  routeFor(party: Party): Promise<IopRoute>;
-  /** The connection of that name, enabled or not (`default`: IOP_*): where an earlier POST went. */
+  /**
+   * Every lane of the party, oldest connection first (`default` alone without connections,
+   * or first while CDRs handed in before the party's first connection wait for it).
+   */
+  lanesFor(party: Party): Promise<LaneRoute[]>;
+  /** The connection of that name, enabled or not (`default`: IOP_*): where a CDR went. */
   routeByName(party: Party, name: string): Promise<IopRoute | undefined>;
-  planFor(party: Party): Promise<PartyPlan>;
   close(): Promise<void>;
 }
 
@@ -53,15 +57,14 @@ export interface IopRouter {
 export function singleIopRouter(client: IopClient): IopRouter {
   const route = { connection: DEFAULT_CONNECTION, client };
   return {
-    routeFor: async () => route,
+    lanesFor: async () => [{ connection: DEFAULT_CONNECTION, ocpiVersion: client.ocpiVersion, host: client.host, route }],
     routeByName: async (_party, name) => (name === DEFAULT_CONNECTION ? route : undefined),
-    planFor: async () => ({ connection: DEFAULT_CONNECTION, ocpiVersion: client.ocpiVersion, host: client.host }),
     close: () => client.close(),
   };
 }
 
 export function asIopRouter(iop: IopRouter | IopClient): IopRouter {
-  return 'routeFor' in iop ? iop : singleIopRouter(iop);
+  return 'lanesFor' in iop ? iop : singleIopRouter(iop);
 }
 
 export function createIopRouter(
@@ -110,22 +113,25 @@ export function createIopRouter(
   const routeOf = (connection: Connection): IopRoute => ({ connection: connection.name, client: clientOf(connection) });
 
   return {
-    async routeFor(party) {
-      const [first] = await findPartyConnections(pool, party);
-      if (!first) return defaultRoute;
-      if (!first.enabled) throw new NoEnabledConnectionError(party);
-      return routeOf(first);
+    async lanesFor(party) {
+      const defaultLane = { connection: DEFAULT_CONNECTION, ocpiVersion: fallback.ocpiVersion, host: fallback.host, route: defaultRoute };
+      const connections = await findPartyConnections(pool, party);
+      if (connections.length === 0) return [defaultLane];
+      const lanes = connections
+        .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+        .map((connection) => ({
+          connection: connection.name,
+          ocpiVersion: connection.ocpiVersion,
+          host: new URL(connection.cdrsUrl).host,
+          ...(connection.enabled ? { route: routeOf(connection) } : { held: heldReason(party, connection.name) }),
+        }));
+      // CDRs handed in before the party's first connection still go out through IOP_*.
+      return (await hasWaitingDeliveries(pool, party, DEFAULT_CONNECTION)) ? [defaultLane, ...lanes] : lanes;
     },
     async routeByName(party, name) {
       const named = (await findPartyConnections(pool, party)).find((connection) => connection.name === name);
       if (named) return routeOf(named);
       return name === DEFAULT_CONNECTION ? defaultRoute : undefined;
-    },
-    async planFor(party) {
-      // Disabled only: the one changed last is what the operator is setting up.
-      const [first] = await findPartyConnections(pool, party);
-      if (!first) return { connection: DEFAULT_CONNECTION, ocpiVersion: fallback.ocpiVersion, host: fallback.host };
-      return { connection: first.name, ocpiVersion: first.ocpiVersion, host: new URL(first.cdrsUrl).host };
     },
     async close() {
       const all = [fallback, ...retiring, ...[...clients.values()].map((entry) => entry.client)];

@@ -4,13 +4,16 @@ import type { Party } from '../cdr/party';
 import { findCdrBySession } from '../store/cdr-repo';
 import { cdrWorkflowId } from '../../workflows/ids';
 import type { OperatorContext } from './operator-context';
-import { describeConnection, partyConnection } from './party-connection';
+import { deliveriesOf } from '../store/delivery-repo';
+import { describeLanes, partyLanes } from './party-connection';
 
 export interface CdrStatusReport {
   workflowId: string;
   workflowStatus: string;
-  /** The party's connection now (`default (IOP_*)` without one of its own). */
+  /** The party's receivers now (`default (IOP_*)` without a connection of its own). */
   connection: string;
+  /** Where the CDR goes and how far it got at each receiver. */
+  deliveries: { connection: string; status: string; attempts: number; lastError: string | null; sentAt: string | null }[];
   cdrId: string | null;
   status: string | null;
   attempts: number | null;
@@ -34,7 +37,10 @@ export async function cdrStatus({ client, pool }: OperatorContext, party: Party,
   return {
     workflowId,
     workflowStatus,
-    connection: describeConnection(await partyConnection(pool, party)),
+    connection: describeLanes(await partyLanes(pool, party)),
+    deliveries: row
+      ? (await deliveriesOf(pool, row)).map((delivery) => ({ ...delivery, sentAt: delivery.sentAt?.toISOString() ?? null }))
+      : [],
     cdrId: row?.id ?? null,
     status: row?.status ?? null,
     attempts: row?.attempts ?? null,

@@ -11,7 +11,8 @@ import { cdr221Schema } from '../ocpi/v221/cdr';
 import { findCdr } from '../store/cdr-repo';
 import { storeCreditCdr } from '../store/credit-repo';
 import type { OperatorContext } from './operator-context';
-import { describeConnection, partyConnection } from './party-connection';
+import { deliveriesOf } from '../store/delivery-repo';
+import { describeLanes, partyLanes } from './party-connection';
 
 export interface IssuedCredit {
   creditCdrId: string;
@@ -19,6 +20,10 @@ export interface IssuedCredit {
   /** false: issued before (the command ran twice); nothing was queued again. */
   issued: boolean;
   status: string;
+  /** The 2.2.1 receivers the credit goes to (those that took the CDR). */
+  receivers: string[];
+  /** Receivers that took the CDR over OCPI 2.1.1: they get no credit (correct it with them directly). */
+  notCredited: string[];
 }
 
 export class CreditRefusedError extends Error {
@@ -35,16 +40,6 @@ export async function issueCreditCdr(
   const operator = operatorId(party);
   const trimmed = reason.trim();
   if (trimmed.length === 0) throw new CreditRefusedError('--reason: is required (it goes into the credit CDR as its remark)');
-  const connection = await partyConnection(context.pool, party);
-  if (!connection.enabled) {
-    throw new CreditRefusedError(`${operator} has no enabled connection (${describeConnection(connection)}): enable one before issuing a credit`);
-  }
-  if (connection.ocpiVersion !== '2.2.1') {
-    throw new CreditRefusedError(
-      `${operator} delivers through connection ${describeConnection(connection)}, which has no credit CDRs (they exist from OCPI 2.2): ` +
-        'correct the CDR with the eMSP directly, or move the party to a 2.2.1 connection first',
-    );
-  }
   const original = await findCdr(context.pool, { ...party, id: cdrId });
   if (!original) throw new CreditRefusedError(`${operator} has no CDR ${cdrId} (cdrflow list --status sent --operator ${operator})`);
   if (original.status !== 'sent') {
@@ -60,10 +55,28 @@ export async function issueCreditCdr(
     throw new CreditRefusedError(`the credit CDR would be invalid: ${built.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
   }
   const credit = built.data;
-  const stored = await storeCreditCdr(context.pool, { ...party, id: cdrId, session_id: original.session_id }, { id: credit.id, body: credit });
+  // The credit goes where the CDR went, to the receivers that speak 2.2.1.
+  const lanes = await partyLanes(context.pool, party);
+  const tookIt = (await deliveriesOf(context.pool, original)).filter((delivery) => delivery.status === 'sent').map((delivery) => delivery.connection);
+  const receivers = lanes.filter((lane) => tookIt.includes(lane.name));
+  const targets = receivers.filter((lane) => lane.ocpiVersion === '2.2.1').map((lane) => lane.name);
+  if (targets.length === 0) {
+    const where = receivers.length > 0 ? describeLanes(receivers) : `connections that are gone (${tookIt.join(', ') || 'none recorded'})`;
+    throw new CreditRefusedError(
+      `CDR ${cdrId} went to ${where}: no OCPI 2.2.1 receiver took it, and OCPI 2.1.1 has no credit CDRs (they exist from OCPI 2.2): ` +
+        'correct the CDR with the eMSP directly',
+    );
+  }
+  const stored = await storeCreditCdr(
+    context.pool,
+    { ...party, id: cdrId, session_id: original.session_id },
+    { id: credit.id, body: credit },
+    targets,
+  );
   if ('refused' in stored) throw new CreditRefusedError(stored.refused);
   // The queue looks at Postgres again (or starts, if it was not running); also when the
   // command runs again because the first wake failed.
   if (stored.status === 'queued') await signalWake(context.client, context.taskQueue, party);
-  return { creditCdrId: credit.id, creditOf: cdrId, issued: stored.issued, status: stored.status };
+  const skipped = receivers.filter((lane) => lane.ocpiVersion !== '2.2.1').map((lane) => lane.name);
+  return { creditCdrId: credit.id, creditOf: cdrId, issued: stored.issued, status: stored.status, receivers: targets, notCredited: skipped };
 }

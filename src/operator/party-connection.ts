@@ -1,6 +1,6 @@
 /**
- * The connection a party's CDRs go out through now, as operators see it: its enabled row in
- * `connections`; none enabled (its CDRs wait); or, without any row, the IOP_* receiver
+ * The receivers a party's CDRs go to, as operators see them: each of its connections (a
+ * disabled one holds what waits for it), or, without any row, the IOP_* receiver
  * (`default`, its version from IOP_OCPI_VERSION).
  */
 import type { Pool } from 'pg';
@@ -9,22 +9,32 @@ import { ocpiVersionSchema, type OcpiVersion } from '../connections/ocpi-version
 import { DEFAULT_CONNECTION } from '../iop/iop-router';
 import { findPartyConnections } from '../store/connection-repo';
 
-export interface PartyConnection {
+export interface PartyLane {
   name: string;
   ocpiVersion: OcpiVersion;
-  /** false: the party has connections, none enabled, and its CDRs wait. */
+  /** false: the connection is disabled, and the CDRs waiting for it stay queued. */
   enabled: boolean;
 }
 
-export async function partyConnection(pool: Pool, party: Party, env: Record<string, string | undefined> = process.env): Promise<PartyConnection> {
-  const [first] = await findPartyConnections(pool, party);
-  if (first) return { name: first.name, ocpiVersion: first.ocpiVersion, enabled: first.enabled };
+/** The party's lanes in the order the router serves them (oldest connection first). */
+export async function partyLanes(pool: Pool, party: Party, env: Record<string, string | undefined> = process.env): Promise<PartyLane[]> {
+  const connections = await findPartyConnections(pool, party);
+  if (connections.length > 0) {
+    return connections
+      .map((connection) => ({ name: connection.name, ocpiVersion: connection.ocpiVersion, enabled: connection.enabled, createdAt: connection.createdAt }))
+      .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+      .map(({ name, ocpiVersion, enabled }) => ({ name, ocpiVersion, enabled }));
+  }
   const version = ocpiVersionSchema.safeParse(env.IOP_OCPI_VERSION ?? '2.1.1');
   if (!version.success) throw new Error(`IOP_OCPI_VERSION: ${version.error.issues[0]?.message ?? 'invalid'}`);
-  return { name: DEFAULT_CONNECTION, ocpiVersion: version.data, enabled: true };
+  return [{ name: DEFAULT_CONNECTION, ocpiVersion: version.data, enabled: true }];
 }
 
-export function describeConnection(connection: PartyConnection): string {
-  if (!connection.enabled) return `none enabled (last: ${connection.name}, OCPI ${connection.ocpiVersion}): CDRs wait`;
-  return `${connection.name}${connection.name === DEFAULT_CONNECTION ? ' (IOP_*)' : ''}, OCPI ${connection.ocpiVersion}`;
+export function describeLane(lane: PartyLane): string {
+  const name = `${lane.name}${lane.name === DEFAULT_CONNECTION ? ' (IOP_*)' : ''}, OCPI ${lane.ocpiVersion}`;
+  return lane.enabled ? name : `${name}, disabled: its CDRs wait`;
+}
+
+export function describeLanes(lanes: PartyLane[]): string {
+  return lanes.map(describeLane).join('; ');
 }

@@ -2,7 +2,7 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { Party } from '../cdr/party';
 import { countCdrsByStatus } from '../store/cdr-listing';
-import { summarizeQueue } from '../store/queue-repo';
+import { laneDepths, summarizeQueue } from '../store/queue-repo';
 import {
   pauseSignal,
   queueStatusQuery,
@@ -13,13 +13,15 @@ import {
 } from '../../workflows/definitions';
 import { cpoQueueWorkflowId } from '../../workflows/ids';
 import type { OperatorContext } from './operator-context';
-import { describeConnection, partyConnection } from './party-connection';
+import { describeLanes, partyLanes } from './party-connection';
 
 export interface QueueReport {
   workflowId: string;
   running: boolean;
-  /** Where the queue delivers: the party's connection (`default (IOP_*)` without one of its own). */
+  /** Where the queue delivers: the party's receivers (`default (IOP_*)` without a connection of its own). */
   connection: string;
+  /** Each receiver's lane: CDRs waiting for it (Postgres), and what its loop is doing (the workflow). */
+  lanes: { connection: string; depth: number; activity: string | null; head: string | null; headAttempts: number; currentError: string | null }[];
   /** From Postgres, the queue's system of record: hand-ins waiting, CDRs built or not. */
   depth: number;
   paused: boolean;
@@ -41,10 +43,23 @@ export async function queueReport({ client, pool }: OperatorContext, party: Part
     if (!(error instanceof WorkflowNotFoundError)) throw error;
   }
   const queue = await summarizeQueue(pool, party);
+  const lanes = await partyLanes(pool, party);
+  const depths = await laneDepths(pool, party);
   return {
     workflowId,
     running: status !== undefined,
-    connection: describeConnection(await partyConnection(pool, party)),
+    connection: describeLanes(lanes),
+    lanes: lanes.map(({ name }) => {
+      const loop = status?.lanes?.find((one) => one.connection === name);
+      return {
+        connection: name,
+        depth: depths.get(name) ?? 0,
+        activity: loop?.activity ?? null,
+        head: loop?.head?.cdrId ?? null,
+        headAttempts: loop?.headAttempts ?? 0,
+        currentError: loop?.headLastError ?? null,
+      };
+    }),
     depth: queue.depth,
     paused: status?.paused ?? false,
     head: queue.headCdrId,

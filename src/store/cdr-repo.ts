@@ -4,6 +4,7 @@
  */
 import type { Pool, PoolClient } from 'pg';
 import type { CdrKey } from './cdr-key';
+import { inTransaction } from './transaction';
 
 export type CdrStatus = 'queued' | 'sent' | 'rejected' | 'invalid';
 /** missing: a sent CDR the IOP no longer has, found by reconciliation (src/worker/reconciliation.ts). */
@@ -124,53 +125,6 @@ export async function findCdrBySession(
   return result.rows[0];
 }
 
-/**
- * One failed delivery attempt, for operators: count, reason, when the next one is due. It
- * ends the run's claim on the CDR. An attempt whose outcome is unknown (timeout, reset)
- * keeps its in-flight mark (post_started_at), so the next attempt asks the IOP first even
- * if this worker dies before the workflow learns of it.
- */
-export async function recordFailedAttempt(
-  pool: Pool,
-  key: CdrKey,
-  error: string,
-  nextAttemptAt: Date,
-  outcomeUnknown: boolean,
-  /** When the POST whose outcome is unknown started (the IOP may have the CDR since then). */
-  postStartedAt: Date | null,
-): Promise<void> {
-  await pool.query(
-    `UPDATE cdrs SET attempts = attempts + 1, last_error = $4, last_attempt_at = now(), next_attempt_at = $5,
-       post_started_at = CASE WHEN $6 THEN coalesce($7, post_started_at) ELSE NULL END, post_owner = NULL, updated_at = now()
-     WHERE ${KEY} AND status = 'queued'`,
-    [...keyParams(key), error, nextAttemptAt, outcomeUnknown, postStartedAt],
-  );
-}
-
-/**
- * The IOP took the CDR. Its queue entry stays until the queue workflow has told the
- * session workflow (see removeSettledEntries): a run whose result is lost (its worker
- * died) leaves the news in the store for the next run to report.
- */
-export async function markSent(pool: Pool, key: CdrKey, location: string | null): Promise<void> {
-  await pool.query(
-    `UPDATE cdrs SET status = 'sent', attempts = attempts + 1, iop_location = $4, sent_at = now(),
-       last_attempt_at = now(), next_attempt_at = NULL, post_started_at = NULL, post_owner = NULL, updated_at = now()
-     WHERE ${KEY} AND status = 'queued'`,
-    [...keyParams(key), location],
-  );
-}
-
-/** The IOP refused the CDR as invalid (re-sendable after a fix); its queue entry stays as for markSent. */
-export async function markRejected(pool: Pool, key: CdrKey, reason: string): Promise<void> {
-  await pool.query(
-    `UPDATE cdrs SET status = 'rejected', attempts = attempts + 1, last_error = $4,
-       last_attempt_at = now(), next_attempt_at = NULL, post_started_at = NULL, post_owner = NULL, updated_at = now()
-     WHERE ${KEY} AND status = 'queued'`,
-    [...keyParams(key), reason],
-  );
-}
-
 export async function recordCheck(pool: Pool, key: CdrKey, status: CheckStatus, detail: string): Promise<void> {
   await pool.query(
     `UPDATE cdrs SET check_status = $4, check_detail = $5, checked_at = now(), updated_at = now() WHERE ${KEY}`,
@@ -186,33 +140,66 @@ export async function recordCheck(pool: Pool, key: CdrKey, status: CheckStatus, 
  */
 export async function requeueRejectedCdr(pool: Pool, key: CdrKey): Promise<{ sessionId: string } | undefined> {
   // A rejected CDR's entry may still be in the queue (kept until the rejection was reported):
-  // it moves to the tail. One already queued again keeps its place.
-  const result = await pool.query<{ session_id: string }>(
-    `WITH before AS (
-       SELECT status FROM cdrs WHERE ${KEY}),
-     requeued AS (
-       UPDATE cdrs SET status = 'queued', next_attempt_at = NULL, post_started_at = NULL, post_owner = NULL, updated_at = now(),
-              check_status = CASE WHEN check_status = 'missing' THEN NULL ELSE check_status END,
-              check_detail = CASE WHEN check_status = 'missing' THEN 'was missing at the IOP; re-sent by an operator' ELSE check_detail END
-       WHERE ${KEY} AND (status IN ('rejected', 'queued') OR (status = 'sent' AND check_status = 'missing'))
-         -- A CDR already credited stays as it is: re-sent, it would reach the receiver after its credit.
-         AND NOT EXISTS (SELECT 1 FROM cdrs credit WHERE credit.country_code = $1 AND credit.party_id = $2 AND credit.credit_of = $3)
-       RETURNING session_id),
-     tail AS (
-       INSERT INTO queue_entries (country_code, party_id, cdr_id, session_id, enqueued_at)
-       SELECT $1, $2, $3, session_id, now() FROM requeued
-       ON CONFLICT (country_code, party_id, cdr_id) DO UPDATE
-         SET seq = nextval(pg_get_serial_sequence('queue_entries', 'seq')), enqueued_at = now()
-         WHERE (SELECT status FROM before) IN ('rejected', 'sent'))
-     SELECT session_id FROM requeued`,
-    keyParams(key),
-  );
-  const row = result.rows[0];
-  return row ? { sessionId: row.session_id } : undefined;
+  // it moves to the tail. One already queued again keeps its place. The receivers that
+  // refused it (or lost it) get it again, in that new place; the others keep what they have.
+  // A CDR no receiver took (its receivers were removed) goes to the party's receivers now.
+  // Locked first, so the state this decides on is the one it changes (a lane settling the CDR
+  // at the same moment commits before or after, never in between).
+  return inTransaction(pool, async (client) => {
+    await client.query(`SELECT 1 FROM cdrs WHERE ${KEY} FOR UPDATE`, keyParams(key));
+    const result = await client.query<{ session_id: string }>(
+      `WITH before AS (
+         SELECT status, check_status, coalesce(post_connection, 'default') AS sent_to FROM cdrs WHERE ${KEY}),
+       requeued AS (
+         UPDATE cdrs SET status = 'queued', next_attempt_at = NULL, post_started_at = NULL, post_owner = NULL, updated_at = now(),
+                check_status = CASE WHEN check_status = 'missing' THEN NULL ELSE check_status END,
+                check_detail = CASE WHEN check_status = 'missing' THEN 'was missing at the IOP; re-sent by an operator' ELSE check_detail END
+         WHERE ${KEY} AND (status IN ('rejected', 'queued') OR (status = 'sent' AND check_status = 'missing'))
+           -- A CDR already credited stays as it is: re-sent, it would reach the receiver after its credit.
+           AND NOT EXISTS (SELECT 1 FROM cdrs credit WHERE credit.country_code = $1 AND credit.party_id = $2 AND credit.credit_of = $3)
+         RETURNING session_id),
+       tail AS (
+         INSERT INTO queue_entries (country_code, party_id, cdr_id, session_id, enqueued_at)
+         SELECT $1, $2, $3, session_id, now() FROM requeued
+         ON CONFLICT (country_code, party_id, cdr_id) DO UPDATE
+           SET seq = nextval(pg_get_serial_sequence('queue_entries', 'seq')), enqueued_at = now(), settled = false
+           WHERE (SELECT status FROM before) IN ('rejected', 'sent')
+         RETURNING seq),
+       lanes AS (
+         UPDATE deliveries SET status = 'queued', seq = (SELECT seq FROM tail), next_attempt_at = NULL,
+                post_started_at = NULL, post_owner = NULL, updated_at = now()
+         WHERE country_code = $1 AND party_id = $2 AND cdr_id = $3 AND EXISTS (SELECT 1 FROM tail)
+           AND (status = 'rejected'
+                OR (status = 'sent' AND (SELECT check_status FROM before) = 'missing' AND connection = (SELECT sent_to FROM before)))
+         RETURNING connection),
+       fresh AS (
+         INSERT INTO deliveries (country_code, party_id, cdr_id, connection, seq)
+         SELECT $1, $2, $3, receiver, (SELECT seq FROM tail) FROM cdrflow_receivers($1, $2) AS receiver
+         WHERE EXISTS (SELECT 1 FROM tail) AND NOT EXISTS (SELECT 1 FROM lanes)
+         ON CONFLICT (country_code, party_id, cdr_id, connection) DO UPDATE
+           SET status = 'queued', seq = excluded.seq, next_attempt_at = NULL, post_started_at = NULL, post_owner = NULL, updated_at = now()
+           WHERE deliveries.status = 'skipped')
+       SELECT session_id FROM requeued`,
+      keyParams(key),
+    );
+    const row = result.rows[0];
+    return row ? { sessionId: row.session_id } : undefined;
+  });
 }
 
-/** Operator replay: forget a CDR that never reached the IOP (invalid or rejected), so it can be rebuilt. */
+/**
+ * Operator replay: forget a CDR that never reached the IOP (invalid or rejected), so it can
+ * be rebuilt. Its deliveries go too, except to receivers that took it (a CDR rejected by one
+ * receiver and taken by another is not sent to that one again).
+ */
 export async function deleteUnsentCdr(pool: Pool, key: CdrKey): Promise<boolean> {
-  const result = await pool.query(`DELETE FROM cdrs WHERE ${KEY} AND status IN ('invalid', 'rejected')`, keyParams(key));
+  const result = await pool.query(
+    `WITH forgotten AS (
+       DELETE FROM cdrs WHERE ${KEY} AND status IN ('invalid', 'rejected') RETURNING id),
+     lanes AS (
+       DELETE FROM deliveries WHERE country_code = $1 AND party_id = $2 AND cdr_id IN (SELECT id FROM forgotten) AND status <> 'sent')
+     SELECT id FROM forgotten`,
+    keyParams(key),
+  );
   return (result.rowCount ?? 0) > 0;
 }

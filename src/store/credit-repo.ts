@@ -7,6 +7,7 @@
 import type { Pool } from 'pg';
 import type { CdrKey } from './cdr-key';
 import { insertCdr } from './cdr-repo';
+import { inTransaction } from './transaction';
 
 export type StoredCredit =
   | {
@@ -21,10 +22,11 @@ export async function storeCreditCdr(
   pool: Pool,
   original: CdrKey & { session_id: string },
   credit: { id: string; body: unknown },
+  /** The connections it goes to (the 2.2.1 receivers that took the original). */
+  receivers: string[],
 ): Promise<StoredCredit> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  // Nothing is written before a refusal: those paths commit an empty transaction.
+  return inTransaction(pool, async (client): Promise<StoredCredit> => {
     // The original stays as checked until the credit is queued: a re-send (of a CDR the hub
     // lost) cannot slip in between and land behind its own credit (see requeueRejectedCdr).
     const locked = await client.query<{ status: string; check_status: string | null }>(
@@ -33,7 +35,6 @@ export async function storeCreditCdr(
     );
     const state = locked.rows[0];
     if (state?.status !== 'sent' || state.check_status === 'missing') {
-      await client.query('ROLLBACK');
       return {
         refused: state?.check_status === 'missing'
           ? `CDR ${original.id} is missing at the receiver (reconciliation): re-send it first (cdrflow resend), or leave it`
@@ -45,10 +46,7 @@ export async function storeCreditCdr(
       'SELECT status FROM cdrs WHERE country_code = $1 AND party_id = $2 AND id = $3',
       [original.country_code, original.party_id, credit.id],
     );
-    if (existing.rows[0]) {
-      await client.query('ROLLBACK');
-      return { issued: false, status: existing.rows[0].status };
-    }
+    if (existing.rows[0]) return { issued: false, status: existing.rows[0].status };
     await insertCdr(client, {
       country_code: original.country_code,
       party_id: original.party_id,
@@ -60,16 +58,13 @@ export async function storeCreditCdr(
       status: 'queued',
     });
     await client.query(
-      `INSERT INTO queue_entries (country_code, party_id, cdr_id, session_id, enqueued_at)
-       VALUES ($1, $2, $3, $4, now())`,
-      [original.country_code, original.party_id, credit.id, original.session_id],
+      `WITH queued AS (
+         INSERT INTO queue_entries (country_code, party_id, cdr_id, session_id, enqueued_at)
+         VALUES ($1, $2, $3, $4, now()) RETURNING seq)
+       INSERT INTO deliveries (country_code, party_id, cdr_id, connection, seq)
+       SELECT $1, $2, $3, receiver, queued.seq FROM queued CROSS JOIN unnest($5::text[]) AS receiver`,
+      [original.country_code, original.party_id, credit.id, original.session_id, receivers],
     );
-    await client.query('COMMIT');
     return { issued: true, status: 'queued' };
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }

@@ -23,17 +23,28 @@ export interface HandIn {
 export async function recordHandIns(pool: Pool, party: Party, handIns: HandIn[]): Promise<string[]> {
   if (handIns.length === 0) return [];
   // Rows are inserted in ORDER BY order, so the sequence numbers follow the arrival order.
+  // Each new entry gets a delivery per receiver of the party at this moment (migration 009),
+  // in the same place.
   const result = await pool.query<{ cdr_id: string }>(
-    `INSERT INTO queue_entries (country_code, party_id, cdr_id, session_id, enqueued_at)
-     SELECT $1, $2, hand_in.cdr_id, hand_in.session_id, hand_in.enqueued_at
-     FROM unnest($3::text[], $4::text[], $5::timestamptz[]) WITH ORDINALITY
-          AS hand_in(cdr_id, session_id, enqueued_at, arrival)
-     WHERE NOT EXISTS (
-       SELECT 1 FROM cdrs
-       WHERE cdrs.country_code = $1 AND cdrs.party_id = $2 AND cdrs.id = hand_in.cdr_id AND cdrs.status <> 'queued')
-     ORDER BY hand_in.arrival
-     ON CONFLICT (country_code, party_id, cdr_id) DO NOTHING
-     RETURNING cdr_id`,
+    `WITH queued AS (
+       INSERT INTO queue_entries (country_code, party_id, cdr_id, session_id, enqueued_at)
+       SELECT $1, $2, hand_in.cdr_id, hand_in.session_id, hand_in.enqueued_at
+       FROM unnest($3::text[], $4::text[], $5::timestamptz[]) WITH ORDINALITY
+            AS hand_in(cdr_id, session_id, enqueued_at, arrival)
+       WHERE NOT EXISTS (
+         SELECT 1 FROM cdrs
+         WHERE cdrs.country_code = $1 AND cdrs.party_id = $2 AND cdrs.id = hand_in.cdr_id AND cdrs.status <> 'queued')
+       ORDER BY hand_in.arrival
+       ON CONFLICT (country_code, party_id, cdr_id) DO NOTHING
+       RETURNING cdr_id, seq),
+     lanes AS (
+       INSERT INTO deliveries (country_code, party_id, cdr_id, connection, seq)
+       SELECT $1, $2, queued.cdr_id, receiver, queued.seq FROM queued CROSS JOIN cdrflow_receivers($1, $2) AS receiver
+       -- One skipped before (its CDR was invalid, and is being rebuilt) waits again; a receiver
+       -- that took the CDR keeps it.
+       ON CONFLICT (country_code, party_id, cdr_id, connection) DO UPDATE
+         SET status = 'queued', seq = excluded.seq, updated_at = now() WHERE deliveries.status = 'skipped')
+     SELECT cdr_id FROM queued`,
     [
       party.country_code,
       party.party_id,
@@ -51,49 +62,78 @@ export interface HeadEntry {
   enqueuedAt: Date;
   /** null while the CDR is not stored yet (its session workflow is still building it). */
   status: CdrStatus | null;
-  /** For a CDR already settled in the store: where the IOP keeps it, or why it was refused. */
-  iopLocation: string | null;
-  lastError: string | null;
 }
 
-/** The first `limit` entries of a party's queue, in order, with the state of their CDRs. */
-export async function readQueueHead(pool: Pool, party: Party, limit: number): Promise<HeadEntry[]> {
-  const result = await pool.query<{
-    cdr_id: string;
-    session_id: string;
-    enqueued_at: Date;
-    status: CdrStatus | null;
-    iop_location: string | null;
-    last_error: string | null;
-  }>(
-    `SELECT head.cdr_id, head.session_id, head.enqueued_at, cdrs.status, cdrs.iop_location, cdrs.last_error
-     FROM (SELECT cdr_id, session_id, enqueued_at, seq FROM queue_entries
-           WHERE country_code = $1 AND party_id = $2 ORDER BY seq LIMIT $3) head
+/**
+ * The first `limit` CDRs waiting for one receiver (a lane), in its order, with the state of
+ * their CDRs. Reads that lane's deliveries only: another receiver's backlog costs it nothing.
+ */
+export async function readLaneHead(pool: Pool, party: Party, connection: string, limit: number): Promise<HeadEntry[]> {
+  const result = await pool.query<{ cdr_id: string; session_id: string; enqueued_at: Date; status: CdrStatus | null }>(
+    `SELECT head.cdr_id, q.session_id, q.enqueued_at, cdrs.status
+     FROM (SELECT cdr_id, seq FROM deliveries
+           WHERE country_code = $1 AND party_id = $2 AND connection = $3 AND status = 'queued' ORDER BY seq LIMIT $4) head
+     JOIN queue_entries q ON q.country_code = $1 AND q.party_id = $2 AND q.cdr_id = head.cdr_id
      LEFT JOIN cdrs ON cdrs.country_code = $1 AND cdrs.party_id = $2 AND cdrs.id = head.cdr_id
      ORDER BY head.seq`,
-    [party.country_code, party.party_id, limit],
+    [party.country_code, party.party_id, connection, limit],
   );
   return result.rows.map((row) => ({
     cdrId: row.cdr_id,
     sessionId: row.session_id,
     enqueuedAt: row.enqueued_at,
     status: row.status,
+  }));
+}
+
+/** A queue entry every receiver has settled, whose session workflow is still to be told. */
+export interface SettledEntry {
+  cdrId: string;
+  sessionId: string;
+  status: CdrStatus;
+  iopLocation: string | null;
+  lastError: string | null;
+  attempts: number;
+}
+
+/**
+ * Up to `limit` entries settled by every receiver and not taken off the queue yet (a run that
+ * settled them died before telling their session workflows, or could not reach Temporal).
+ */
+export async function readSettledEntries(pool: Pool, party: Party, limit: number): Promise<SettledEntry[]> {
+  const result = await pool.query<{
+    cdr_id: string;
+    session_id: string;
+    status: CdrStatus;
+    iop_location: string | null;
+    last_error: string | null;
+    attempts: number;
+  }>(
+    `SELECT q.cdr_id, q.session_id, cdrs.status, cdrs.iop_location, cdrs.last_error, cdrs.attempts
+     FROM (SELECT cdr_id, session_id, seq FROM queue_entries
+           WHERE country_code = $1 AND party_id = $2 AND settled ORDER BY seq LIMIT $3) q
+     JOIN cdrs ON cdrs.country_code = $1 AND cdrs.party_id = $2 AND cdrs.id = q.cdr_id
+     ORDER BY q.seq`,
+    [party.country_code, party.party_id, limit],
+  );
+  return result.rows.map((row) => ({
+    cdrId: row.cdr_id,
+    sessionId: row.session_id,
+    status: row.status,
     iopLocation: row.iop_location,
     lastError: row.last_error,
+    attempts: row.attempts,
   }));
 }
 
 /**
- * Takes CDRs that are no longer queued in the store (sent, rejected, invalid) off the
- * queue, once the queue workflow has reported them to their session workflows.
+ * Takes CDRs every receiver has settled off the queue, once their session workflows were
+ * told (or had nobody to tell).
  */
 export async function removeSettledEntries(pool: Pool, party: Party, cdrIds: string[]): Promise<void> {
   if (cdrIds.length === 0) return;
   await pool.query(
-    `DELETE FROM queue_entries q
-     WHERE q.country_code = $1 AND q.party_id = $2 AND q.cdr_id = ANY($3)
-       AND EXISTS (SELECT 1 FROM cdrs
-                   WHERE cdrs.country_code = $1 AND cdrs.party_id = $2 AND cdrs.id = q.cdr_id AND cdrs.status <> 'queued')`,
+    `DELETE FROM queue_entries WHERE country_code = $1 AND party_id = $2 AND cdr_id = ANY($3) AND settled`,
     [party.country_code, party.party_id, cdrIds],
   );
 }
@@ -105,9 +145,14 @@ export async function removeSettledEntries(pool: Pool, party: Party, cdrIds: str
  */
 export async function dropUnstoredEntry(pool: Pool, key: CdrKey): Promise<boolean> {
   const result = await pool.query(
-    `DELETE FROM queue_entries
-     WHERE country_code = $1 AND party_id = $2 AND cdr_id = $3
-       AND NOT EXISTS (SELECT 1 FROM cdrs WHERE country_code = $1 AND party_id = $2 AND id = $3)`,
+    `WITH dropped AS (
+       DELETE FROM queue_entries
+       WHERE country_code = $1 AND party_id = $2 AND cdr_id = $3
+         AND NOT EXISTS (SELECT 1 FROM cdrs WHERE country_code = $1 AND party_id = $2 AND id = $3)
+       RETURNING cdr_id),
+     lanes AS (
+       DELETE FROM deliveries WHERE country_code = $1 AND party_id = $2 AND cdr_id IN (SELECT cdr_id FROM dropped))
+     SELECT cdr_id FROM dropped`,
     [key.country_code, key.party_id, key.id],
   );
   return (result.rowCount ?? 0) > 0;
@@ -127,8 +172,7 @@ export async function summarizeQueue(pool: Pool, party: Party): Promise<QueueSum
   const result = await pool.query<{ depth: number; head: string | null; oldest: Date | null }>(
     `WITH waiting AS (
        SELECT q.cdr_id, q.seq, q.enqueued_at FROM queue_entries q
-       LEFT JOIN cdrs c ON c.country_code = q.country_code AND c.party_id = q.party_id AND c.id = q.cdr_id
-       WHERE q.country_code = $1 AND q.party_id = $2 AND (c.status IS NULL OR c.status = 'queued'))
+       WHERE q.country_code = $1 AND q.party_id = $2 AND NOT q.settled)
      SELECT count(*) AS depth, (SELECT cdr_id FROM waiting ORDER BY seq LIMIT 1) AS head, min(enqueued_at) AS oldest
      FROM waiting`,
     [party.country_code, party.party_id],
@@ -146,12 +190,22 @@ export async function summarizeQueue(pool: Pool, party: Party): Promise<QueueSum
  */
 export async function queueOrphanedCdrs(pool: Pool, party: Party, storedBefore: Date): Promise<number> {
   const result = await pool.query(
-    `INSERT INTO queue_entries (country_code, party_id, cdr_id, session_id, enqueued_at)
-     SELECT c.country_code, c.party_id, c.id, c.session_id, c.created_at FROM cdrs c
-     WHERE c.country_code = $1 AND c.party_id = $2 AND c.status = 'queued' AND c.created_at < $3
-       AND NOT EXISTS (SELECT 1 FROM queue_entries q WHERE q.country_code = $1 AND q.party_id = $2 AND q.cdr_id = c.id)
-     ORDER BY c.created_at, c.id
-     ON CONFLICT (country_code, party_id, cdr_id) DO NOTHING`,
+    `WITH queued AS (
+       INSERT INTO queue_entries (country_code, party_id, cdr_id, session_id, enqueued_at)
+       SELECT c.country_code, c.party_id, c.id, c.session_id, c.created_at FROM cdrs c
+       WHERE c.country_code = $1 AND c.party_id = $2 AND c.status = 'queued' AND c.created_at < $3
+         AND NOT EXISTS (SELECT 1 FROM queue_entries q WHERE q.country_code = $1 AND q.party_id = $2 AND q.cdr_id = c.id)
+       ORDER BY c.created_at, c.id
+       ON CONFLICT (country_code, party_id, cdr_id) DO NOTHING
+       RETURNING cdr_id, seq),
+     lanes AS (
+       INSERT INTO deliveries (country_code, party_id, cdr_id, connection, seq)
+       SELECT $1, $2, queued.cdr_id, receiver, queued.seq FROM queued CROSS JOIN cdrflow_receivers($1, $2) AS receiver
+       -- One skipped before (its CDR was invalid, and is being rebuilt) waits again; a receiver
+       -- that took the CDR keeps it.
+       ON CONFLICT (country_code, party_id, cdr_id, connection) DO UPDATE
+         SET status = 'queued', seq = excluded.seq, updated_at = now() WHERE deliveries.status = 'skipped')
+     SELECT cdr_id FROM queued`,
     [party.country_code, party.party_id, storedBefore],
   );
   return result.rowCount ?? 0;
@@ -167,4 +221,23 @@ export async function partiesWithQueues(pool: Pool, party?: Party): Promise<Part
     [party?.country_code ?? null, party?.party_id ?? null],
   );
   return result.rows;
+}
+
+/** CDRs waiting for each receiver of a party (its lanes' depths). */
+export async function laneDepths(pool: Pool, party: Party): Promise<Map<string, number>> {
+  const result = await pool.query<{ connection: string; depth: string }>(
+    `SELECT connection, count(*) AS depth FROM deliveries
+     WHERE country_code = $1 AND party_id = $2 AND status = 'queued' GROUP BY connection`,
+    [party.country_code, party.party_id],
+  );
+  return new Map(result.rows.map((row) => [row.connection, Number(row.depth)]));
+}
+
+/** Whether CDRs wait for this receiver of the party (one index probe). */
+export async function hasWaitingDeliveries(pool: Pool, party: Party, connection: string): Promise<boolean> {
+  const result = await pool.query(
+    `SELECT 1 FROM deliveries WHERE country_code = $1 AND party_id = $2 AND connection = $3 AND status = 'queued' LIMIT 1`,
+    [party.country_code, party.party_id, connection],
+  );
+  return (result.rowCount ?? 0) > 0;
 }

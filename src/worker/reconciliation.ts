@@ -11,7 +11,7 @@
 import type { Pool } from 'pg';
 import { operatorId } from '../cdr/party';
 import type { IopClient } from '../iop/iop-client';
-import { asIopRouter, type IopRoute, type IopRouter } from '../iop/iop-router';
+import { asIopRouter, DEFAULT_CONNECTION, type IopRoute, type IopRouter } from '../iop/iop-router';
 import { presenceOf } from '../iop/presence-check';
 import type { DeliveryObserver, ReconcileVerdict } from '../observability/delivery-observer';
 import { markMissingAtIop, markReconciled, sentCdrsAfter, type SentCdr, type SentPosition } from '../store/reconcile-repo';
@@ -66,8 +66,8 @@ export function startReconciliation(deps: {
   }
 
   async function sentThrough(cdr: SentCdr): Promise<IopRoute | undefined> {
-    if (cdr.postConnection !== null) return router.routeByName(cdr, cdr.postConnection);
-    return router.routeFor(cdr).catch(() => undefined);
+    // The first receiver that took it (`default` before connections existed).
+    return router.routeByName(cdr, cdr.postConnection ?? DEFAULT_CONNECTION);
   }
 
   async function walk(): Promise<Omit<ReconcilePass, 'walked'>> {

@@ -3,19 +3,16 @@
  * CLI as an operator would): its own receiver, token and OCPI version; a party without one
  * uses the IOP_* receiver. Real dev server, Postgres, CLI processes and HTTP.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { startMockIop, type MockIop } from '../../src/dev/mock-iop';
 import { findCdr } from '../../src/store/cdr-repo';
 import { cdr221Schema } from '../../src/ocpi/v221/cdr';
-import { runCli } from '../support/cli';
+import { operatorCliOf } from '../support/operator-cli';
 import { expectDeliveredOnceInOrder, handIn, resultsOf, simulatedSessions } from '../support/sessions';
-import { randomParty, temporalAddress, usePipeline, waitFor } from '../support/temporal';
+import { randomParty, usePipeline, waitFor } from '../support/temporal';
 
 const suite = usePipeline();
 let hubA: MockIop;
 let hubB: MockIop;
-const dir = mkdtempSync('/tmp/cdrflow-connections-');
 const partyA = randomParty();
 const partyB = randomParty();
 const partyC = randomParty();
@@ -30,15 +27,10 @@ afterAll(async () => {
   await hubB?.close();
 });
 
-const cli = (args: string[]) => runCli(['connection', ...args], { DATABASE_URL: suite.db.url });
-const operatorCli = (args: string[]) =>
-  runCli(args, { DATABASE_URL: suite.db.url, TEMPORAL_ADDRESS: temporalAddress(), TEMPORAL_TASK_QUEUE: suite.pipeline.taskQueue });
-
-function tokenFile(name: string, token: string): string {
-  const file = join(dir, name);
-  writeFileSync(file, `${token}\n`);
-  return file;
-}
+const operators = operatorCliOf(suite);
+const cli = (args: string[]) => operators.connection(args);
+const operatorCli = (args: string[]) => operators.run(args);
+const tokenFile = (name: string, token: string) => operators.tokenFile(name, token);
 
 test('operators add a connection per party with the CLI; listings never show a token', async () => {
   const addA = await cli(['add', operator(partyA), '--name', 'gireve', '--cdrs-url', hubA.cdrsUrl, '--token-file', tokenFile('a', hubA.token)]);
@@ -57,10 +49,10 @@ test('operators add a connection per party with the CLI; listings never show a t
     expect(output).not.toContain(hubB.token);
   }
 
-  // One receiver per party in this version: a second enabled one is refused in words.
-  const second = await cli(['add', operator(partyA), '--name', 'emsp', '--cdrs-url', hubB.cdrsUrl, '--token-file', tokenFile('a2', 'other')]);
-  expect(second.code).not.toBe(0);
-  expect(second.stderr).toMatch(/already has an enabled connection.*add the new one with --disabled/);
+  // `default` names the IOP_* receiver: no connection may take it.
+  const reserved = await cli(['add', operator(partyA), '--name', 'default', '--cdrs-url', hubB.cdrsUrl, '--token-file', tokenFile('a2', 'other')]);
+  expect(reserved.code).not.toBe(0);
+  expect(reserved.stderr).toMatch(/--name: must not be "default"/);
 });
 
 test("each party's CDRs go to its own receiver with its own token, in order; a party without one uses IOP_*", async () => {
@@ -137,7 +129,7 @@ test('a credit CDR cancels a sent 2.2.1 CDR: it reaches the receiver after it, o
 
   const refused = await operatorCli(['credit', operator(partyA), hubA.received[0]!.id, '--reason', 'wrong tariff']);
   expect(refused.code).not.toBe(0);
-  expect(refused.stderr).toMatch(/OCPI 2\.1\.1, which has no credit CDRs/);
+  expect(refused.stderr).toMatch(/no OCPI 2\.2\.1 receiver took it, and OCPI 2\.1\.1 has no credit CDRs/);
 });
 
 test('a session without what 2.2.1 needs, for a party on 2.2.1, is an invalid CDR naming the missing fields', async () => {
@@ -154,48 +146,49 @@ test('a session without what 2.2.1 needs, for a party on 2.2.1, is an invalid CD
 test("a party whose connections are all disabled holds its CDRs (never the shared IOP_* receiver); removing the last hands it back to IOP_*", async () => {
   const disabled = await cli(['disable', operator(partyA), 'gireve']);
   expect(disabled.code).toBe(0);
-  expect(disabled.stdout).toMatch(/CDRs now wait until a connection is enabled/);
+  expect(disabled.stdout).toMatch(/with none left enabled they wait for its connections \(never the shared IOP_\* receiver\)/);
   const [held] = await handIn(suite.pipeline.client, suite.pipeline.taskQueue, simulatedSessions(1, 'conn-a-held', partyA));
   const report = await waitFor('the queue to say why it waits', async () => {
     const queue = JSON.parse((await operatorCli(['queue', operator(partyA), '--json'])).stdout) as { currentError: string | null; connection: string };
-    return queue.currentError?.includes('none is enabled') ? queue : undefined;
+    return queue.currentError?.includes('is disabled') ? queue : undefined;
   });
-  expect(report.connection).toMatch(/^none enabled \(last: gireve, OCPI 2\.1\.1\): CDRs wait$/);
+  expect(report.connection).toBe('gireve, OCPI 2.1.1, disabled: its CDRs wait');
   expect(hubA.received.map((cdr) => cdr.id)).not.toContain(held!.cdrId);
   expect(suite.pipeline.iop.received.map((cdr) => cdr.id)).not.toContain(held!.cdrId);
 
-  expect((await cli(['remove', operator(partyA), 'gireve'])).code).toBe(0);
+  const removed = await cli(['remove', operator(partyA), 'gireve']);
+  expect(removed.stdout).toMatch(/the 1 CDRs that waited for it go through IOP_\* now/);
   const after = await handIn(suite.pipeline.client, suite.pipeline.taskQueue, simulatedSessions(2, 'conn-a-after', partyA));
   await resultsOf(suite.pipeline.client, [held!, ...after]);
   expectDeliveredOnceInOrder(suite.pipeline.iop.received, [held!, ...after]);
   expect(hubA.received).toHaveLength(4);
 });
 
-test("switching receivers while a POST's outcome is unknown: the CDR is looked up where it went, never sent to both", async () => {
+test("a receiver added while a POST's outcome is unknown: the CDR is looked up where it went, and the new receiver gets only later CDRs", async () => {
   const partyD = randomParty();
   const [oldHub, newHub] = await Promise.all([startMockIop({ token: 'old-token' }), startMockIop({ token: 'new-token' })]);
   try {
     expect((await cli(['add', operator(partyD), '--name', 'old', '--cdrs-url', oldHub.cdrsUrl, '--token-file', tokenFile('d1', 'old-token')])).code).toBe(0);
-    expect((await cli(['add', operator(partyD), '--name', 'new', '--disabled', '--cdrs-url', newHub.cdrsUrl, '--token-file', tokenFile('d2', 'new-token')])).code).toBe(0);
     // The old receiver stores the CDR but never answers, and then answers lookups unclearly: the outcome stays unknown.
     oldHub.control({ behaviour: 'store-then-timeout', checkBehaviour: 'http500' });
     const [first] = await handIn(suite.pipeline.client, suite.pipeline.taskQueue, simulatedSessions(1, 'conn-d-first', partyD));
     await waitFor('the old receiver to hold the CDR', () => oldHub.received.some((cdr) => cdr.id === first!.cdrId));
     await waitFor('a lookup at the old receiver', () => oldHub.checkCount() > 0);
 
-    const switched = await cli(['enable', operator(partyD), 'new', '--json']);
-    expect(JSON.parse(switched.stdout)).toMatchObject({ name: 'new', enabled: true });
+    const added = await cli(['add', operator(partyD), '--name', 'new', '--cdrs-url', newHub.cdrsUrl, '--token-file', tokenFile('d2', 'new-token'), '--json']);
+    expect(JSON.parse(added.stdout)).toMatchObject({ name: 'new', enabled: true, backfilled: 0 });
     expect(JSON.parse((await cli(['list', operator(partyD), '--json'])).stdout)).toMatchObject([
       { name: 'new', enabled: true },
-      { name: 'old', enabled: false },
+      { name: 'old', enabled: true },
     ]);
     oldHub.control({ behaviour: 'accept', checkBehaviour: 'normal' });
 
     const later = await handIn(suite.pipeline.client, suite.pipeline.taskQueue, simulatedSessions(2, 'conn-d-later', partyD));
     const results = await resultsOf(suite.pipeline.client, [first!, ...later]);
     expect(results.map((result) => result.status)).toEqual(['delivered', 'delivered', 'delivered']);
-    // The first went to the old receiver only (found there); the later ones to the new one, in order.
-    expect(oldHub.received.map((cdr) => cdr.id)).toEqual([first!.cdrId]);
+    // The first was found at the old receiver (never POSTed twice), and the new one never got it.
+    expect(oldHub.received.filter((cdr) => cdr.id === first!.cdrId)).toHaveLength(1);
+    expectDeliveredOnceInOrder(oldHub.received, [first!, ...later]);
     expectDeliveredOnceInOrder(newHub.received, later);
     expect(newHub.received.map((cdr) => cdr.id)).not.toContain(first!.cdrId);
     const row = await findCdr(suite.db.pool, { ...partyD, id: first!.cdrId });

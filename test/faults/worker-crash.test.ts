@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { startMockIop, type MockIop } from '../../src/dev/mock-iop';
-import { findCdr } from '../../src/store/cdr-repo';
+import { deliveryRow } from '../support/deliveries';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 import { expectDeliveredOnceInOrder, handIn, partyOfWorkflow, resultsOf, simulatedSessions } from '../support/sessions';
 import { connectClient, temporalAddress, waitFor } from '../support/temporal';
@@ -44,7 +44,7 @@ test('a worker killed mid-POST loses nothing and sends nothing twice', async () 
   worker = await spawnWorker(workerEnv());
   const started = await handIn(client, taskQueue, simulatedSessions(4, 'crash'));
   const key = { ...partyOfWorkflow(started[0]!.workflowId), id: started[0]!.cdrId };
-  await waitFor('the first POST to be on the wire', async () => ((await findCdr(db.pool, key))?.post_started_at ? true : undefined), 30_000);
+  await waitFor('the first POST to be on the wire', async () => ((await deliveryRow(db.pool, key))?.post_started_at ? true : undefined), 30_000);
   await worker.kill('SIGKILL');
 
   iop.control({ latencyMs: 10 });

@@ -12,7 +12,8 @@ import {
 import { startMockIop, type MockCheckBehaviour, type MockIop } from '../../src/dev/mock-iop';
 import { createIopClient, type IopClient } from '../../src/iop/iop-client';
 import { findCdr, insertCdr } from '../../src/store/cdr-repo';
-import { readQueueHead, recordHandIns } from '../../src/store/queue-repo';
+import { recordHandIns } from '../../src/store/queue-repo';
+import { deliveryRow, markSent, readQueueHead } from '../support/deliveries';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 
 const REQUEST_TIMEOUT_MS = 1_000;
@@ -86,7 +87,7 @@ test('POSTs the stored CDRs at the head in hand-in order; they leave the queue o
   await activities().recordHandIns({ party, handIns: [], reported: ['a1', 'a2', 'a3'] });
   expect(await readQueueHead(db.pool, party, 10)).toEqual([]);
   for (const id of ['a1', 'a2', 'a3']) {
-    expect(await findCdr(db.pool, { ...party, id })).toMatchObject({ status: 'sent', post_started_at: null, post_owner: null });
+    expect(await deliveryRow(db.pool, { ...party, id })).toMatchObject({ status: 'sent', post_started_at: null, post_owner: null });
   }
 });
 
@@ -166,12 +167,12 @@ test('a run whose result was lost (its worker died): the next run reports what i
   const before = mock.postCount();
   const again = await activities().deliverCdrs(request(party));
   expect(again.settled).toEqual([
-    { cdrId: 'r1', sessionId: 's-r1', result: { status: 'delivered', location: null } },
-    { cdrId: 'r2', sessionId: 's-r2', result: { status: 'delivered', location: null } },
+    { cdrId: 'r1', sessionId: 's-r1', result: { status: 'delivered', location: null, attempts: 1 } },
+    { cdrId: 'r2', sessionId: 's-r2', result: { status: 'delivered', location: null, attempts: 1 } },
   ]);
   expect(mock.postCount()).toBe(before);
   const reported = await activities().deliverCdrs(request(party, { reported: ['r1', 'r2'] }));
-  expect(reported).toEqual({ settled: [], end: { kind: 'empty' } });
+  expect(reported).toEqual({ settled: [], end: { kind: 'empty' }, connection: 'default', lanes: ['default'] });
   expect(await readQueueHead(db.pool, party, 10)).toEqual([]);
 });
 
@@ -179,11 +180,11 @@ test('a CDR settled in the store meanwhile is reported as the store knows it, an
   const party = newParty();
   await queued(party, ['b1', 'b2']);
   // Sent by an earlier run whose outcome the workflow never heard of.
-  await db.pool.query("UPDATE cdrs SET status = 'sent', iop_location = 'https://iop.example/b1' WHERE party_id = $1 AND id = 'b1'", [party.party_id]);
+  await markSent(db.pool, { ...party, id: 'b1' }, 'https://iop.example/b1');
   const before = mock.postCount();
   const run = await activities().deliverCdrs(request(party));
   expect(run.settled).toEqual([
-    { cdrId: 'b1', sessionId: 's-b1', result: { status: 'delivered', location: 'https://iop.example/b1' } },
+    { cdrId: 'b1', sessionId: 's-b1', result: { status: 'delivered', location: 'https://iop.example/b1', attempts: 1 } },
     { cdrId: 'b2', sessionId: 's-b2', result: { status: 'delivered', location: null, attempts: 1 } },
   ]);
   expect(mock.postCount()).toBe(before + 1);
@@ -196,7 +197,7 @@ test('a run interrupted by a crash checks each CDR a dead worker may have sent, 
   // A worker died mid-run, long ago: c2 had reached the IOP, c3 had not; both are claimed by the dead run.
   await iop.postCdr({ id: 'c2', total_cost: 1 });
   await db.pool.query(
-    `UPDATE cdrs SET post_owner = 'dead-run', post_started_at = now() - interval '1 hour' WHERE party_id = $1 AND id IN ('c2', 'c3')`,
+    `UPDATE deliveries SET post_owner = 'dead-run', post_started_at = now() - interval '1 hour' WHERE party_id = $1 AND cdr_id IN ('c2', 'c3')`,
     [party.party_id],
   );
 
@@ -204,14 +205,14 @@ test('a run interrupted by a crash checks each CDR a dead worker may have sent, 
   const failed = await deliver(request(party));
   expect(failed.settled).toEqual([]);
   expect(failed.end).toMatchObject({ kind: 'retry', cdrId: 'c1' });
-  for (const id of ['c2', 'c3']) expect((await findCdr(db.pool, { ...party, id }))?.post_started_at).toBeInstanceOf(Date);
-  expect((await findCdr(db.pool, { ...party, id: 'c1' }))?.post_started_at).toBeNull();
+  for (const id of ['c2', 'c3']) expect((await deliveryRow(db.pool, { ...party, id }))?.post_started_at).toBeInstanceOf(Date);
+  expect((await deliveryRow(db.pool, { ...party, id: 'c1' }))?.post_started_at).toBeNull();
 
   const delivered = await deliver(request(party, { head: { cdrId: 'c1', failedAttempts: 1 } }));
   expect(delivered.settled.map((s) => s.result?.status)).toEqual(['delivered', 'delivered', 'delivered']);
   expect(postsOf(['c1', 'c2', 'c3'])).toEqual(['c2', 'c1', 'c3']);
   for (const id of ['c1', 'c2', 'c3']) {
-    expect(await findCdr(db.pool, { ...party, id })).toMatchObject({ status: 'sent', post_started_at: null });
+    expect(await deliveryRow(db.pool, { ...party, id })).toMatchObject({ status: 'sent', post_started_at: null });
   }
 });
 
@@ -222,7 +223,7 @@ describe('after a POST whose outcome is unknown', () => {
     mock.control({ failNext: 1, failNextBehaviour: 'timeout' });
     const run = await activities(deps).deliverCdrs(request(party));
     expect(run.end).toMatchObject({ kind: 'retry', cdrId: 'u1', reason: 'timed out waiting for the IOP' });
-    expect((await findCdr(db.pool, { ...party, id: 'u1' }))?.post_started_at).toBeInstanceOf(Date);
+    expect((await deliveryRow(db.pool, { ...party, id: 'u1' }))?.post_started_at).toBeInstanceOf(Date);
     return mock.postCount();
   }
 
@@ -240,7 +241,7 @@ describe('after a POST whose outcome is unknown', () => {
       }
       expect(mock.checkCount()).toBe(checksBefore + 2);
       expect(mock.postCount()).toBe(posts);
-      const row = await findCdr(db.pool, { ...party, id: 'u1' });
+      const row = await deliveryRow(db.pool, { ...party, id: 'u1' });
       expect(row).toMatchObject({ status: 'queued', post_owner: null });
       expect(row?.post_started_at).toBeInstanceOf(Date);
       expect(row?.last_error).toMatch(/not re-sent yet/);
@@ -294,7 +295,7 @@ test("a live run's claim is never taken over; a dead run's claim is, once its le
   await queued(party, ['l1']);
   const lease = postClaimLeaseMs(REQUEST_TIMEOUT_MS);
   await db.pool.query(
-    `UPDATE cdrs SET post_owner = 'other-run', post_started_at = now() - make_interval(secs => $2) WHERE party_id = $1`,
+    `UPDATE deliveries SET post_owner = 'other-run', post_started_at = now() - make_interval(secs => $2) WHERE party_id = $1`,
     [party.party_id, (lease - 5_000) / 1000],
   );
   const held = await activities().deliverCdrs(request(party));
@@ -302,7 +303,7 @@ test("a live run's claim is never taken over; a dead run's claim is, once its le
   expect(held.end.kind === 'held-elsewhere' && held.end.retryAfterMs).toBeGreaterThanOrEqual(500);
   expect(postsOf(['l1'])).toEqual([]);
 
-  await db.pool.query(`UPDATE cdrs SET post_started_at = post_started_at - interval '10 seconds' WHERE party_id = $1`, [party.party_id]);
+  await db.pool.query(`UPDATE deliveries SET post_started_at = post_started_at - interval '10 seconds' WHERE party_id = $1`, [party.party_id]);
   const checksBefore = mock.checkCount();
   const taken = await activities().deliverCdrs(request(party));
   expect(taken.settled.map((s) => s.cdrId)).toEqual(['l1']);
@@ -313,14 +314,14 @@ test("a live run's claim is never taken over; a dead run's claim is, once its le
 test('a run that stalled past its claim before a POST does not make it: the CDR keeps its mark for the next run', async () => {
   const party = newParty();
   await queued(party, ['z1']);
-  await db.pool.query(`UPDATE cdrs SET post_started_at = now() - interval '1 minute' WHERE party_id = $1`, [party.party_id]);
+  await db.pool.query(`UPDATE deliveries SET post_started_at = now() - interval '1 minute' WHERE party_id = $1`, [party.party_id]);
   // The check takes 700 ms; a claim of 3.5 s leaves 500 ms to start the POST.
   mock.control({ latencyMs: 700 });
   const before = mock.postCount();
   await expect(activities({ claimLeaseMs: 3_500 }).deliverCdrs(request(party))).rejects.toThrow(/too old to POST safely/);
   expect(mock.postCount()).toBe(before);
-  expect(await findCdr(db.pool, { ...party, id: 'z1' })).toMatchObject({ status: 'queued', post_owner: null });
-  expect((await findCdr(db.pool, { ...party, id: 'z1' }))?.post_started_at).toBeInstanceOf(Date);
+  expect(await deliveryRow(db.pool, { ...party, id: 'z1' })).toMatchObject({ status: 'queued', post_owner: null });
+  expect((await deliveryRow(db.pool, { ...party, id: 'z1' }))?.post_started_at).toBeInstanceOf(Date);
 });
 
 test('a run stops POSTing at the first store write that failed, and the next run picks up where the store is', async () => {
@@ -341,7 +342,7 @@ test('a run stops POSTing at the first store write that failed, and the next run
     await db.pool.query('DROP TRIGGER refuse_w2 ON cdrs; DROP FUNCTION refuse_w2();');
   }
   // w2 was POSTed but not recorded: it keeps its mark and is found at the IOP, not POSTed again.
-  const w2 = await findCdr(db.pool, { ...party, id: 'w2' });
+  const w2 = await deliveryRow(db.pool, { ...party, id: 'w2' });
   expect(w2).toMatchObject({ status: 'queued', post_owner: null });
   expect(w2?.post_started_at).toBeInstanceOf(Date);
   const run = await activities().deliverCdrs(request(party));
@@ -360,10 +361,10 @@ test('a cancelled run aborts its POST on the wire and starts no further one; the
   setTimeout(() => cancel.abort(), 50);
   await expect(running).rejects.toThrow(/cancelled/);
   // x1's POST was cut at 50 ms, mid-flight: its outcome is unknown, so it keeps its mark.
-  const x1 = await findCdr(db.pool, { ...party, id: 'x1' });
+  const x1 = await deliveryRow(db.pool, { ...party, id: 'x1' });
   expect(x1).toMatchObject({ status: 'queued', post_owner: null });
   expect(x1?.post_started_at).not.toBeNull();
-  for (const id of ['x2', 'x3']) expect(await findCdr(db.pool, { ...party, id })).toMatchObject({ post_owner: null, post_started_at: null });
+  for (const id of ['x2', 'x3']) expect(await deliveryRow(db.pool, { ...party, id })).toMatchObject({ post_owner: null, post_started_at: null });
   await new Promise((resolve) => setTimeout(resolve, 150)); // the IOP still took x1 in
   expect(postsOf(ids)).toEqual(['x1']);
 
@@ -381,7 +382,7 @@ test('the claim taken ahead for the next CDR is released unmarked when the run s
   const run = await activities().deliverCdrs(request(party));
   expect(run.end).toMatchObject({ kind: 'retry', cdrId: 'p1' });
   // p2 was claimed while p1 was on the wire; never POSTed, it carries no in-flight mark.
-  expect(await findCdr(db.pool, { ...party, id: 'p2' })).toMatchObject({ status: 'queued', post_owner: null, post_started_at: null });
+  expect(await deliveryRow(db.pool, { ...party, id: 'p2' })).toMatchObject({ status: 'queued', post_owner: null, post_started_at: null });
   expect(postsOf(['p1', 'p2'])).toEqual([]);
   mock.control({ behaviour: 'accept' });
   const next = await activities().deliverCdrs(request(party, { head: { cdrId: 'p1', failedAttempts: 1 } }));

@@ -6,8 +6,8 @@
 import { startMockIop, type MockIop } from '../../src/dev/mock-iop';
 import { createIopClient, type IopClient } from '../../src/iop/iop-client';
 import type { ReconcileVerdict } from '../../src/observability/delivery-observer';
-import { findCdr, insertCdr, markSent, requeueRejectedCdr } from '../../src/store/cdr-repo';
-import { readQueueHead } from '../../src/store/queue-repo';
+import { findCdr, insertCdr, requeueRejectedCdr } from '../../src/store/cdr-repo';
+import { markSent, readQueueHead } from '../support/deliveries';
 import { startReconciliation, type ReconcileLog } from '../../src/worker/reconciliation';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 
