@@ -1,6 +1,6 @@
 /**
  * Store-backed gauges of the API's /metrics, read from Postgres at scrape time: queue
- * depth and oldest queued age per CPO, stored CDRs by status, recent check mismatches,
+ * depth and oldest queued age per CPO, depth per receiver (lane), stored CDRs by status, recent check mismatches,
  * and whether the store answered at all. A read serves every scrape for a few seconds
  * (`maxAgeMs`), so two Prometheus servers, or a scraper gone wild, cost one query.
  *
@@ -12,7 +12,7 @@
 import type { Pool } from 'pg';
 import { Gauge, type Registry } from 'prom-client';
 import { operatorId } from '../cdr/party';
-import { readQueueMetrics, type PartyQueueMetrics } from '../store/queue-metrics-query';
+import { readQueueMetrics, type QueueMetrics } from '../store/queue-metrics-query';
 import { METRIC_PREFIX } from './metrics-registry';
 
 /** Below Prometheus' default scrape timeout (10 s), so the scrape still answers. */
@@ -64,12 +64,19 @@ export function createQueueGauges(
     help: '1 when the store answered the queries behind the queue gauges at this scrape, else 0',
     registers,
   });
-  const perCpo = [depth, oldestAge, stored, mismatches];
+  const laneDepth = new Gauge({
+    name: `${METRIC_PREFIX}lane_depth`,
+    help: 'CDRs waiting for one receiver of a CPO (its connection; default = IOP_*): one down receiver shows here alone',
+    labelNames: ['cpo', 'connection'] as const,
+    registers,
+  });
+  const perCpo = [depth, oldestAge, stored, mismatches, laneDepth];
 
-  function set(rows: PartyQueueMetrics[]): void {
+  function set({ parties, lanes }: QueueMetrics): void {
     // Reset and set with no await between: a concurrent scrape sees the old set or the new one.
     for (const gauge of perCpo) gauge.reset();
-    for (const row of rows) {
+    for (const lane of lanes) laneDepth.set({ cpo: operatorId(lane), connection: lane.connection }, lane.queued);
+    for (const row of parties) {
       const cpo = operatorId(row);
       depth.set({ cpo }, row.queued);
       oldestAge.set({ cpo }, row.oldest_queued_age_seconds);
@@ -88,7 +95,7 @@ export function createQueueGauges(
       set(await withDeadline(readQueueMetrics(pool, STORE_READ_TIMEOUT_MS), STORE_READ_TIMEOUT_MS + 1_000));
       storeUp.set(1);
     } catch {
-      set([]);
+      set({ parties: [], lanes: [] });
       storeUp.set(0);
     } finally {
       lastReadAt = performance.now();

@@ -70,16 +70,43 @@ FULL JOIN credits_sent USING (country_code, party_id)
 FULL JOIN mismatches USING (country_code, party_id)
 ORDER BY country_code, party_id`;
 
-export async function readQueueMetrics(pool: Pool, timeoutMs: number): Promise<PartyQueueMetrics[]> {
+/** One receiver's lane of a CPO's queue (a connection, or `default` for IOP_*). */
+export interface LaneQueueMetrics {
+  country_code: string;
+  party_id: string;
+  connection: string;
+  /** CDRs waiting for this receiver. */
+  queued: number;
+}
+
+// Every connection keeps its series (0 when nothing waits for it); `default` while CDRs wait
+// for IOP_*. Reads only waiting deliveries (their partial index), never the delivered history.
+const LANE_METRICS_SQL = `
+SELECT lane.country_code, lane.party_id, lane.connection,
+       (SELECT count(*) FROM deliveries d
+        WHERE d.country_code = lane.country_code AND d.party_id = lane.party_id AND d.connection = lane.connection
+          AND d.status = 'queued') AS queued
+FROM (SELECT country_code, party_id, name AS connection FROM connections
+      UNION
+      SELECT DISTINCT country_code, party_id, connection FROM deliveries WHERE status = 'queued') lane
+ORDER BY 1, 2, 3`;
+
+export interface QueueMetrics {
+  parties: PartyQueueMetrics[];
+  lanes: LaneQueueMetrics[];
+}
+
+export async function readQueueMetrics(pool: Pool, timeoutMs: number): Promise<QueueMetrics> {
   const client = await pool.connect();
   let unusable = false;
   try {
     await client.query('BEGIN READ ONLY');
     // Local to this transaction: the pooled connection goes back with its usual timeout.
     await client.query("SELECT set_config('statement_timeout', $1, true)", [String(Math.trunc(timeoutMs))]);
-    const result = await client.query<PartyQueueMetrics>(QUEUE_METRICS_SQL);
+    const parties = await client.query<PartyQueueMetrics>(QUEUE_METRICS_SQL);
+    const lanes = await client.query<LaneQueueMetrics>(LANE_METRICS_SQL);
     await client.query('COMMIT');
-    return result.rows;
+    return { parties: parties.rows, lanes: lanes.rows };
   } catch (error) {
     await client.query('ROLLBACK').catch(() => void (unusable = true));
     throw error;

@@ -8,6 +8,21 @@ import type { Party } from '../cdr/party';
 import type { CdrKey } from './cdr-key';
 import type { CdrStatus } from './cdr-repo';
 
+/**
+ * The tail of a statement whose CTE `queued` (cdr_id, seq) took new places in the party's
+ * queue ($1, $2): each gets a delivery per receiver of the party at this moment (migration
+ * 009), in the same place; the statement returns the queued ids.
+ */
+const DELIVERIES_OF_QUEUED = `,
+     lanes AS (
+       INSERT INTO deliveries (country_code, party_id, cdr_id, connection, seq)
+       SELECT $1, $2, queued.cdr_id, receiver, queued.seq FROM queued CROSS JOIN cdrflow_receivers($1, $2) AS receiver
+       -- One skipped before (its CDR was invalid, and is being rebuilt) waits again; a receiver
+       -- that took the CDR keeps it.
+       ON CONFLICT (country_code, party_id, cdr_id, connection) DO UPDATE
+         SET status = 'queued', seq = excluded.seq, updated_at = now() WHERE deliveries.status = 'skipped')
+     SELECT cdr_id FROM queued`;
+
 export interface HandIn {
   cdrId: string;
   sessionId: string;
@@ -36,15 +51,7 @@ export async function recordHandIns(pool: Pool, party: Party, handIns: HandIn[])
          WHERE cdrs.country_code = $1 AND cdrs.party_id = $2 AND cdrs.id = hand_in.cdr_id AND cdrs.status <> 'queued')
        ORDER BY hand_in.arrival
        ON CONFLICT (country_code, party_id, cdr_id) DO NOTHING
-       RETURNING cdr_id, seq),
-     lanes AS (
-       INSERT INTO deliveries (country_code, party_id, cdr_id, connection, seq)
-       SELECT $1, $2, queued.cdr_id, receiver, queued.seq FROM queued CROSS JOIN cdrflow_receivers($1, $2) AS receiver
-       -- One skipped before (its CDR was invalid, and is being rebuilt) waits again; a receiver
-       -- that took the CDR keeps it.
-       ON CONFLICT (country_code, party_id, cdr_id, connection) DO UPDATE
-         SET status = 'queued', seq = excluded.seq, updated_at = now() WHERE deliveries.status = 'skipped')
-     SELECT cdr_id FROM queued`,
+       RETURNING cdr_id, seq)${DELIVERIES_OF_QUEUED}`,
     [
       party.country_code,
       party.party_id,
@@ -197,15 +204,7 @@ export async function queueOrphanedCdrs(pool: Pool, party: Party, storedBefore: 
          AND NOT EXISTS (SELECT 1 FROM queue_entries q WHERE q.country_code = $1 AND q.party_id = $2 AND q.cdr_id = c.id)
        ORDER BY c.created_at, c.id
        ON CONFLICT (country_code, party_id, cdr_id) DO NOTHING
-       RETURNING cdr_id, seq),
-     lanes AS (
-       INSERT INTO deliveries (country_code, party_id, cdr_id, connection, seq)
-       SELECT $1, $2, queued.cdr_id, receiver, queued.seq FROM queued CROSS JOIN cdrflow_receivers($1, $2) AS receiver
-       -- One skipped before (its CDR was invalid, and is being rebuilt) waits again; a receiver
-       -- that took the CDR keeps it.
-       ON CONFLICT (country_code, party_id, cdr_id, connection) DO UPDATE
-         SET status = 'queued', seq = excluded.seq, updated_at = now() WHERE deliveries.status = 'skipped')
-     SELECT cdr_id FROM queued`,
+       RETURNING cdr_id, seq)${DELIVERIES_OF_QUEUED}`,
     [party.country_code, party.party_id, storedBefore],
   );
   return result.rowCount ?? 0;

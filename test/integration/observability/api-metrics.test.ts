@@ -12,6 +12,7 @@ import { apiConfig } from '../../../src/config';
 import { createApiMetrics } from '../../../src/observability/api-metrics';
 import { startMetricsServer, type MetricsServer } from '../../../src/observability/metrics-server';
 import { insertCdr, recordCheck } from '../../../src/store/cdr-repo';
+import { recordHandIns } from '../../../src/store/queue-repo';
 import { markRejected, markSent } from '../../support/deliveries';
 import { createPool } from '../../../src/store/pool';
 import { createTestDatabase, type TestDatabase } from '../../support/db';
@@ -223,6 +224,23 @@ describe('queue gauges, read from Postgres', () => {
     const samples = await scrape();
     const stored = (status: string) => valueOf(samples, 'cdrflow_stored_cdrs', { cpo: 'FR*STA', status });
     expect([stored('queued'), stored('sent'), stored('rejected'), stored('invalid')]).toEqual([2, 2, 1, 1]);
+  });
+
+  test('lane depth counts what waits for each receiver of a CPO; an idle connection reads 0', async () => {
+    const party = { country_code: 'FR', party_id: 'LAN' };
+    await db.pool.query(`INSERT INTO connections (country_code, party_id, name, ocpi_version, cdrs_url, token) VALUES
+      ('FR', 'LAN', 'gireve', '2.1.1', 'https://gireve.example/cdrs', 't1'),
+      ('FR', 'LAN', 'emsp', '2.2.1', 'https://emsp.example/cdrs', 't2')`);
+    // Two CDRs: GIREVE took both, the eMSP neither yet.
+    await recordHandIns(db.pool, party, [1, 2].map((n) => ({ cdrId: `LAN-${n}`, sessionId: `S-LAN-${n}`, at: Date.now() })));
+    for (const n of [1, 2]) {
+      await insertCdr(db.pool, { ...party, id: `LAN-${n}`, session_id: `S-LAN-${n}`, cdr: { id: n }, last_updated: new Date(), status: 'queued' });
+      await markSent(db.pool, { ...party, id: `LAN-${n}` }, null, 'gireve');
+    }
+    const samples = await scrape();
+    expect(valueOf(samples, 'cdrflow_lane_depth', { cpo: 'FR*LAN', connection: 'emsp' })).toBe(2);
+    expect(valueOf(samples, 'cdrflow_lane_depth', { cpo: 'FR*LAN', connection: 'gireve' })).toBe(0);
+    expect(valueOf(samples, 'cdrflow_queue_depth', { cpo: 'FR*LAN' })).toBe(2);
   });
 
   test('check mismatches are counted per CPO among the CDRs of the last day', async () => {
