@@ -22,7 +22,7 @@ import { presenceOf } from '../src/iop/presence-check';
 import { retryDelayMs, type RetrySchedule } from '../src/iop/retry-backoff';
 import type { DeliveryAttempt, DeliveryObserver } from '../src/observability/delivery-observer';
 import { markRejected, markSent, recordFailedAttempt, skipInvalidCdr, type SettledCdrState } from '../src/store/delivery-repo';
-import { claimLapsesInMs, claimPosts, releaseClaims, type Lane, type PostClaim } from '../src/store/post-claims';
+import { claimLapsesInMs, claimPost, releaseClaims, type Lane, type PostClaim } from '../src/store/post-claims';
 import {
   queueOrphanedCdrs,
   readLaneHead,
@@ -343,9 +343,10 @@ export function createDeliveryActivities(deps: DeliveryActivityDeps) {
       const posted = new Set<string>();
       const claimOf = (entry: HeadEntry): PendingClaim => {
         const at = performance.now();
-        const claim = claimPosts(pool, lane, [entry.cdrId], { owner, leaseMs, postDelayMs: deps.requestTimeoutMs }).then(
-          (claims) => ({ claim: claims.get(entry.cdrId), at }),
-        );
+        const claim = claimPost(pool, lane, entry.cdrId, { owner, leaseMs, postDelayMs: deps.requestTimeoutMs }).then((claimed) => ({
+          claim: claimed,
+          at,
+        }));
         // Awaited later (or never, when the run stops first): its failure must not go unhandled.
         claim.catch(() => undefined);
         return claim;

@@ -50,8 +50,7 @@ export async function settleDelivery(pool: Pool, lane: Lane, id: string, outcome
        WHERE country_code = $1 AND party_id = $2 AND id = $3 AND EXISTS (SELECT 1 FROM lane)`,
       [...key, lane.connection, outcome.status, sent, sent ? outcome.location : null, sent ? null : outcome.reason],
     );
-    const [settled] = (updated.rowCount ?? 0) > 0 ? await settleWhenDone(client, lane.party, [id]) : [];
-    return settled;
+    return (updated.rowCount ?? 0) > 0 ? settleOneWhenDone(client, lane.party, id) : undefined;
   });
 }
 
@@ -62,18 +61,27 @@ export async function settleDelivery(pool: Pool, lane: Lane, id: string, outcome
  * marked settled (they leave once their session workflows are told).
  */
 export async function settleWhenDone(client: Pool | PoolClient, party: Party, ids: string[]): Promise<SettledCdrState[]> {
-  if (ids.length === 0) return [];
+  const settled: SettledCdrState[] = [];
+  for (const id of ids) {
+    const one = await settleOneWhenDone(client, party, id);
+    if (one) settled.push(one);
+  }
+  return settled;
+}
+
+/**
+ * One CDR at a time, every condition on its full key: the plan is three primary-key lookups
+ * whatever the statistics say (a set-based form, planned on the statistics of a young table,
+ * nested its loops over the whole party and took seconds per CDR at 3,000 queued).
+ */
+async function settleOneWhenDone(client: Pool | PoolClient, party: Party, id: string): Promise<SettledCdrState | undefined> {
   const result = await client.query<{ id: string; status: CdrStatus; iop_location: string | null; last_error: string | null; attempts: number }>(
-    `WITH done AS (
-       SELECT c.id FROM cdrs c
-       WHERE c.country_code = $1 AND c.party_id = $2 AND c.id = ANY($3) AND c.status = 'queued'
-         AND NOT EXISTS (SELECT 1 FROM deliveries d
-                         WHERE d.country_code = $1 AND d.party_id = $2 AND d.cdr_id = c.id AND d.status = 'queued')),
-     outcome AS (
-       SELECT done.id, coalesce(bool_or(d.status = 'rejected'), false) AS rejected, coalesce(bool_or(d.status = 'sent'), false) AS taken,
-              (array_agg(d.connection || ': ' || d.last_error ORDER BY d.updated_at DESC) FILTER (WHERE d.status = 'rejected'))[1] AS reason
-       FROM done LEFT JOIN deliveries d ON d.country_code = $1 AND d.party_id = $2 AND d.cdr_id = done.id
-       GROUP BY done.id),
+    `WITH outcome AS (
+       SELECT coalesce(bool_or(status = 'queued'), false) AS waiting,
+              coalesce(bool_or(status = 'rejected'), false) AS rejected,
+              coalesce(bool_or(status = 'sent'), false) AS taken,
+              (array_agg(connection || ': ' || last_error ORDER BY updated_at DESC) FILTER (WHERE status = 'rejected'))[1] AS reason
+       FROM deliveries WHERE country_code = $1 AND party_id = $2 AND cdr_id = $3),
      settled AS (
        UPDATE cdrs c SET updated_at = now(),
          status = CASE WHEN outcome.taken AND NOT outcome.rejected THEN 'sent' ELSE 'rejected' END,
@@ -81,15 +89,17 @@ export async function settleWhenDone(client: Pool | PoolClient, party: Party, id
          last_error = CASE WHEN outcome.rejected THEN outcome.reason
                            WHEN NOT outcome.taken THEN 'no receiver took it: the connections it waited for were removed'
                            ELSE c.last_error END
-       FROM outcome WHERE c.country_code = $1 AND c.party_id = $2 AND c.id = outcome.id
+       FROM outcome
+       WHERE c.country_code = $1 AND c.party_id = $2 AND c.id = $3 AND c.status = 'queued' AND NOT outcome.waiting
        RETURNING c.id, c.status, c.iop_location, c.last_error, c.attempts),
      entries AS (
-       UPDATE queue_entries q SET settled = true FROM settled
-       WHERE q.country_code = $1 AND q.party_id = $2 AND q.cdr_id = settled.id)
+       UPDATE queue_entries SET settled = true
+       WHERE country_code = $1 AND party_id = $2 AND cdr_id = $3 AND EXISTS (SELECT 1 FROM settled))
      SELECT * FROM settled`,
-    [party.country_code, party.party_id, ids],
+    [party.country_code, party.party_id, id],
   );
-  return result.rows.map((row) => ({ id: row.id, status: row.status, iopLocation: row.iop_location, lastError: row.last_error, attempts: row.attempts }));
+  const row = result.rows[0];
+  return row ? { id: row.id, status: row.status, iopLocation: row.iop_location, lastError: row.last_error, attempts: row.attempts } : undefined;
 }
 
 /** The receiver took the CDR (see settleDelivery). */

@@ -31,14 +31,14 @@ const LANE = 'country_code = $1 AND party_id = $2 AND connection = $3';
 const laneParams = (lane: Lane) => [lane.party.country_code, lane.party.party_id, lane.connection];
 
 /**
- * Claims the waiting deliveries of this lane among `ids` that no other live run holds, and
- * returns the CDRs' bodies (one statement). CDRs not waiting here, or held by another run,
- * are left out.
+ * Claims the CDR's delivery in this lane unless another live run holds it, and returns the
+ * CDR's bodies (one statement, every lookup on its full key); undefined when it does not
+ * wait here, or another run holds it.
  */
-export async function claimPosts(
+export async function claimPost(
   pool: Pool,
   lane: Lane,
-  ids: string[],
+  id: string,
   run: {
     /** Unique to this run. */
     owner: string;
@@ -47,31 +47,28 @@ export async function claimPosts(
     /** A run POSTs up to this long after its claim (after a check): the latest a lapsed claim's POST may have begun. */
     postDelayMs: number;
   },
-): Promise<Map<string, PostClaim>> {
-  if (ids.length === 0) return new Map();
-  // The claim time is the in-flight mark of every claimed CDR. A lapsed claim's run may have
+): Promise<PostClaim | undefined> {
+  // The claim time is the in-flight mark of the claimed CDR. A lapsed claim's run may have
   // POSTed a little later: the settle delay before believing "unknown CDR" counts from then.
-  const result = await pool.query<{ id: string; cdr: unknown; cdr_221: unknown; earlier_post_at: Date | null }>(
+  const result = await pool.query<{ cdr: unknown; cdr_221: unknown; earlier_post_at: Date | null }>(
     `WITH claimable AS (
-       SELECT cdr_id, post_started_at, post_owner FROM deliveries
-       WHERE ${LANE} AND cdr_id = ANY($4) AND status = 'queued'
+       SELECT post_started_at, post_owner FROM deliveries
+       WHERE ${LANE} AND cdr_id = $4 AND status = 'queued'
          AND (post_owner IS NULL OR post_started_at < now() - make_interval(secs => $6))
        FOR UPDATE),
      claimed AS (
        UPDATE deliveries SET post_started_at = now(), post_owner = $5
-       FROM claimable
-       WHERE deliveries.country_code = $1 AND deliveries.party_id = $2 AND deliveries.connection = $3
-         AND deliveries.cdr_id = claimable.cdr_id
-       RETURNING deliveries.cdr_id,
-         CASE WHEN claimable.post_owner IS NULL THEN claimable.post_started_at
-              ELSE claimable.post_started_at + make_interval(secs => $7) END AS earlier_post_at)
-     SELECT claimed.cdr_id AS id, cdrs.cdr, cdrs.cdr_221, claimed.earlier_post_at
-     FROM claimed JOIN cdrs ON cdrs.country_code = $1 AND cdrs.party_id = $2 AND cdrs.id = claimed.cdr_id`,
-    [...laneParams(lane), ids, run.owner, run.leaseMs / 1000, run.postDelayMs / 1000],
+       WHERE ${LANE} AND cdr_id = $4 AND EXISTS (SELECT 1 FROM claimable)
+       RETURNING 1)
+     SELECT cdrs.cdr, cdrs.cdr_221,
+            (SELECT CASE WHEN post_owner IS NULL THEN post_started_at
+                         ELSE post_started_at + make_interval(secs => $7) END FROM claimable) AS earlier_post_at
+     FROM cdrs
+     WHERE cdrs.country_code = $1 AND cdrs.party_id = $2 AND cdrs.id = $4 AND EXISTS (SELECT 1 FROM claimed)`,
+    [...laneParams(lane), id, run.owner, run.leaseMs / 1000, run.postDelayMs / 1000],
   );
-  return new Map(
-    result.rows.map((row) => [row.id, { id: row.id, cdr: row.cdr, cdr221: row.cdr_221, earlierPostAt: row.earlier_post_at }]),
-  );
+  const row = result.rows[0];
+  return row ? { id, cdr: row.cdr, cdr221: row.cdr_221, earlierPostAt: row.earlier_post_at } : undefined;
 }
 
 /**
