@@ -3,7 +3,10 @@
  * when it comes back (answering in 50 ms), how fast does the queue drain, in strict FIFO,
  * against a bare sequential POST loop of the same bodies to the same mock IOP?
  *
- *   npx tsx scripts/bench/backlog-drain.ts [--cdrs=10000] [--latency=50]
+ * With --receivers=2 the CPO has two connections (two mock IOPs, both down, then back):
+ * each lane's drain is measured, to see that a second receiver costs the first nothing.
+ *
+ *   npx tsx scripts/bench/backlog-drain.ts [--cdrs=10000] [--latency=50] [--receivers=1|2]
  */
 import { createIopClient } from '../../src/iop/iop-client';
 import { simulatedSessionEnded } from '../../src/dev/simulated-session';
@@ -11,6 +14,8 @@ import { startCdr } from '../../src/client/start-cdr';
 import { cpoQueueWorkflowId } from '../../workflows/ids';
 import { pauseSignal, queueStatusQuery, resumeSignal } from '../../workflows/definitions';
 import { summarizeQueue } from '../../src/store/queue-repo';
+import { addConnection } from '../../src/store/connection-repo';
+import { startMockIop, type MockIop } from '../../src/dev/mock-iop';
 import { argNumber, fmt, runWithConcurrency, startBenchEnv } from './bench-env';
 
 const party = { country_code: 'FR', party_id: 'BNC' };
@@ -25,8 +30,17 @@ async function main(): Promise<void> {
     deliveryObserver: { attemptEnded: (attempt) => void (attempt.postSeconds !== null && postMs.push(attempt.postSeconds * 1000)) },
   });
   const log = (line: string) => process.stdout.write(`${line}\n`);
+  const receivers: MockIop[] = [env.iop];
   try {
-    env.iop.control({ behaviour: 'http500' });
+    // A second receiver: both it and the IOP_* mock become connections of the party.
+    if (argNumber('receivers', 1) >= 2) {
+      receivers.push(await startMockIop({ token: 'second-token', control: { latencyMs } }));
+      for (const [index, mock] of receivers.entries()) {
+        const name = index === 0 ? 'first' : 'second';
+        await addConnection(env.pool, { party, name, ocpiVersion: '2.1.1', cdrsUrl: mock.cdrsUrl, token: mock.token, checkUrlTemplate: null, enabled: true });
+      }
+    }
+    for (const mock of receivers) mock.control({ behaviour: 'http500' });
     log(`handing in ${count} ended sessions for FR*BNC while the IOP answers 500 ...`);
     const handInStart = Date.now();
     const base = Date.parse('2026-11-01T00:00:00Z');
@@ -47,22 +61,32 @@ async function main(): Promise<void> {
     const started = order.rows.map((row) => row.cdr_id);
     const queue = env.client.workflow.getHandle(cpoQueueWorkflowId(party));
     await queue.signal(pauseSignal);
-    await waitUntil(async () => (await queue.query(queueStatusQuery)).paused);
+    // Every lane stopped (a run under way finishes first): nothing reaches a receiver during the baseline.
+    await waitUntil(async () => {
+      const status = await queue.query(queueStatusQuery);
+      const lanes = status.lanes ?? [];
+      return status.paused && lanes.length === receivers.length && lanes.every((lane) => lane.activity === 'paused');
+    });
     log(`  all ${count} stored; queue depth ${(await summarizeQueue(env.pool, party)).depth}, paused for the baseline`);
 
     // Baseline: the same bodies, POSTed one after the other with the same HTTP client.
-    env.iop.control({ behaviour: 'accept' });
+    for (const mock of receivers) mock.control({ behaviour: 'accept' });
     const bodies = await env.pool.query<{ cdr: unknown }>("SELECT cdr FROM cdrs ORDER BY created_at");
     const bare = createIopClient({ cdrsUrl: env.iop.cdrsUrl, token: env.iop.token, checkUrlTemplate: '{cdr_id}', requestTimeoutMs: 10_000 });
     const bareStart = process.hrtime.bigint();
     for (const row of bodies.rows) await bare.postCdr(row.cdr);
     const bareMs = Number(process.hrtime.bigint() - bareStart) / 1e6;
     await bare.close();
-    env.iop.received.length = 0;
+    for (const mock of receivers) mock.received.length = 0;
     postMs.length = 0;
 
     await queue.signal(resumeSignal);
-    await waitUntil(async () => env.iop.received.length >= count, 3_600_000);
+    await waitUntil(async () => receivers.every((mock) => mock.received.length >= count), 3_600_000);
+    for (const mock of receivers.slice(1)) {
+      const drained = (mock.received[count - 1]!.receivedAt.getTime() - mock.received[0]!.receivedAt.getTime()) / (count - 1);
+      const ordered = mock.received.map((r) => r.id).join() === started.join() && mock.received.length === count;
+      log(`second receiver's lane: ${fmt(1000 / drained)} CDRs/s, ${fmt(drained, 2)} ms per CDR; exactly once, in FIFO order: ${ordered ? 'yes' : 'NO'}`);
+    }
     const first = env.iop.received[0]!.receivedAt.getTime();
     const last = env.iop.received[count - 1]!.receivedAt.getTime();
     const drainMs = last - first;
@@ -86,6 +110,7 @@ async function main(): Promise<void> {
     log(`  median gap between acceptances ${fmt(typical, 2)} ms; ${between.length} gaps between runs, ${fmt(between.reduce((a, b) => a + b, 0))} ms in all (${fmt(between.reduce((a, b) => a + b, 0) / count, 2)} ms per CDR)`);
     log(`delivered exactly once, in FIFO order: ${inOrder && env.iop.received.length === count ? 'yes' : 'NO'}`);
   } finally {
+    await Promise.all(receivers.slice(1).map((mock) => mock.close()));
     await env.close();
   }
 }
