@@ -117,14 +117,12 @@ export function createIopRouter(
       const defaultLane = { connection: DEFAULT_CONNECTION, ocpiVersion: fallback.ocpiVersion, host: fallback.host, route: defaultRoute };
       const connections = await findPartyConnections(pool, party);
       if (connections.length === 0) return [defaultLane];
-      const lanes = connections
-        .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
-        .map((connection) => ({
-          connection: connection.name,
-          ocpiVersion: connection.ocpiVersion,
-          host: new URL(connection.cdrsUrl).host,
-          ...(connection.enabled ? { route: routeOf(connection) } : { held: heldReason(party, connection.name) }),
-        }));
+      const lanes = connections.map((connection) => ({
+        connection: connection.name,
+        ocpiVersion: connection.ocpiVersion,
+        host: new URL(connection.cdrsUrl).host,
+        ...(connection.enabled ? { route: routeOf(connection) } : { held: heldReason(party, connection.name) }),
+      }));
       // CDRs handed in before the party's first connection still go out through IOP_*.
       return (await hasWaitingDeliveries(pool, party, DEFAULT_CONNECTION)) ? [defaultLane, ...lanes] : lanes;
     },

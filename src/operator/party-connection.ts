@@ -20,10 +20,7 @@ export interface PartyLane {
 export async function partyLanes(pool: Pool, party: Party, env: Record<string, string | undefined> = process.env): Promise<PartyLane[]> {
   const connections = await findPartyConnections(pool, party);
   if (connections.length > 0) {
-    return connections
-      .map((connection) => ({ name: connection.name, ocpiVersion: connection.ocpiVersion, enabled: connection.enabled, createdAt: connection.createdAt }))
-      .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
-      .map(({ name, ocpiVersion, enabled }) => ({ name, ocpiVersion, enabled }));
+    return connections.map(({ name, ocpiVersion, enabled }) => ({ name, ocpiVersion, enabled }));
   }
   const version = ocpiVersionSchema.safeParse(env.IOP_OCPI_VERSION ?? '2.1.1');
   if (!version.success) throw new Error(`IOP_OCPI_VERSION: ${version.error.issues[0]?.message ?? 'invalid'}`);

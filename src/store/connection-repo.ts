@@ -205,13 +205,13 @@ export async function listConnections(pool: Pool, party?: Party): Promise<Connec
 }
 
 /**
- * Every connection of the party, the enabled one first, then the most recently changed:
- * the router's view (tokens included).
+ * Every connection of the party in its lanes' order, oldest first (adding one never moves
+ * the first lane): the router's view (tokens included).
  */
 export async function findPartyConnections(pool: Pool, party: Party): Promise<Connection[]> {
   const result = await pool.query<ConnectionRow>(
     `SELECT * FROM connections WHERE country_code = $1 AND party_id = $2
-     ORDER BY enabled DESC, updated_at DESC, name`,
+     ORDER BY created_at, name`,
     [party.country_code, party.party_id],
   );
   return result.rows.map(fromRow);
