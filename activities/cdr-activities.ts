@@ -5,28 +5,29 @@
  */
 import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
-import { buildCdr } from '../src/cdr/build-cdr';
-import { buildCdr221WithPricing, missing221Fields } from '../src/cdr/build-cdr-221';
-import { CdrBuildError } from '../src/cdr/build-error';
-import type { OcpiVersion } from '../src/connections/ocpi-version';
-import type { Cdr } from '../src/ocpi/cdr';
-import { cdrIdFor } from '../src/cdr/cdr-id';
-import type { SessionEnded } from '../src/cdr/session-ended';
-import { validateCdr } from '../src/cdr/validate-cdr';
-import { validate221Shape } from '../src/cdr/validate-cdr-221';
+import { buildCdr } from '../src/cdr/build/build-cdr';
+import { buildCdr221WithPricing, missing221Fields } from '../src/cdr/build/build-cdr-221';
+import { CdrBuildError } from '../src/cdr/build/build-error';
+import type { OcpiVersion } from '../src/ocpi/versions';
+import type { Cdr } from '../src/ocpi/v211/cdr';
+import { cdrIdFor } from '../src/cdr/build/cdr-id';
+import type { SessionEnded } from '../src/cdr/session/session-ended';
+import { validateCdr } from '../src/cdr/validate/validate-cdr';
+import { validate221Shape } from '../src/cdr/validate/validate-cdr-221';
 import { compareCheckedCdr } from '../src/iop/compare-checked-cdr';
 import type { IopClient } from '../src/iop/iop-client';
-import { asIopRouter, DEFAULT_CONNECTION, type IopRouter } from '../src/iop/iop-router';
-import { ocpiRoutingOf } from '../src/iop/ocpi-routing';
-import type { CdrKey } from '../src/store/cdr-key';
-import { findCdr, insertCdr, recordCheck, type CdrStatus, type CheckStatus } from '../src/store/cdr-repo';
+import { asReceiverRouter, DEFAULT_RECEIVER, type ReceiverRouter } from '../src/delivery/receiver-router';
+import { ocpiRoutingOf } from '../src/iop/cdr-routing';
+import { type CdrKey } from '../src/ocpi/party';
+import { findCdr, insertCdr, recordCheck, type CdrStatus } from '../src/store/cdr-repo';
+import { type CheckStatus } from '../src/receivers/receiver';
 import { deliveriesOf } from '../src/store/delivery-repo';
-import { signalCdrStored } from '../src/client/queue-signals';
+import { signalCdrStored } from '../src/temporal/queue-signals';
 
 export interface CdrActivityDeps {
   pool: Pool;
   /** Where each party's CDRs go (a client alone: every party to it). */
-  iop: IopRouter | IopClient;
+  iop: ReceiverRouter | IopClient;
   temporal: Client;
   taskQueue: string;
   /** GIREVE accepts OCPI 2.2 signed_data only after certification: off unless configured. */
@@ -58,7 +59,7 @@ const CHECK_SEVERITY: CheckStatus[] = ['mismatch', 'not_possible', 'match'];
 
 export function createCdrActivities(deps: CdrActivityDeps) {
   const now = deps.now ?? (() => new Date());
-  const router = asIopRouter(deps.iop);
+  const router = asReceiverRouter(deps.iop);
 
   /**
    * Both forms of the CDR: 2.1.1 always, 2.2.1 when the session carries what it needs. The
@@ -153,7 +154,7 @@ export function createCdrActivities(deps: CdrActivityDeps) {
         .filter((delivery) => delivery.status === 'sent')
         .map(({ connection, iopLocation }) => ({ connection, iopLocation }));
       // None recorded: a CDR settled before deliveries existed, where its row says it went.
-      const sentTo = delivered.length > 0 ? delivered : [{ connection: row.post_connection ?? DEFAULT_CONNECTION, iopLocation: row.iop_location }];
+      const sentTo = delivered.length > 0 ? delivered : [{ connection: row.post_connection ?? DEFAULT_RECEIVER, iopLocation: row.iop_location }];
       const checks: { status: CheckStatus; detail: string }[] = [];
       for (const { connection, iopLocation } of sentTo) {
         const route = await router.routeByName(key, connection);

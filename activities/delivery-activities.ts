@@ -13,27 +13,21 @@
 import { randomUUID } from 'node:crypto';
 import { Context } from '@temporalio/activity';
 import type { Pool } from 'pg';
-import type { Party } from '../src/cdr/party';
-import { operatorId } from '../src/cdr/party';
+import type { Party } from '../src/ocpi/party';
+import { operatorId } from '../src/ocpi/party';
 import type { IopClient, OcpiRouting } from '../src/iop/iop-client';
-import { asIopRouter, type IopRoute, type IopRouter, type LaneRoute } from '../src/iop/iop-router';
-import { ocpiRoutingOf } from '../src/iop/ocpi-routing';
+import { asReceiverRouter, type ReceiverRoute, type ReceiverRouter, type LaneRoute } from '../src/delivery/receiver-router';
+import { ocpiRoutingOf } from '../src/iop/cdr-routing';
 import { presenceOf } from '../src/iop/presence-check';
 import { retryDelayMs, type RetrySchedule } from '../src/iop/retry-backoff';
 import type { DeliveryAttempt, DeliveryObserver } from '../src/observability/delivery-observer';
 import { markRejected, markSent, recordFailedAttempt, skipInvalidCdr, type SettledCdrState } from '../src/store/delivery-repo';
-import { claimLapsesInMs, claimPost, releaseClaims, type Lane, type PostClaim } from '../src/store/post-claims';
-import {
-  queueOrphanedCdrs,
-  readLaneHead,
-  readSettledEntries,
-  recordHandIns,
-  removeSettledEntries,
-  type HandIn,
-  type HeadEntry,
-} from '../src/store/queue-repo';
+import { claimLapsesInMs, claimPost, releaseClaims, type PostClaim } from '../src/store/post-claims';
+import { type Lane } from '../src/receivers/receiver';
+import { queueOrphanedCdrs, readLaneHead, readSettledEntries, recordHandIns, removeSettledEntries, type HeadEntry } from '../src/store/queue-repo';
+import { type HandIn } from '../workflows/definitions';
 import type { DeliveryResult } from '../workflows/definitions';
-import type { SessionNotifier } from '../src/client/session-notifier';
+import type { SessionNotifier } from '../src/temporal/notify-session';
 
 /**
  * A run starts no new POST this long after it began (well inside its activity's timeout),
@@ -68,7 +62,7 @@ export function postClaimLeaseMs(requestTimeoutMs: number): number {
 export interface DeliveryActivityDeps {
   pool: Pool;
   /** Where each party's CDRs go (a client alone: every party to it). */
-  iop: IopRouter | IopClient;
+  iop: ReceiverRouter | IopClient;
   retry: RetrySchedule;
   /** The IOP request timeout the client uses (bounds a run, see postClaimLeaseMs). */
   requestTimeoutMs: number;
@@ -147,7 +141,7 @@ type PostResult =
 
 export function createDeliveryActivities(deps: DeliveryActivityDeps) {
   const { pool } = deps;
-  const router = asIopRouter(deps.iop);
+  const router = asReceiverRouter(deps.iop);
   const leaseMs = deps.claimLeaseMs ?? postClaimLeaseMs(deps.requestTimeoutMs);
 
   /** Until another run's claim on the CDR ends or lapses; looked at again every few seconds. */
@@ -166,7 +160,7 @@ export function createDeliveryActivities(deps: DeliveryActivityDeps) {
 
   async function deliverOne(
     lane: Lane,
-    route: IopRoute,
+    route: ReceiverRoute,
     claim: PostClaim,
     claimedAt: number,
     failedAttempts: number,
@@ -452,7 +446,7 @@ function settledFrom(state: SettledCdrState, sessionId: string): SettledCdr {
 }
 
 /** The form of the CDR a connection takes: 2.2.1, or 2.1.1 (null when the CDR has none). */
-function bodyFor(route: IopRoute, claim: PostClaim): unknown {
+function bodyFor(route: ReceiverRoute, claim: PostClaim): unknown {
   return route.client.ocpiVersion === '2.2.1' ? claim.cdr221 : claim.cdr;
 }
 

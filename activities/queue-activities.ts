@@ -6,10 +6,10 @@
 import { log } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
-import { operatorId, type Party } from '../src/cdr/party';
-import { restartSessionWorkflow } from '../src/client/restart-session-workflow';
+import { operatorId, type Party } from '../src/ocpi/party';
+import { restartSessionWorkflow } from '../src/temporal/restart-session-workflow';
 import type { DeliveryObserver } from '../src/observability/delivery-observer';
-import type { CdrKey } from '../src/store/cdr-key';
+import { type CdrKey } from '../src/ocpi/party';
 import { findCdr, requeueRejectedCdr } from '../src/store/cdr-repo';
 import { dropUnstoredEntry, summarizeQueue } from '../src/store/queue-repo';
 

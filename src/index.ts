@@ -6,16 +6,11 @@
  *   const { workflowId } = await startCdr(client, sessionEnded);
  */
 export { startCdr, DEFAULT_TASK_QUEUE, type StartedCdr } from './client/start-cdr';
-export {
-  parseSessionEnded,
-  sessionEndedSchema,
-  InvalidSessionEndedError,
-  type SessionEnded,
-  type SessionEndedInput,
-} from './cdr/session-ended';
+export { sessionEndedSchema, type SessionEnded, type SessionEndedInput } from './cdr/session/session-ended';
+export { parseSessionEnded, InvalidSessionEndedError } from './cdr/session/parse-session-ended';
 export { connectTemporalClient } from './temporal/temporal-connection';
 export { TemporalSetupError, type TemporalProblem } from './temporal/temporal-errors';
-export { ConfigError } from './config-env';
-export { cdrIdFor } from './cdr/cdr-id';
+export { ConfigError } from './config/env';
+export { cdrIdFor } from './cdr/build/cdr-id';
 export { cdrWorkflowId, cpoQueueWorkflowId } from '../workflows/ids';
-export type { Cdr } from './ocpi/cdr';
+export type { Cdr } from './ocpi/v211/cdr';

@@ -16,7 +16,7 @@ import {
   type RetryPolicy,
 } from '@temporalio/workflow';
 import type { CdrActivities } from '../activities/cdr-activities';
-import type { SessionEnded } from '../src/cdr/session-ended';
+import type { SessionEnded } from '../src/cdr/session/session-ended';
 import { deliveryResultSignal, type DeliveryResult } from './definitions';
 import { CdrAttempts, CdrConnection, CdrDeliveryStatus, CdrId, CdrIop } from './search-attributes';
 

@@ -25,7 +25,7 @@ import {
 } from '@temporalio/workflow';
 import type { DeliverRun, DeliveryActivities, RunEnd, SettledCdr } from '../activities/delivery-activities';
 import type { QueueActivities } from '../activities/queue-activities';
-import type { HandIn } from '../src/store/queue-repo';
+import { type HandIn } from './definitions';
 import {
   cdrStoredSignal,
   deliveryResultSignal,

@@ -3,8 +3,15 @@
  * workflow. Defined once here and imported by workflows, activities and clients.
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { HandIn } from '../src/store/queue-repo';
 import type { PartyRef } from './ids';
+
+/** A CDR handed in, as the queue records it (its place in the queue follows the order of hand-ins). */
+export interface HandIn {
+  cdrId: string;
+  sessionId: string;
+  /** When the queue learnt of it (ms since epoch). */
+  at: number;
+}
 
 /** Sent by the client when a session ends: fixes the CDR's place in its CPO's queue. */
 export interface EnqueueRequest {

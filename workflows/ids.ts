@@ -2,7 +2,7 @@
  * Workflow ids an operator can type: `cdr:FR*ABC:<session id>` for a session's CDR,
  * `cdr-queue:FR*ABC` for a CPO's delivery queue. Each builder has its inverse.
  */
-import type { Party } from '../src/cdr/party';
+import type { Party } from '../src/ocpi/party';
 
 export type PartyRef = Party;
 

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { Client as PgClient, type Pool } from 'pg';
-import { iopConfig } from '../../src/config';
+import { iopConfig } from '../../src/config/index';
 import { startMockIop, type MockIop } from '../../src/dev/mock-iop';
 import type { DeliveryObserver } from '../../src/observability/delivery-observer';
 import { migrate } from '../../src/store/migrate';

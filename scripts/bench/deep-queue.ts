@@ -11,11 +11,11 @@
  * and stored CDRs; the last `--live` sessions are handed in through startCdr while the
  * queue drains, so the live path joins the tail of the deep queue.
  */
-import { buildCdr } from '../../src/cdr/build-cdr';
-import { cdrIdFor } from '../../src/cdr/cdr-id';
-import { parseSessionEnded } from '../../src/cdr/session-ended';
+import { buildCdr } from '../../src/cdr/build/build-cdr';
+import { cdrIdFor } from '../../src/cdr/build/cdr-id';
+import { parseSessionEnded } from '../../src/cdr/session/parse-session-ended';
 import { startCdr } from '../../src/client/start-cdr';
-import { signalCdrStored } from '../../src/client/queue-signals';
+import { signalCdrStored } from '../../src/temporal/queue-signals';
 import { simulatedSessionEnded } from '../../src/dev/simulated-session';
 import { createIopClient } from '../../src/iop/iop-client';
 import { cpoQueueWorkflowId } from '../../workflows/ids';

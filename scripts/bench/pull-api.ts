@@ -20,13 +20,13 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client, type Pool } from 'pg';
 import { Agent, request } from 'undici';
-import { buildCdr } from '../../src/cdr/build-cdr';
-import { parseSessionEnded } from '../../src/cdr/session-ended';
+import { buildCdr } from '../../src/cdr/build/build-cdr';
+import { parseSessionEnded } from '../../src/cdr/session/parse-session-ended';
 import { simulatedSessionEnded } from '../../src/dev/simulated-session';
 import { countPullableCdrs, findPullPage, type PagePosition } from '../../src/store/cdr-pull-query';
 import { migrate } from '../../src/store/migrate';
 import { createPool } from '../../src/store/pool';
-import { decodeCursor } from '../../src/api/pull-cursor';
+import { decodeCursor } from '../../src/api/cdrs/pull-cursor';
 
 const ADMIN_URL = process.env.BENCH_ADMIN_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const TOKEN = `bench-${randomBytes(8).toString('hex')}`;

@@ -1,8 +1,8 @@
 /** What every endpoint handler receives and returns; the server does routing, auth and errors. */
 import type { Pool } from 'pg';
-import type { ApiConfig } from '../config';
-import type { PullScope } from '../store/cdr-pull-query';
-import type { Answer } from './respond';
+import type { ApiConfig } from '../config/index';
+import { type PullScope } from '../ocpi/party';
+import type { Answer } from './transport/respond';
 
 export interface RequestContext {
   pool: Pool;

@@ -3,7 +3,7 @@
  * readiness that the database does too (a pull cannot be served without it).
  */
 import type { Pool } from 'pg';
-import { serviceUnavailable } from './api-error';
+import { serviceUnavailable } from './transport/api-error';
 import type { Handler } from './handler';
 
 // A probe must answer within its own deadline even when connecting to Postgres hangs.

@@ -3,8 +3,8 @@
  * query parameters it takes, and which OCPI transport rules it follows. All routes are
  * read-only (GET, and HEAD as HTTP requires).
  */
-import { getCdrOf } from './cdr-check';
-import { listCdrsOf } from './cdrs-pull';
+import { getCdrOf } from './cdrs/cdr-check';
+import { listCdrsOf } from './cdrs/cdrs-pull';
 import type { Handler } from './handler';
 import { health, ready } from './health';
 import {
@@ -16,8 +16,8 @@ import {
   VERSION_DETAILS_PATH,
   VERSIONS_PATH,
 } from './paths';
-import { PULL_PARAMETERS } from './pull-params';
-import { PULL_211, PULL_221 } from './pull-version';
+import { PULL_PARAMETERS } from './cdrs/pull-params';
+import { PULL_211, PULL_221 } from './cdrs/pull-version';
 import { listVersions, versionDetails, versionDetails221 } from './versions';
 
 /**

@@ -14,29 +14,29 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Pool } from 'pg';
-import type { ApiConfig } from '../config';
+import type { ApiConfig } from '../config/index';
 import type { ApiMetrics } from '../observability/api-metrics';
 import { ocpiStatusCodes } from '../ocpi/response-envelope';
-import { ApiError, invalidParameter, methodNotAllowed, notFound, tooManyRequests, unauthorized, uriTooLong } from './api-error';
-import { createTokenCheck, type TokenEncoding } from './auth';
-import { clientAddressKey } from './client-address';
-import { answerClientError } from './client-error';
+import { ApiError, invalidParameter, methodNotAllowed, notFound, tooManyRequests, unauthorized, uriTooLong } from './transport/api-error';
+import { createTokenCheck, type TokenEncoding } from './transport/auth';
+import { clientAddressKey } from './transport/client-address';
+import { answerClientError } from './transport/client-error';
 import type { RequestContext } from './handler';
-import { messageIdHeaders } from './message-ids';
-import { countAnswer } from './metrics-hook';
-import { routingHeaders } from '../ocpi/routing-headers';
-import { narrowScope, readRouting, soleParty } from './ocpi-routing';
-import type { PullClient } from './pull-clients';
-import { readQuery } from './query-params';
-import { createRateLimiter } from './rate-limiter';
+import { messageIdHeaders } from './transport/message-ids';
+import { countAnswer } from './transport/metrics-hook';
+import { routingHeaders } from '../ocpi/transport';
+import { narrowScope, readRouting, soleParty } from './transport/read-routing';
+import type { PullClient } from '../config/token-list';
+import { readQuery } from './cdrs/query-params';
+import { createRateLimiter } from './transport/rate-limiter';
 import {
   HEADERS_TIMEOUT_MS,
   limitRequestBody,
   MAX_HEADER_BYTES,
   MAX_URL_LENGTH,
   REQUEST_TIMEOUT_MS,
-} from './request-limits';
-import { type Answer, sendAnswer, sendError } from './respond';
+} from './transport/request-limits';
+import { type Answer, sendAnswer, sendError } from './transport/respond';
 import { ALLOWED_METHODS, matchRoute, type Route } from './routes';
 
 export interface ApiServerOptions {

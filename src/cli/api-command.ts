@@ -1,5 +1,5 @@
 import { startApiServer } from '../api/server';
-import { apiConfig, apiMetricsConfig, databaseConfig, observabilityConfig } from '../config';
+import { apiConfig, apiMetricsConfig, databaseConfig, observabilityConfig } from '../config/index';
 import { createApiMetrics } from '../observability/api-metrics';
 import { createLogger } from '../observability/logger';
 import { startMetricsServer, type MetricsServer } from '../observability/metrics-server';

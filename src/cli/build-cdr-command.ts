@@ -1,8 +1,9 @@
 import { readFile } from 'node:fs/promises';
-import { buildCdr } from '../cdr/build-cdr';
-import { CdrBuildError } from '../cdr/build-error';
-import { InvalidSessionEndedError, parseSessionEnded, type SessionEnded } from '../cdr/session-ended';
-import { validateCdr } from '../cdr/validate-cdr';
+import { buildCdr } from '../cdr/build/build-cdr';
+import { CdrBuildError } from '../cdr/build/build-error';
+import { type SessionEnded } from '../cdr/session/session-ended';
+import { InvalidSessionEndedError, parseSessionEnded } from '../cdr/session/parse-session-ended';
+import { validateCdr } from '../cdr/validate/validate-cdr';
 
 export type BuildCdrOcpiVersion = '2.1.1' | '2.2.1';
 
@@ -36,8 +37,8 @@ export async function runBuildCdrCommand(file: string, options: { ocpi?: BuildCd
 // Loaded only when asked for, so the 2.1.1 dry run does not pay for the 2.2.1 schemas.
 async function validated221(input: SessionEnded, now: Date) {
   const [{ buildCdr221WithPricing }, { validateCdr221 }] = await Promise.all([
-    import('../cdr/build-cdr-221'),
-    import('../cdr/validate-cdr-221'),
+    import('../cdr/build/build-cdr-221'),
+    import('../cdr/validate/validate-cdr-221'),
   ]);
   return validateCdr221(buildCdr221WithPricing(input, now));
 }

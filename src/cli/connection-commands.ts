@@ -5,13 +5,13 @@
  */
 import type { Command } from 'commander';
 import type { Pool } from 'pg';
-import type { ConnectionOptions } from '../connections/connection-input';
-import type { ConnectionListing } from '../store/connection-repo';
+import type { ConnectionOptions } from '../operator/connection-input';
+import { type ConnectionListing } from '../receivers/receiver';
 import { parseOperatorId } from '../operator/party-arg';
 
 async function withStore<T>(run: (pool: Pool) => Promise<T>): Promise<T> {
   const [{ databaseConfig }, { createPool }, { migrate }] = await Promise.all([
-    import('../config'),
+    import('../config/index'),
     import('../store/pool'),
     import('../store/migrate'),
   ]);
@@ -49,7 +49,7 @@ function print(value: ConnectionListing | ConnectionListing[], options: JsonOpti
 }
 
 const load = {
-  input: () => import('../connections/connection-input'),
+  input: () => import('../operator/connection-input'),
   repo: () => import('../store/connection-repo'),
 };
 

@@ -10,7 +10,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { startApiServer } from '../api/server';
 import { startCdr } from '../client/start-cdr';
-import { apiConfig, iopConfig, temporalConfig } from '../config';
+import { apiConfig, iopConfig, temporalConfig } from '../config/index';
 import { ensureDatabase } from '../dev/ensure-database';
 import { startEmbeddedPostgres } from '../dev/embedded-postgres';
 import { startMockIop } from '../dev/mock-iop';

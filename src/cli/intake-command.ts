@@ -1,5 +1,5 @@
 import { startCdr } from '../client/start-cdr';
-import { ConfigError, intakeConfig, observabilityConfig, temporalConfig } from '../config';
+import { ConfigError, intakeConfig, observabilityConfig, temporalConfig } from '../config/index';
 import { createLogger } from '../observability/logger';
 import { startIntakeServer } from '../intake/intake-server';
 import { openTemporalClient } from '../temporal/temporal-connection';

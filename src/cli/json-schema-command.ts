@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { sessionEndedSchema } from '../cdr/session-ended';
+import { sessionEndedSchema } from '../cdr/session/session-ended';
 
 /** The JSON Schema of SessionEnded, generated from the zod schema (published in docs/). */
 export function sessionEndedJsonSchema(): unknown {

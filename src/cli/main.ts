@@ -4,7 +4,7 @@
  * pay for the Temporal SDK, pg or the HTTP servers.
  */
 import { Command, Option } from 'commander';
-import { ConfigError } from '../config';
+import { ConfigError } from '../config/index';
 import type { BuildCdrOcpiVersion } from './build-cdr-command';
 import { registerConnectionCommands } from './connection-commands';
 import { registerOperatorCommands } from './operator-commands';

@@ -1,4 +1,4 @@
-import { databaseConfig } from '../config';
+import { databaseConfig } from '../config/index';
 import { migrate } from '../store/migrate';
 import { createPool } from '../store/pool';
 

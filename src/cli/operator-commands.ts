@@ -15,7 +15,7 @@ const load = {
   queue: () => import('../operator/queue-control'),
   replay: () => import('../operator/replay-session'),
   listing: () => import('../store/cdr-listing'),
-  recover: () => import('../client/recover-queues'),
+  recover: () => import('../temporal/recover-queues'),
   credit: () => import('../operator/credit-cdr'),
 };
 

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { startCdr } from '../client/start-cdr';
-import { temporalConfig } from '../config';
+import { temporalConfig } from '../config/index';
 import { openTemporalClient } from '../temporal/temporal-connection';
 
 /** `cdrflow session-ended FILE.json`: hands one ended session in and prints its workflow id. */

@@ -1,4 +1,4 @@
-import { temporalConfig } from '../config';
+import { temporalConfig } from '../config/index';
 import { ensureSearchAttributes } from '../temporal/search-attribute-setup';
 import { openTemporalConnection, temporalTarget } from '../temporal/temporal-connection';
 

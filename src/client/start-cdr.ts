@@ -8,15 +8,16 @@
  * Calling it again for the same session is safe and never creates a second CDR.
  */
 import { Connection, WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
-import { cdrIdFor } from '../cdr/cdr-id';
-import { operatorId } from '../cdr/party';
-import { parseSessionEnded, type SessionEnded } from '../cdr/session-ended';
+import { cdrIdFor } from '../cdr/build/cdr-id';
+import { operatorId } from '../ocpi/party';
+import { type SessionEnded } from '../cdr/session/session-ended';
+import { parseSessionEnded } from '../cdr/session/parse-session-ended';
 import { cdrWorkflowId } from '../../workflows/ids';
 import { CdrDeliveryStatus, CdrId, CdrOperatorId, CdrSessionId } from '../../workflows/search-attributes';
 import type { cdrSessionWorkflow } from '../../workflows/cdr-session';
 import type { QueueSettings } from '../../workflows/definitions';
 import { explainTemporalError, type TemporalTarget } from '../temporal/temporal-errors';
-import { signalEnqueue } from './queue-signals';
+import { signalEnqueue } from '../temporal/queue-signals';
 
 export interface StartedCdr {
   workflowId: string;

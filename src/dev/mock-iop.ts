@@ -7,7 +7,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse, type Server } from 'node:http';
 import type { Socket } from 'node:net';
-import { routingHeaders } from '../ocpi/routing-headers';
+import { routingHeaders } from '../ocpi/transport';
 
 export type MockBehaviour =
   | 'accept'

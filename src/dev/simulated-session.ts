@@ -2,8 +2,8 @@
  * Realistic ended sessions for the demo and the tests: an AC charge at a Paris car park,
  * with a charging period and an idle (parking) period, priced per kWh plus per hour parked.
  */
-import type { Party } from '../cdr/party';
-import type { SessionEndedInput } from '../cdr/session-ended';
+import type { Party } from '../ocpi/party';
+import type { SessionEndedInput } from '../cdr/session/session-ended';
 import { toOcpiDateTime } from '../ocpi/primitives';
 
 export interface SimulatedSessionOptions {

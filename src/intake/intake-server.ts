@@ -12,9 +12,9 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { PullClient } from '../api/pull-clients';
-import { operatorId, type Party } from '../cdr/party';
-import { InvalidSessionEndedError, parseSessionEnded } from '../cdr/session-ended';
+import type { PullClient } from '../config/token-list';
+import { operatorId, type Party } from '../ocpi/party';
+import { InvalidSessionEndedError, parseSessionEnded } from '../cdr/session/parse-session-ended';
 import { TemporalSetupError } from '../temporal/temporal-errors';
 import type { StartedCdr } from '../client/start-cdr';
 

@@ -3,7 +3,7 @@
  * An IOP that offers no GET (GIREVE documents none for every setup) makes the check
  * "not possible", which is recorded, never a failure of the delivery.
  */
-import type { CheckStatus } from '../store/cdr-repo';
+import { type CheckStatus } from '../receivers/receiver';
 import { checkedCdrOf } from './checked-cdr';
 import { envelopeOf, type IopAnswer } from './delivery-outcome';
 

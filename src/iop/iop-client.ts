@@ -9,16 +9,21 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Agent, request } from 'undici';
-import type { Party } from '../cdr/party';
-import type { IopConfig } from '../config';
-import type { OcpiVersion } from '../connections/ocpi-version';
-import { routingHeaders } from '../ocpi/routing-headers';
+import type { Party } from '../ocpi/party';
+import type { OcpiVersion } from '../ocpi/versions';
+import { routingHeaders } from '../ocpi/transport';
 import { cancelledOutcome, classifyAnswer, classifyNetworkError, type DeliveryOutcome, type IopAnswer } from './delivery-outcome';
 
-export type IopClientConfig = Pick<IopConfig, 'cdrsUrl' | 'token' | 'checkUrlTemplate' | 'requestTimeoutMs'> & {
+/** One receiver's wire settings (config's IopConfig for the IOP_* receiver, or a stored connection's). */
+export interface IopClientConfig {
+  cdrsUrl: string;
+  token: string;
+  /** `{cdr_id}` is replaced by the CDR id. */
+  checkUrlTemplate: string;
+  requestTimeoutMs: number;
   /** The receiver's OCPI version: 2.2.1 encodes the token and adds request and routing headers. Default 2.1.1. */
   ocpiVersion?: OcpiVersion;
-};
+}
 
 /**
  * Who a request is from and for (OCPI 2.2.1 hub routing: OCPI-from-* / OCPI-to-* headers):

@@ -11,7 +11,7 @@
  */
 import type { Pool } from 'pg';
 import { Gauge, type Registry } from 'prom-client';
-import { operatorId } from '../cdr/party';
+import { operatorId } from '../ocpi/party';
 import { readQueueMetrics, type QueueMetrics } from '../store/queue-metrics-query';
 import { METRIC_PREFIX } from './metrics-registry';
 

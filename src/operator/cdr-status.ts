@@ -1,6 +1,6 @@
 /** "Where is the CDR of session X?": its workflow and its row, side by side. */
 import { WorkflowNotFoundError } from '@temporalio/client';
-import type { Party } from '../cdr/party';
+import type { Party } from '../ocpi/party';
 import { findCdrBySession } from '../store/cdr-repo';
 import { cdrWorkflowId } from '../../workflows/ids';
 import type { OperatorContext } from './operator-context';

@@ -4,9 +4,9 @@
  * `credit_reference_id`), queued at the tail of the party's queue and delivered once. A
  * party on an OCPI 2.1.1 connection is refused: 2.1.1 has no credit CDRs.
  */
-import { operatorId, type Party } from '../cdr/party';
-import { creditCdrFor } from '../cdr/credit-cdr';
-import { signalWake } from '../client/queue-signals';
+import { operatorId, type Party } from '../ocpi/party';
+import { creditCdrFor } from '../cdr/build/credit-cdr';
+import { signalWake } from '../temporal/queue-signals';
 import { cdr221Schema } from '../ocpi/v221/cdr';
 import { findCdr } from '../store/cdr-repo';
 import { storeCreditCdr } from '../store/credit-repo';

@@ -1,7 +1,7 @@
 /** What operator commands need: a Temporal client and the store, from the environment. */
 import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
-import { databaseConfig, temporalConfig } from '../config';
+import { databaseConfig, temporalConfig } from '../config/index';
 import { createPool } from '../store/pool';
 import { openTemporalClient, temporalTarget } from '../temporal/temporal-connection';
 import { explainTemporalError } from '../temporal/temporal-errors';

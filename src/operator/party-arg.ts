@@ -1,4 +1,4 @@
-import type { Party } from '../cdr/party';
+import type { Party } from '../ocpi/party';
 
 /** Parses an operator id as operators type it: `FR*ABC` (also `FR-ABC` or `FRABC`). */
 export function parseOperatorId(text: string): Party {

@@ -4,9 +4,9 @@
  * (`default`, its version from IOP_OCPI_VERSION).
  */
 import type { Pool } from 'pg';
-import type { Party } from '../cdr/party';
-import { ocpiVersionSchema, type OcpiVersion } from '../connections/ocpi-version';
-import { DEFAULT_CONNECTION } from '../iop/iop-router';
+import type { Party } from '../ocpi/party';
+import { ocpiVersionSchema, type OcpiVersion } from '../ocpi/versions';
+import { DEFAULT_RECEIVER } from '../delivery/receiver-router';
 import { findPartyConnections } from '../store/connection-repo';
 
 export interface PartyLane {
@@ -24,11 +24,11 @@ export async function partyLanes(pool: Pool, party: Party, env: Record<string, s
   }
   const version = ocpiVersionSchema.safeParse(env.IOP_OCPI_VERSION ?? '2.1.1');
   if (!version.success) throw new Error(`IOP_OCPI_VERSION: ${version.error.issues[0]?.message ?? 'invalid'}`);
-  return [{ name: DEFAULT_CONNECTION, ocpiVersion: version.data, enabled: true }];
+  return [{ name: DEFAULT_RECEIVER, ocpiVersion: version.data, enabled: true }];
 }
 
 export function describeLane(lane: PartyLane): string {
-  const name = `${lane.name}${lane.name === DEFAULT_CONNECTION ? ' (IOP_*)' : ''}, OCPI ${lane.ocpiVersion}`;
+  const name = `${lane.name}${lane.name === DEFAULT_RECEIVER ? ' (IOP_*)' : ''}, OCPI ${lane.ocpiVersion}`;
   return lane.enabled ? name : `${name}, disabled: its CDRs wait`;
 }
 

@@ -1,6 +1,6 @@
 /** "Why is CPO Y's queue stuck?" and what an operator does about it. */
 import { WorkflowNotFoundError } from '@temporalio/client';
-import type { Party } from '../cdr/party';
+import type { Party } from '../ocpi/party';
 import { countCdrsByStatus } from '../store/cdr-listing';
 import { laneDepths, summarizeQueue } from '../store/queue-repo';
 import {

@@ -4,8 +4,8 @@
  * that is queued or sent cannot be changed (OCPI 2.1.1 has no credit CDRs).
  */
 import { WorkflowNotFoundError } from '@temporalio/client';
-import type { Party } from '../cdr/party';
-import { originalSessionEnded } from '../client/session-workflow-input';
+import type { Party } from '../ocpi/party';
+import { originalSessionEnded } from '../temporal/session-workflow-input';
 import { startCdr, type StartedCdr } from '../client/start-cdr';
 import { deleteUnsentCdr, findCdrBySession } from '../store/cdr-repo';
 import { cdrWorkflowId } from '../../workflows/ids';

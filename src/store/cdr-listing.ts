@@ -1,6 +1,6 @@
 /** Operator listings of the cdrs table: what is rejected, invalid or waiting. */
 import type { Pool } from 'pg';
-import type { Party } from '../cdr/party';
+import type { Party } from '../ocpi/party';
 import type { CdrStatus } from './cdr-repo';
 
 export interface CdrListItem {

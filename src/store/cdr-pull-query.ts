@@ -16,7 +16,7 @@
 import type { Pool, QueryResult } from 'pg';
 import { PULL_BARRIER_LOCK } from './cdr-repo';
 import { CDR_FORMS, type CdrForm } from './cdr-form';
-import type { Party } from '../cdr/party';
+import type { Party, PullScope } from '../ocpi/party';
 
 /** A `last_updated` window: `from` inclusive, `to` exclusive, as OCPI's date_from/date_to. */
 export interface PullWindow {
@@ -25,8 +25,6 @@ export interface PullWindow {
   to?: Date | string;
 }
 
-/** The CPO parties whose CDRs a reader sees: all of this platform's, or only those listed (none if empty). */
-export type PullScope = 'all' | readonly Party[];
 
 /** Where a row sits in the pull order; the keyset cursor of the next page. */
 export interface PullSortKey {

@@ -3,12 +3,11 @@
  * CDR's body (sent to the IOP from here: workflows carry only ids) and its delivery state.
  */
 import type { Pool, PoolClient } from 'pg';
-import type { CdrKey } from './cdr-key';
+import type { CdrKey } from '../ocpi/party';
+import type { CheckStatus } from '../receivers/receiver';
 import { inTransaction } from './transaction';
 
 export type CdrStatus = 'queued' | 'sent' | 'rejected' | 'invalid';
-/** missing: a sent CDR the IOP no longer has, found by reconciliation (src/worker/reconciliation.ts). */
-export type CheckStatus = 'match' | 'mismatch' | 'not_possible' | 'missing';
 
 export interface CdrRow extends CdrKey {
   session_id: string;

@@ -3,30 +3,11 @@
  * only by the worker's router (src/iop/iop-router.ts); listings never carry them.
  */
 import type { Pool, PoolClient } from 'pg';
-import type { Party } from '../cdr/party';
-import type { OcpiVersion } from '../connections/ocpi-version';
-import { DEFAULT_CONNECTION } from '../connections/default-connection';
+import type { Party } from '../ocpi/party';
+import type { OcpiVersion } from '../ocpi/versions';
+import { DEFAULT_RECEIVER, type Connection, type ConnectionListing, type ConnectionSettings } from '../receivers/receiver';
 import { settleWhenDone } from './delivery-repo';
 import { inTransaction } from './transaction';
-
-export interface ConnectionSettings {
-  ocpiVersion: OcpiVersion;
-  cdrsUrl: string;
-  token: string;
-  /** `{cdr_id}` is replaced; null: one path segment below cdrsUrl. */
-  checkUrlTemplate: string | null;
-}
-
-export interface Connection extends ConnectionSettings {
-  party: Party;
-  name: string;
-  enabled: boolean;
-  createdAt: Date;
-  updatedAt: Date;
-}
-
-/** What operators see of a connection: everything but the token. */
-export type ConnectionListing = Omit<Connection, 'token'>;
 
 interface ConnectionRow {
   country_code: string;
@@ -260,7 +241,7 @@ export async function removeConnection(pool: Pool, party: Party, name: string): 
          ON CONFLICT (country_code, party_id, cdr_id, connection) DO UPDATE SET status = 'queued', seq = excluded.seq
            WHERE deliveries.status = 'skipped'
          RETURNING cdr_id`,
-        [...params, DEFAULT_CONNECTION],
+        [...params, DEFAULT_RECEIVER],
       );
       // Those IOP_* already had settle now, with nothing left to wait for.
       const movedIds = new Set(moved.rows.map((row) => row.cdr_id));

@@ -5,7 +5,7 @@
  * queue in the same transaction: it reaches the receiver after the CDR it cancels, once.
  */
 import type { Pool } from 'pg';
-import type { CdrKey } from './cdr-key';
+import { type CdrKey } from '../ocpi/party';
 import { insertCdr } from './cdr-repo';
 import { inTransaction } from './transaction';
 

@@ -6,10 +6,10 @@
  * error, so operators read one row per CDR.
  */
 import type { Pool, PoolClient } from 'pg';
-import type { Party } from '../cdr/party';
-import type { CdrKey } from './cdr-key';
+import type { Party } from '../ocpi/party';
+import { type CdrKey } from '../ocpi/party';
 import type { CdrStatus } from './cdr-repo';
-import type { Lane } from './post-claims';
+import { type Lane } from '../receivers/receiver';
 import { inTransaction } from './transaction';
 
 /** A CDR that left its queue with this write: every receiver has settled it. */

@@ -6,7 +6,7 @@
  * was cut off from Temporal, or a terminated queue's last run is still on the wire.
  */
 import type { Pool } from 'pg';
-import type { Party } from '../cdr/party';
+import type { Lane } from '../receivers/receiver';
 
 export interface PostClaim {
   id: string;
@@ -19,12 +19,6 @@ export interface PostClaim {
    * the receiver before POSTing. The time that earlier POST started.
    */
   earlierPostAt: Date | null;
-}
-
-/** One receiver of a party: its deliveries carry the claims. */
-export interface Lane {
-  party: Party;
-  connection: string;
 }
 
 const LANE = 'country_code = $1 AND party_id = $2 AND connection = $3';

@@ -4,9 +4,10 @@
  * head from here; nothing else about the queue's content lives in Temporal.
  */
 import type { Pool } from 'pg';
-import type { Party } from '../cdr/party';
-import type { CdrKey } from './cdr-key';
+import type { Party } from '../ocpi/party';
+import { type CdrKey } from '../ocpi/party';
 import type { CdrStatus } from './cdr-repo';
+import type { HandIn } from '../../workflows/definitions';
 
 /**
  * The tail of a statement whose CTE `queued` (cdr_id, seq) took new places in the party's
@@ -22,13 +23,6 @@ const DELIVERIES_OF_QUEUED = `,
        ON CONFLICT (country_code, party_id, cdr_id, connection) DO UPDATE
          SET status = 'queued', seq = excluded.seq, updated_at = now() WHERE deliveries.status = 'skipped')
      SELECT cdr_id FROM queued`;
-
-export interface HandIn {
-  cdrId: string;
-  sessionId: string;
-  /** When the queue learnt of it (ms since epoch). */
-  at: number;
-}
 
 /**
  * Takes each CDR's place at the tail, in the given order. A CDR already queued keeps its

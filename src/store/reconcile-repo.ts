@@ -3,7 +3,7 @@
  * sent in a recent window, walked in the order they were sent, and what the IOP said.
  */
 import type { Pool } from 'pg';
-import type { CdrKey } from './cdr-key';
+import { type CdrKey } from '../ocpi/party';
 
 export interface SentCdr extends CdrKey {
   sentAt: Date;

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Client, Connection, type ConnectionOptions } from '@temporalio/client';
-import { temporalConfig, type TemporalConfig } from './temporal-config';
+import { temporalConfig, type TemporalConfig } from '../config/temporal';
 import { explainTemporalError, type TemporalTarget } from './temporal-errors';
 
 export interface TemporalTls {

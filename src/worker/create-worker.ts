@@ -13,10 +13,10 @@ import type { Pool } from 'pg';
 import { createCdrActivities } from '../../activities/cdr-activities';
 import { createDeliveryActivities, postClaimLeaseMs } from '../../activities/delivery-activities';
 import { createQueueActivities } from '../../activities/queue-activities';
-import type { CdrConfig, IopConfig } from '../config';
+import type { CdrConfig, IopConfig } from '../config/index';
 import { createIopClient } from '../iop/iop-client';
-import { createIopRouter } from '../iop/iop-router';
-import { temporalSessionNotifier } from '../client/session-notifier';
+import { createReceiverRouter } from '../delivery/receiver-router';
+import { temporalSessionNotifier } from '../temporal/notify-session';
 import type { DeliveryObserver } from '../observability/delivery-observer';
 import { ensureSearchAttributes, type SearchAttributeSetup } from '../temporal/search-attribute-setup';
 import type { TemporalConnectionOptions } from '../temporal/temporal-connection';
@@ -61,7 +61,7 @@ export async function createCdrWorker(options: CdrWorkerOptions): Promise<CdrWor
   // The process' Temporal logger (pino in `cdrflow worker`): says when an IOP Location is not used.
   const log = Runtime.instance().logger;
   // Each party to its own connection (table `connections`), else to the IOP_* receiver.
-  const iop = createIopRouter(options.pool, createIopClient(options.iop, { log }), {
+  const iop = createReceiverRouter(options.pool, createIopClient(options.iop, { log }), {
     requestTimeoutMs: options.iop.requestTimeoutMs,
     retireAfterMs: postClaimLeaseMs(options.iop.requestTimeoutMs),
     log,

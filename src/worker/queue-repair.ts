@@ -6,7 +6,7 @@
  */
 import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
-import { recoverQueues } from '../client/recover-queues';
+import { recoverQueues } from '../temporal/recover-queues';
 import type { DeliveryObserver } from '../observability/delivery-observer';
 
 export interface QueueRepairLog {

@@ -9,9 +9,9 @@
  * (a Postgres advisory lock), however many run.
  */
 import type { Pool } from 'pg';
-import { operatorId } from '../cdr/party';
+import { operatorId } from '../ocpi/party';
 import type { IopClient } from '../iop/iop-client';
-import { asIopRouter, DEFAULT_CONNECTION, type IopRoute, type IopRouter } from '../iop/iop-router';
+import { asReceiverRouter, DEFAULT_RECEIVER, type ReceiverRoute, type ReceiverRouter } from '../delivery/receiver-router';
 import { presenceOf } from '../iop/presence-check';
 import type { DeliveryObserver, ReconcileVerdict } from '../observability/delivery-observer';
 import { markMissingAtIop, markReconciled, sentCdrsAfter, type SentCdr, type SentPosition } from '../store/reconcile-repo';
@@ -47,13 +47,13 @@ export interface Reconciliation {
 
 export function startReconciliation(deps: {
   pool: Pool;
-  iop: IopRouter | IopClient;
+  iop: ReceiverRouter | IopClient;
   settings: ReconcileSettings;
   log: ReconcileLog;
   observer?: DeliveryObserver;
 }): Reconciliation {
   const { pool, settings } = deps;
-  const router = asIopRouter(deps.iop);
+  const router = asReceiverRouter(deps.iop);
   const stopping = new AbortController();
   const gapMs = 1_000 / settings.perSecond;
 
@@ -65,9 +65,9 @@ export function startReconciliation(deps: {
     }
   }
 
-  async function sentThrough(cdr: SentCdr): Promise<IopRoute | undefined> {
+  async function sentThrough(cdr: SentCdr): Promise<ReceiverRoute | undefined> {
     // The first receiver that took it (`default` before connections existed).
-    return router.routeByName(cdr, cdr.postConnection ?? DEFAULT_CONNECTION);
+    return router.routeByName(cdr, cdr.postConnection ?? DEFAULT_RECEIVER);
   }
 
   async function walk(): Promise<Omit<ReconcilePass, 'walked'>> {

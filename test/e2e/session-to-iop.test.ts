@@ -11,9 +11,9 @@ import {
   type SessionEndedInputs,
 } from '../support/sessions';
 import { findCdr } from '../../src/store/cdr-repo';
-import { validateCdr } from '../../src/cdr/validate-cdr';
+import { validateCdr } from '../../src/cdr/validate/validate-cdr';
 import { startApiServer } from '../../src/api/server';
-import { apiConfig } from '../../src/config';
+import { apiConfig } from '../../src/config/index';
 import { usePipeline, waitFor } from '../support/temporal';
 
 const suite = usePipeline();

@@ -7,7 +7,7 @@
  */
 import { startMockIop, type MockIop } from '../../src/dev/mock-iop';
 import { cdr221Schema } from '../../src/ocpi/v221/cdr';
-import { cdrSchema } from '../../src/ocpi/cdr';
+import { cdrSchema } from '../../src/ocpi/v211/cdr';
 import { findCdr } from '../../src/store/cdr-repo';
 import { operatorCliOf } from '../support/operator-cli';
 import { expectDeliveredOnceInOrder, handIn, resultsOf, simulatedSessions } from '../support/sessions';

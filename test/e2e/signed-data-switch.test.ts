@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import type { SessionEndedInput } from '../../src/cdr/session-ended';
+import type { SessionEndedInput } from '../../src/cdr/session/session-ended';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 import { handIn, resultsOf } from '../support/sessions';
 import { bundleWorkflows, randomParty, startTestPipeline } from '../support/temporal';

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { iopConfig } from '../../src/config';
+import { iopConfig } from '../../src/config/index';
 import type { DeliveryObserver } from '../../src/observability/delivery-observer';
 import { findCdr } from '../../src/store/cdr-repo';
 import { summarizeQueue } from '../../src/store/queue-repo';

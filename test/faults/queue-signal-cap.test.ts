@@ -6,7 +6,7 @@
  * Here the cap is 30 and no worker runs at first, so the first run surely reaches it.
  */
 import { Client, Connection } from '@temporalio/client';
-import { iopConfig } from '../../src/config';
+import { iopConfig } from '../../src/config/index';
 import { startDevServer, type DevServer } from '../../src/temporal/dev-server';
 import { createCdrWorker, type CdrWorker } from '../../src/worker/create-worker';
 import { cpoQueueWorkflowId } from '../../workflows/ids';

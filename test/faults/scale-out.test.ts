@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { Client as PgClient } from 'pg';
-import type { Party } from '../../src/cdr/party';
+import type { Party } from '../../src/ocpi/party';
 import { startCdr, type StartedCdr } from '../../src/client/start-cdr';
 import { startMockIop, type MockIop } from '../../src/dev/mock-iop';
 import { freePort, startDevServer, type DevServer } from '../../src/temporal/dev-server';

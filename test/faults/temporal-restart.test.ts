@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { startMockIop, type MockIop } from '../../src/dev/mock-iop';
-import { iopConfig } from '../../src/config';
+import { iopConfig } from '../../src/config/index';
 import { findCdr } from '../../src/store/cdr-repo';
 import { freePort, startDevServer, type DevServer } from '../../src/temporal/dev-server';
 import { createCdrWorker, type CdrWorker } from '../../src/worker/create-worker';

@@ -4,9 +4,9 @@
  * with the field and the rule.
  */
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { operatorId, type Party } from '../../src/cdr/party';
+import { operatorId, type Party } from '../../src/ocpi/party';
 import { startCdr } from '../../src/client/start-cdr';
-import { intakeConfig } from '../../src/config';
+import { intakeConfig } from '../../src/config/index';
 import { startIntakeServer } from '../../src/intake/intake-server';
 import { cdrWorkflowId, cpoQueueWorkflowId } from '../../workflows/ids';
 import { resultOf, simulatedSessions } from '../support/sessions';

@@ -1,7 +1,7 @@
 /** The IOP client against a real HTTP mock on loopback: headers, deadlines, outcomes. */
 import { createIopClient, type IopClient } from '../../src/iop/iop-client';
 import { startMockIop, type MockIop } from '../../src/dev/mock-iop';
-import { iopConfig } from '../../src/config';
+import { iopConfig } from '../../src/config/index';
 import { answerOcpiSuccess, startHttpRecorder, type HttpRecorder } from '../support/http-recorder';
 
 let mock: MockIop;

@@ -3,8 +3,8 @@
  * (table deliveries, migration 009) directly.
  */
 import type { Pool } from 'pg';
-import type { Party } from '../../src/cdr/party';
-import type { CdrKey } from '../../src/store/cdr-key';
+import type { Party } from '../../src/ocpi/party';
+import { type CdrKey } from '../../src/ocpi/party';
 import type { CdrStatus } from '../../src/store/cdr-repo';
 import * as lanes from '../../src/store/delivery-repo';
 

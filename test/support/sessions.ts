@@ -3,7 +3,7 @@
  * exactly once, in hand-in order per CPO, none missing.
  */
 import type { Client } from '@temporalio/client';
-import type { Party } from '../../src/cdr/party';
+import type { Party } from '../../src/ocpi/party';
 import { startCdr, type StartedCdr } from '../../src/client/start-cdr';
 import type { ReceivedCdr } from '../../src/dev/mock-iop';
 import { simulatedSessionEnded } from '../../src/dev/simulated-session';

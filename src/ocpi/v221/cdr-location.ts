@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { connectorFormatSchema, connectorTypeSchema } from '../enums';
-import { locationSchema } from '../location';
+import { locationSchema } from '../v211/location';
 import { ocpiId, ocpiString } from '../primitives';
 
 /** mod_locations ConnectorType: 2.1.1's values, then those 2.2.1 added. */

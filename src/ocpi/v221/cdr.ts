@@ -5,9 +5,9 @@
  * total_cost is negative. Business rules (totals, eMI3 ids, price) belong to src/cdr.
  */
 import { z } from 'zod';
-import { cdrRemark } from '../cdr';
+import { cdrRemark } from '../v211/cdr';
 import { asciiString, authorizationId, ciString, countryCodeAlpha2, currencyCode, nonNegativeDecimal, ocpiDateTime, ocpiId, partyId } from '../primitives';
-import { signedDataSchema } from '../signed-data';
+import { signedDataSchema } from '../v211/signed-data';
 import { cdrLocationSchema } from './cdr-location';
 import { cdrTokenSchema } from './cdr-token';
 import { chargingPeriod221Schema } from './charging-period';

@@ -5,7 +5,7 @@
  * current and reservations. Fields unchanged since 2.1.1 reuse the 2.1.1 schemas.
  */
 import { z } from 'zod';
-import { priceComponentSchema, tariffRestrictionsSchema, tariffSchema } from '../tariff';
+import { priceComponentSchema, tariffRestrictionsSchema, tariffSchema } from '../v211/tariff';
 import { countryCodeAlpha2, nonNegativeDecimal, ocpiDateTime, partyId } from '../primitives';
 import { nonNegativePriceSchema } from './price';
 

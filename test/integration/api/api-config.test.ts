@@ -3,7 +3,7 @@
  * with the plain comma list, and the rate limits. Every error names the variable and the
  * rule, and never repeats a token.
  */
-import { apiConfig, ConfigError } from '../../../src/config';
+import { apiConfig, ConfigError } from '../../../src/config/index';
 
 /** The ConfigError apiConfig throws for `env` (fails the test when it accepts it). */
 function refusal(env: Record<string, string>): ConfigError {

@@ -4,7 +4,7 @@
  * (Base64 token, X-Request-ID / X-Correlation-ID, routing headers).
  */
 import type { Pool } from 'pg';
-import type { Party } from '../../../src/cdr/party';
+import type { Party } from '../../../src/ocpi/party';
 import { insertCdr } from '../../../src/store/cdr-repo';
 import { CPO, ocpiGet, PULL_TOKEN, plausibleCdr, storeSeries, walkPages, type OcpiAnswer } from './api-harness';
 

@@ -4,10 +4,10 @@
  * (GET with the token, JSON body, next Link).
  */
 import type { Pool } from 'pg';
-import { operatorId, type Party } from '../../../src/cdr/party';
-import { apiConfig, type ApiConfig } from '../../../src/config';
+import { operatorId, type Party } from '../../../src/ocpi/party';
+import { apiConfig, type ApiConfig } from '../../../src/config/index';
 import { startApiServer, type StartedApiServer } from '../../../src/api/server';
-import type { Cdr } from '../../../src/ocpi/cdr';
+import type { Cdr } from '../../../src/ocpi/v211/cdr';
 import { toOcpiDateTime } from '../../../src/ocpi/primitives';
 import { insertCdr } from '../../../src/store/cdr-repo';
 import { createTestDatabase, type TestDatabase } from '../../support/db';

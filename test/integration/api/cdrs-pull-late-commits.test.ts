@@ -7,7 +7,7 @@
  */
 import type { PoolClient } from 'pg';
 import { CDRS_PATH } from '../../../src/api/paths';
-import type { Cdr } from '../../../src/ocpi/cdr';
+import type { Cdr } from '../../../src/ocpi/v211/cdr';
 import { insertCdr, PULL_BARRIER_LOCK } from '../../../src/store/cdr-repo';
 import { CPO, plausibleCdr, startTestApi, walkPages, type TestApi } from './api-harness';
 

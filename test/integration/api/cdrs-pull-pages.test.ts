@@ -3,7 +3,7 @@
  * Link until there is none; each CDR must come exactly once, in last_updated order.
  * Each test reads its own date window, so the tests of this file share one database.
  */
-import { cdrSchema } from '../../../src/ocpi/cdr';
+import { cdrSchema } from '../../../src/ocpi/v211/cdr';
 import { CDRS_PATH } from '../../../src/api/paths';
 import { cdrIds, nextLink, ocpiGet, startTestApi, storeCdr, storeCdrSeries, walkPages, type TestApi } from './api-harness';
 

@@ -5,7 +5,7 @@
  * routing headers: from the CPO party answering, to the requester. 2.1.1 routes are untouched.
  */
 import { CDRS_221_PATH, CDRS_PATH, VERSION_DETAILS_221_PATH, VERSIONS_PATH } from '../../../src/api/paths';
-import type { Party } from '../../../src/cdr/party';
+import type { Party } from '../../../src/ocpi/party';
 import { CPO, ocpiGet, PULL_TOKEN, SECOND_TOKEN, startTestApi, type OcpiAnswer, type TestApi } from './api-harness';
 import { answerRouting, base64Auth, get221, routingFrom, routingTo, storeCdr221 } from './api-harness-221';
 

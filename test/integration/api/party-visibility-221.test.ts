@@ -5,7 +5,7 @@
  * party without CDRs.
  */
 import { CDRS_221_PATH } from '../../../src/api/paths';
-import type { Party } from '../../../src/cdr/party';
+import type { Party } from '../../../src/ocpi/party';
 import { cdrIds, CPO, startTestApi, type TestApi } from './api-harness';
 import { answerRouting, get221, routingTo, storeCdr221, walk221 } from './api-harness-221';
 

@@ -3,7 +3,7 @@
  * OCPI_TOKENS entry may name the parties its holder sees (`token=FR*ABC+FR*DEF`), and
  * pull, count, Link and check all stay inside that scope.
  */
-import type { Party } from '../../../src/cdr/party';
+import type { Party } from '../../../src/ocpi/party';
 import { CDRS_PATH } from '../../../src/api/paths';
 import { cdrIds, CPO, nextLink, ocpiGet, startTestApi, storeCdr, walkPages, type TestApi } from './api-harness';
 

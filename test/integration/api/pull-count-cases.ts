@@ -4,9 +4,9 @@
  */
 import fc from 'fast-check';
 import type { Pool } from 'pg';
-import type { Party } from '../../../src/cdr/party';
+import type { Party } from '../../../src/ocpi/party';
 import type { CdrForm } from '../../../src/store/cdr-form';
-import type { PullScope } from '../../../src/store/cdr-pull-query';
+import { type PullScope } from '../../../src/ocpi/party';
 
 export const COUNTED_PARTIES: Party[] = [
   { country_code: 'FR', party_id: 'AB1' },

@@ -4,8 +4,9 @@
  * changes made to rows, it must equal a plain count of the pullable rows.
  */
 import fc from 'fast-check';
-import type { Party } from '../../../src/cdr/party';
-import { countPullableCdrs, type PullScope } from '../../../src/store/cdr-pull-query';
+import type { Party } from '../../../src/ocpi/party';
+import { countPullableCdrs } from '../../../src/store/cdr-pull-query';
+import { type PullScope } from '../../../src/ocpi/party';
 import { listMigrations, migrate } from '../../../src/store/migrate';
 import { createTestDatabase, type TestDatabase } from '../../support/db';
 import { storeCdr } from './api-harness';

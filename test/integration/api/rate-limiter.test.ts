@@ -2,8 +2,8 @@
  * The token bucket behind the rate limit, on a fake clock, and the address key that
  * unauthenticated callers are limited by.
  */
-import { clientAddressKey } from '../../../src/api/client-address';
-import { createRateLimiter } from '../../../src/api/rate-limiter';
+import { clientAddressKey } from '../../../src/api/transport/client-address';
+import { createRateLimiter } from '../../../src/api/transport/rate-limiter';
 
 function clock() {
   let ms = 1_000_000;

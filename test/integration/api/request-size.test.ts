@@ -5,7 +5,7 @@
  */
 import net from 'node:net';
 import { CDRS_PATH } from '../../../src/api/paths';
-import { MAX_BODY_BYTES, MAX_HEADER_BYTES } from '../../../src/api/request-limits';
+import { MAX_BODY_BYTES, MAX_HEADER_BYTES } from '../../../src/api/transport/request-limits';
 import { ocpiGet, PULL_TOKEN, startTestApi, type TestApi } from './api-harness';
 
 let api: TestApi;

@@ -7,8 +7,8 @@
 import type { Pool } from 'pg';
 import { CDRS_PATH, VERSIONS_PATH } from '../../../src/api/paths';
 import { startApiServer, type StartedApiServer } from '../../../src/api/server';
-import type { Party } from '../../../src/cdr/party';
-import { apiConfig } from '../../../src/config';
+import type { Party } from '../../../src/ocpi/party';
+import { apiConfig } from '../../../src/config/index';
 import { createApiMetrics } from '../../../src/observability/api-metrics';
 import { startMetricsServer, type MetricsServer } from '../../../src/observability/metrics-server';
 import { insertCdr, recordCheck } from '../../../src/store/cdr-repo';

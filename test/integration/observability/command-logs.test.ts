@@ -4,7 +4,7 @@
  * HTTP, and never a token in what they write.
  */
 import { randomBytes } from 'node:crypto';
-import { operatorId } from '../../../src/cdr/party';
+import { operatorId } from '../../../src/ocpi/party';
 import { startMockIop, type MockIop } from '../../../src/dev/mock-iop';
 import { createTestDatabase, type TestDatabase } from '../../support/db';
 import { parseExposition, valueOf } from '../../support/prometheus-text';

@@ -3,7 +3,7 @@
  * the dev server, POSTs to a mock IOP that fails, rejects and refuses our token, and the
  * worker's /metrics scraped over HTTP.
  */
-import { operatorId } from '../../../src/cdr/party';
+import { operatorId } from '../../../src/ocpi/party';
 import { createDeliveryMetrics } from '../../../src/observability/delivery-metrics';
 import { createMetricsEndpoint } from '../../../src/observability/metrics-endpoint';
 import { createMetricsRegistry } from '../../../src/observability/metrics-registry';

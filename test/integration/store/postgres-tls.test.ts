@@ -4,7 +4,7 @@
  * server whose certificate it cannot verify.
  */
 import { readFileSync } from 'node:fs';
-import { databaseConfig } from '../../../src/config';
+import { databaseConfig } from '../../../src/config/index';
 import { migrate } from '../../../src/store/migrate';
 import { createPool } from '../../../src/store/pool';
 import { ADMIN_DATABASE_URL, createTestDatabase, type TestDatabase } from '../../support/db';

@@ -6,7 +6,7 @@
  * workflows need and a CDR goes end to end.
  */
 import { Client, Connection } from '@temporalio/client';
-import { iopConfig } from '../../../src/config';
+import { iopConfig } from '../../../src/config/index';
 import { startCdr } from '../../../src/client/start-cdr';
 import { startMockIop, type MockIop } from '../../../src/dev/mock-iop';
 import { startDevServer, type DevServer } from '../../../src/temporal/dev-server';

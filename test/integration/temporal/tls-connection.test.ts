@@ -5,7 +5,7 @@
  * end; without one, or with a stranger's, the error says what to check.
  */
 import { readFileSync } from 'node:fs';
-import { temporalConfig, iopConfig } from '../../../src/config';
+import { temporalConfig, iopConfig } from '../../../src/config/index';
 import { startCdr } from '../../../src/client/start-cdr';
 import { startMockIop, type MockIop } from '../../../src/dev/mock-iop';
 import { connectTemporalClient, temporalConnectionOptions } from '../../../src/temporal/temporal-connection';

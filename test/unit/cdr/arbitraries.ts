@@ -7,10 +7,11 @@
  */
 import fc from 'fast-check';
 import { clipAndMerge, totalLength } from '../../../src/cdr/intervals';
-import { parseSessionEnded, type SessionEnded } from '../../../src/cdr/session-ended';
+import { type SessionEnded } from '../../../src/cdr/session/session-ended';
+import { parseSessionEnded } from '../../../src/cdr/session/parse-session-ended';
 import { dayOfWeekSchema, tariffDimensionTypeSchema } from '../../../src/ocpi/enums';
 import { toOcpiDateTime } from '../../../src/ocpi/primitives';
-import { tariffRestrictionsSchema, type Tariff, type TariffElement, type TariffRestrictions } from '../../../src/ocpi/tariff';
+import { tariffRestrictionsSchema, type Tariff, type TariffElement, type TariffRestrictions } from '../../../src/ocpi/v211/tariff';
 import { location, NOW, PARTY } from './fixtures';
 
 const FROM = Date.parse('2024-01-01T00:00:00Z');

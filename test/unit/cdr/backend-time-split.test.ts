@@ -4,10 +4,11 @@
  * TIME part first (a CPO's period ends when something changes; charging stops, then the
  * car waits), the parking part after it.
  */
-import { buildCdr, buildCdrWithPricing } from '../../../src/cdr/build-cdr';
-import { parseSessionEnded, type SessionEndedInput } from '../../../src/cdr/session-ended';
-import { validateCdr } from '../../../src/cdr/validate-cdr';
-import type { CdrDimension } from '../../../src/ocpi/charging-period';
+import { buildCdr, buildCdrWithPricing } from '../../../src/cdr/build/build-cdr';
+import { type SessionEndedInput } from '../../../src/cdr/session/session-ended';
+import { parseSessionEnded } from '../../../src/cdr/session/parse-session-ended';
+import { validateCdr } from '../../../src/cdr/validate/validate-cdr';
+import type { CdrDimension } from '../../../src/ocpi/v211/charging-period';
 import { component, element, NOW, paris, sessionEndedInput, tariff } from './fixtures';
 import { problemsOf } from './session-ended-problems';
 

@@ -1,10 +1,10 @@
 /** Invariants of the OCPI 2.2.1 translation over random sessions, tariffs, tokens and VAT rates. */
 import fc from 'fast-check';
-import { buildCdr221WithPricing } from '../../../src/cdr/build-cdr-221';
-import { creditCdrFor } from '../../../src/cdr/credit-cdr';
+import { buildCdr221WithPricing } from '../../../src/cdr/build/build-cdr-221';
+import { creditCdrFor } from '../../../src/cdr/build/credit-cdr';
 import { toE4 } from '../../../src/cdr/decimal';
-import type { SessionEnded } from '../../../src/cdr/session-ended';
-import { validateCdr221 } from '../../../src/cdr/validate-cdr-221';
+import type { SessionEnded } from '../../../src/cdr/session/session-ended';
+import { validateCdr221 } from '../../../src/cdr/validate/validate-cdr-221';
 import { cdr221Schema } from '../../../src/ocpi/v221/cdr';
 import { sessionEndedArb } from './arbitraries';
 import { NOW } from './fixtures';

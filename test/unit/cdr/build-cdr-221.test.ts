@@ -1,8 +1,9 @@
-import { CdrBuildError } from '../../../src/cdr/build-error';
-import { buildCdr } from '../../../src/cdr/build-cdr';
-import { buildCdr221, buildCdr221WithPricing, missing221Fields } from '../../../src/cdr/build-cdr-221';
-import { parseSessionEnded, type SessionEnded, type SessionEndedInput } from '../../../src/cdr/session-ended';
-import { validateCdr221 } from '../../../src/cdr/validate-cdr-221';
+import { CdrBuildError } from '../../../src/cdr/build/build-error';
+import { buildCdr } from '../../../src/cdr/build/build-cdr';
+import { buildCdr221, buildCdr221WithPricing, missing221Fields } from '../../../src/cdr/build/build-cdr-221';
+import { type SessionEnded, type SessionEndedInput } from '../../../src/cdr/session/session-ended';
+import { parseSessionEnded } from '../../../src/cdr/session/parse-session-ended';
+import { validateCdr221 } from '../../../src/cdr/validate/validate-cdr-221';
 import { cdr221Schema } from '../../../src/ocpi/v221/cdr';
 import { component, element, NOW, paris, sessionEnded, sessionEndedInput, tariff, type SessionSpec } from './fixtures';
 

@@ -1,10 +1,10 @@
 /** Invariants of the builder over random sessions, tariffs and out-of-order intervals. */
 import fc from 'fast-check';
-import { buildCdr, buildCdrWithPricing } from '../../../src/cdr/build-cdr';
+import { buildCdr, buildCdrWithPricing } from '../../../src/cdr/build/build-cdr';
 import { toE4 } from '../../../src/cdr/decimal';
-import { volumeE4 } from '../../../src/cdr/priced-period';
-import { validateCdr } from '../../../src/cdr/validate-cdr';
-import { cdrSchema } from '../../../src/ocpi/cdr';
+import { volumeE4 } from '../../../src/cdr/pricing/priced-period';
+import { validateCdr } from '../../../src/cdr/validate/validate-cdr';
+import { cdrSchema } from '../../../src/ocpi/v211/cdr';
 import { sessionEndedArb } from './arbitraries';
 import { NOW } from './fixtures';
 

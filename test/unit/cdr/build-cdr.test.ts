@@ -1,8 +1,8 @@
-import { CdrBuildError } from '../../../src/cdr/build-error';
-import { buildCdr, buildCdrWithPricing } from '../../../src/cdr/build-cdr';
-import { cdrIdFor } from '../../../src/cdr/cdr-id';
-import { parseSessionEnded } from '../../../src/cdr/session-ended';
-import { validateCdr } from '../../../src/cdr/validate-cdr';
+import { CdrBuildError } from '../../../src/cdr/build/build-error';
+import { buildCdr, buildCdrWithPricing } from '../../../src/cdr/build/build-cdr';
+import { cdrIdFor } from '../../../src/cdr/build/cdr-id';
+import { parseSessionEnded } from '../../../src/cdr/session/parse-session-ended';
+import { validateCdr } from '../../../src/cdr/validate/validate-cdr';
 import { component, element, location, NOW, paris, PARTY, sessionEnded, sessionEndedInput, tariff } from './fixtures';
 
 const at = (time: string) => paris(`2025-01-15 ${time}`);

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CdrBuildError } from '../../../src/cdr/build-error';
-import { creditCdrFor, creditCdrIdFor } from '../../../src/cdr/credit-cdr';
+import { CdrBuildError } from '../../../src/cdr/build/build-error';
+import { creditCdrFor, creditCdrIdFor } from '../../../src/cdr/build/credit-cdr';
 import { cdr221Schema, type Cdr221 } from '../../../src/ocpi/v221/cdr';
 
 const LATER = new Date('2030-02-01T10:00:00Z');

@@ -2,10 +2,11 @@
  * Small builders for the CDR tests: a Paris location, tariffs, sessions whose periods are
  * given as local Paris wall-clock times ("2025-01-15 21:30"), and priced periods.
  */
-import { parseSessionEnded, type SessionEnded, type SessionEndedInput } from '../../../src/cdr/session-ended';
-import type { PeriodKind, PricedPeriod } from '../../../src/cdr/priced-period';
-import type { PriceComponent, Tariff, TariffElement, TariffRestrictions } from '../../../src/ocpi/tariff';
-import type { UsedLocation } from '../../../src/ocpi/used-location';
+import { type SessionEnded, type SessionEndedInput } from '../../../src/cdr/session/session-ended';
+import { parseSessionEnded } from '../../../src/cdr/session/parse-session-ended';
+import type { PeriodKind, PricedPeriod } from '../../../src/cdr/pricing/priced-period';
+import type { PriceComponent, Tariff, TariffElement, TariffRestrictions } from '../../../src/ocpi/v211/tariff';
+import type { UsedLocation } from '../../../src/ocpi/v211/used-location';
 
 export const PARTY = { country_code: 'FR', party_id: 'AB1' } as const;
 export const NOW = new Date('2030-01-01T00:00:00Z');

@@ -1,13 +1,13 @@
 /** Invariants of tariff pricing over random tariffs, periods and time zones. */
 import fc from 'fast-check';
-import { buildCdr } from '../../../src/cdr/build-cdr';
+import { buildCdr } from '../../../src/cdr/build/build-cdr';
 import { fromE4, toE4 } from '../../../src/cdr/decimal';
 import { localTimeAt } from '../../../src/cdr/local-time';
-import { priceCdr } from '../../../src/cdr/price-cdr';
-import { pricedPeriodsOf } from '../../../src/cdr/priced-period';
-import { sliceForPricing } from '../../../src/cdr/price-slices';
-import { restrictionsMatch } from '../../../src/cdr/tariff-restrictions';
-import type { Cdr } from '../../../src/ocpi/cdr';
+import { priceCdr } from '../../../src/cdr/pricing/price-cdr';
+import { pricedPeriodsOf } from '../../../src/cdr/pricing/priced-period';
+import { sliceForPricing } from '../../../src/cdr/pricing/price-slices';
+import { restrictionsMatch } from '../../../src/cdr/pricing/tariff-restrictions';
+import type { Cdr } from '../../../src/ocpi/v211/cdr';
 import { sessionEndedArb, timeZoneArb } from './arbitraries';
 import { NOW } from './fixtures';
 

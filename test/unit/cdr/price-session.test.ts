@@ -1,6 +1,6 @@
-import { priceSession } from '../../../src/cdr/price-session';
-import type { PricedPeriod } from '../../../src/cdr/priced-period';
-import type { Tariff } from '../../../src/ocpi/tariff';
+import { priceSession } from '../../../src/cdr/pricing/price-session';
+import type { PricedPeriod } from '../../../src/cdr/pricing/priced-period';
+import type { Tariff } from '../../../src/ocpi/v211/tariff';
 import { component, element, paris, pricedPeriod, tariff } from './fixtures';
 
 function price(t: Tariff, periods: PricedPeriod[]) {

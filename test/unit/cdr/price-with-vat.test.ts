@@ -1,4 +1,4 @@
-import { priceWithVat } from '../../../src/cdr/price-with-vat';
+import { priceWithVat } from '../../../src/cdr/pricing/price-with-vat';
 
 it('adds the VAT exactly, without binary float drift', () => {
   expect(priceWithVat(10.9211, 20)).toEqual({ excl_vat: 10.9211, incl_vat: 13.1053 }); // 13.10532

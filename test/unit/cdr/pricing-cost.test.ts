@@ -3,8 +3,8 @@
  * its length: a week is cut only where a restriction can switch, and the time zone data
  * is consulted per boundary and per day, never per hour. Counted, not timed.
  */
-import { buildCdr } from '../../../src/cdr/build-cdr';
-import { sliceForPricing } from '../../../src/cdr/price-slices';
+import { buildCdr } from '../../../src/cdr/build/build-cdr';
+import { sliceForPricing } from '../../../src/cdr/pricing/price-slices';
 import { component, element, NOW, pricedPeriod, sessionEnded, tariff } from './fixtures';
 
 const WEEK_HOURS = 7 * 24;

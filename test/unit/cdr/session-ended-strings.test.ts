@@ -3,8 +3,8 @@
  * printable, ids are printable ASCII, a DateTime without designator is UTC, and a number
  * too large for exact arithmetic is named like any other bad field.
  */
-import { buildCdr } from '../../../src/cdr/build-cdr';
-import { parseSessionEnded } from '../../../src/cdr/session-ended';
+import { buildCdr } from '../../../src/cdr/build/build-cdr';
+import { parseSessionEnded } from '../../../src/cdr/session/parse-session-ended';
 import { component, element, NOW, paris, sessionEndedInput, tariff } from './fixtures';
 import { problemsOf } from './session-ended-problems';
 

@@ -3,7 +3,7 @@
  * otherwise make its tariff element apply always, and a misspelled `out_of_order` would
  * bill the out-of-order time.
  */
-import { formatPath } from '../../../src/cdr/session-ended';
+import { formatPath } from '../../../src/cdr/input-problem';
 import { loadMaximalCdr, type Json } from '../ocpi/helpers';
 import { problemsOf } from './session-ended-problems';
 

@@ -3,10 +3,10 @@
  * again when the CDR is built (for input handed in before these rules, or built
  * directly), so no such CDR is priced, stored as valid or sent.
  */
-import { CdrBuildError } from '../../../src/cdr/build-error';
-import { buildCdr } from '../../../src/cdr/build-cdr';
-import type { SessionEndedInput } from '../../../src/cdr/session-ended';
-import type { Connector } from '../../../src/ocpi/location';
+import { CdrBuildError } from '../../../src/cdr/build/build-error';
+import { buildCdr } from '../../../src/cdr/build/build-cdr';
+import type { SessionEndedInput } from '../../../src/cdr/session/session-ended';
+import type { Connector } from '../../../src/ocpi/v211/location';
 import { component, element, NOW, sessionEnded, sessionEndedInput, tariff } from './fixtures';
 import { problemsOf } from './session-ended-problems';
 

@@ -1,6 +1,6 @@
-import { restrictionsMatch, type RestrictionContext } from '../../../src/cdr/tariff-restrictions';
+import { restrictionsMatch, type RestrictionContext } from '../../../src/cdr/pricing/tariff-restrictions';
 import type { DayOfWeek } from '../../../src/ocpi/enums';
-import type { TariffRestrictions } from '../../../src/ocpi/tariff';
+import type { TariffRestrictions } from '../../../src/ocpi/v211/tariff';
 
 /** A context at local `HH:MM` on a Wednesday, 5 kWh into a 10 kW session running for 1 h. */
 function at(time: string, overrides: Partial<RestrictionContext> & { date?: string; weekday?: DayOfWeek } = {}): RestrictionContext {

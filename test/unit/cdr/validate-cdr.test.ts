@@ -3,7 +3,7 @@
  * the schema tests: 08:00-09:30 UTC, 1h15 charging 22.5 kWh, then 15 min parked, priced
  * 1.00 + 22.5 x 0.30 + 0.25 h x 2.40 = 8.35 EUR.
  */
-import { validateCdr } from '../../../src/cdr/validate-cdr';
+import { validateCdr } from '../../../src/cdr/validate/validate-cdr';
 import { loadMaximalCdr, withValue, type Json } from '../ocpi/helpers';
 
 const cdr = loadMaximalCdr;

@@ -5,10 +5,10 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildCdr } from '../../../src/cdr/build-cdr';
-import { buildCdr221, buildCdr221WithPricing } from '../../../src/cdr/build-cdr-221';
-import { parseSessionEnded } from '../../../src/cdr/session-ended';
-import { validateCdr221 } from '../../../src/cdr/validate-cdr-221';
+import { buildCdr } from '../../../src/cdr/build/build-cdr';
+import { buildCdr221, buildCdr221WithPricing } from '../../../src/cdr/build/build-cdr-221';
+import { parseSessionEnded } from '../../../src/cdr/session/parse-session-ended';
+import { validateCdr221 } from '../../../src/cdr/validate/validate-cdr-221';
 import { cdr221Schema } from '../../../src/ocpi/v221/cdr';
 
 const VECTORS = join(__dirname, '..', '..', 'vectors');

@@ -6,9 +6,9 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildCdr } from '../../../src/cdr/build-cdr';
-import { parseSessionEnded } from '../../../src/cdr/session-ended';
-import { validateCdr } from '../../../src/cdr/validate-cdr';
+import { buildCdr } from '../../../src/cdr/build/build-cdr';
+import { parseSessionEnded } from '../../../src/cdr/session/parse-session-ended';
+import { validateCdr } from '../../../src/cdr/validate/validate-cdr';
 
 const VECTORS = join(__dirname, '..', '..', 'vectors');
 /** The `now` every expected CDR was written with (its last_updated). */

@@ -1,5 +1,5 @@
 /** The message of the ConfigError `run` throws; fails the test when it throws nothing, or something else. */
-import { ConfigError } from '../../../src/config';
+import { ConfigError } from '../../../src/config/index';
 
 export function configErrorMessage(run: () => unknown): string {
   try {

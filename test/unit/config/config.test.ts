@@ -1,4 +1,4 @@
-import { apiConfig, databaseConfig, intakeConfig, iopConfig, temporalConfig } from '../../../src/config';
+import { apiConfig, databaseConfig, intakeConfig, iopConfig, temporalConfig } from '../../../src/config/index';
 import { configErrorMessage } from './config-error-message';
 
 const iopEnv = { IOP_CDRS_URL: 'https://iop.example/ocpi/emsp/2.1.1/cdrs', IOP_TOKEN: 'secret-token-123' };

@@ -2,7 +2,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { temporalConfig } from '../../../src/config';
+import { temporalConfig } from '../../../src/config/index';
 import { configErrorMessage } from './config-error-message';
 import { temporalConnectionOptions } from '../../../src/temporal/temporal-connection';
 

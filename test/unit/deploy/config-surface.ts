@@ -2,7 +2,7 @@
  * The environment variables each cdrflow process reads, found by running its config
  * sections on a recording environment (so the list can never drift from src/config.ts).
  */
-import * as config from '../../../src/config';
+import * as config from '../../../src/config/index';
 
 type Section = (env: Record<string, string | undefined>) => unknown;
 

@@ -3,7 +3,7 @@
  * (WORKER_METRICS_PORT/HOST, API_METRICS_PORT/HOST): defaults, errors that name the
  * variable, and no metrics beyond loopback without METRICS_TOKEN.
  */
-import { apiMetricsConfig, ConfigError, observabilityConfig, workerMetricsConfig } from '../../../src/config';
+import { apiMetricsConfig, ConfigError, observabilityConfig, workerMetricsConfig } from '../../../src/config/index';
 
 const METRICS_TOKEN = 'metrics-token-0123456789';
 
