@@ -15,8 +15,7 @@ import type { SessionEnded } from '../src/cdr/session/session-ended';
 import { validateCdr } from '../src/cdr/validate/validate-cdr';
 import { validate221Shape } from '../src/cdr/validate/validate-cdr-221';
 import { compareCheckedCdr } from '../src/iop/compare-checked-cdr';
-import type { IopClient } from '../src/iop/iop-client';
-import { asReceiverRouter, DEFAULT_RECEIVER, type ReceiverRouter } from '../src/delivery/receiver-router';
+import { DEFAULT_RECEIVER, type ReceiverRouter } from '../src/delivery/receiver-router';
 import { ocpiRoutingOf } from '../src/iop/cdr-routing';
 import { type CdrKey } from '../src/ocpi/party';
 import { findCdr, insertCdr, recordCheck, type CdrStatus } from '../src/store/cdr-repo';
@@ -26,8 +25,8 @@ import { signalCdrStored } from '../src/temporal/queue-signals';
 
 export interface CdrActivityDeps {
   pool: Pool;
-  /** Where each party's CDRs go (a client alone: every party to it). */
-  iop: ReceiverRouter | IopClient;
+  /** Where each party's CDRs go. */
+  router: ReceiverRouter;
   temporal: Client;
   taskQueue: string;
   /** GIREVE accepts OCPI 2.2 signed_data only after certification: off unless configured. */
@@ -59,7 +58,7 @@ const CHECK_SEVERITY: CheckStatus[] = ['mismatch', 'not_possible', 'match'];
 
 export function createCdrActivities(deps: CdrActivityDeps) {
   const now = deps.now ?? (() => new Date());
-  const router = asReceiverRouter(deps.iop);
+  const { router } = deps;
 
   /**
    * Both forms of the CDR: 2.1.1 always, 2.2.1 when the session carries what it needs. The

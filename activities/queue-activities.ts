@@ -1,6 +1,6 @@
 /**
- * Slow-path activities of the CPO queue: what to do with a head entry whose CDR has not
- * been stored for a while (the store and Temporal know whether its session workflow is
+ * The CPO queue's activities besides its POSTs: writing hand-ins in arrival order, what to
+ * do with a head entry whose CDR has not been stored for a while (the store and Temporal know whether its session workflow is
  * still building it, ended before storing it, or never ran), and an operator's re-send.
  */
 import { log } from '@temporalio/activity';
@@ -11,12 +11,16 @@ import { restartSessionWorkflow } from '../src/temporal/restart-session-workflow
 import type { DeliveryObserver } from '../src/observability/delivery-observer';
 import { type CdrKey } from '../src/ocpi/party';
 import { findCdr, requeueRejectedCdr } from '../src/store/cdr-repo';
-import { dropUnstoredEntry, summarizeQueue } from '../src/store/queue-repo';
+import { dropUnstoredEntry, queueOrphanedCdrs, recordHandIns, removeSettledEntries, summarizeQueue } from '../src/store/queue-repo';
+import type { ReceiverRouter } from '../src/delivery/receiver-router';
+import type { HandIn, HandInsWritten } from '../workflows/definitions';
 
 export interface QueueActivityDeps {
   pool: Pool;
   temporal: Client;
   taskQueue: string;
+  /** Where each party's CDRs go: the lanes its hand-ins wait in. */
+  router: ReceiverRouter;
   /** Told of every hand-in taken off a queue without a CDR (the worker's metrics). */
   observer?: DeliveryObserver;
 }
@@ -31,7 +35,33 @@ export type HeadVerdict =
   | { verdict: 'dropped'; reason: string };
 
 export function createQueueActivities(deps: QueueActivityDeps) {
+  const { pool } = deps;
   return {
+    /**
+     * Writes hand-ins in arrival order (the queue workflow calls it as they arrive, also
+     * while a run POSTs), and takes reported CDRs off the queue. A queue workflow that starts
+     * afresh (not continued from a run of its own) first adopts the CDRs stored `queued`
+     * without a place before it started: hand-ins that a lost run (terminated, reset, gone
+     * with Temporal's state) held and had not written, in stored order, ahead of its own.
+     */
+    async recordHandIns(input: {
+      party: Party;
+      handIns: HandIn[];
+      reported: string[];
+      /** The run's start (epoch ms) when it starts afresh. */
+      adoptOrphansStoredBefore?: number;
+    }): Promise<HandInsWritten> {
+      if (input.adoptOrphansStoredBefore !== undefined) {
+        const adopted = await queueOrphanedCdrs(pool, input.party, new Date(input.adoptOrphansStoredBefore));
+        if (adopted > 0) log.warn('queue adopted CDRs that had no place in it', { operator: operatorId(input.party), adopted });
+      }
+      await recordHandIns(pool, input.party, input.handIns);
+      await removeSettledEntries(pool, input.party, input.reported);
+      // The lanes these CDRs wait in: a receiver added meanwhile starts at once, even while
+      // the first lane backs off.
+      return { lanes: (await deps.router.lanesFor(input.party)).map((lane) => lane.connection) };
+    },
+
     /**
      * Puts a rejected CDR back at the tail of its queue, and its session workflow back to
      * waiting for it. The queue's depth after, or undefined when the CDR was not rejected.

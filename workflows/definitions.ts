@@ -3,7 +3,7 @@
  * workflow. Defined once here and imported by workflows, activities and clients.
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { PartyRef } from './ids';
+import type { Party } from '../src/ocpi/party';
 
 /** A CDR handed in, as the queue records it (its place in the queue follows the order of hand-ins). */
 export interface HandIn {
@@ -46,7 +46,7 @@ export interface HeadState {
  * workflow's history nothing.
  */
 export interface QueueState {
-  party: PartyRef;
+  party: Party;
   paused: boolean;
   /** Hand-ins received and not yet written to Postgres, in arrival order. */
   pendingHandIns: HandIn[];
@@ -94,6 +94,64 @@ export interface LaneStatus {
   headLastError: string | null;
 }
 
+// --- The delivery activity's contract (activities/delivery-activities.ts) ---
+
+/** One run at the head of one lane: what the queue workflow asks of deliverCdrs. */
+export interface DeliverRequest {
+  party: Party;
+  /**
+   * The lane (connection) this run serves. Absent: the party's first lane, whose runs also
+   * tell session workflows left untold and take `reported` entries off the queue.
+   */
+  connection?: string;
+  /** CDRs the workflow has reported to their session workflows since: their entries go. */
+  reported: string[];
+  /** Most CDRs one call POSTs (a pause takes effect after the run under way). */
+  maxPosts: number;
+  /** Failed attempts so far at the CDR the lane last saw at its head, for its backoff. */
+  head: { cdrId: string; failedAttempts: number } | null;
+}
+
+/** A CDR that left the queue; `result` goes to its session workflow (null: invalid, nobody waits). */
+export interface SettledCdr {
+  cdrId: string;
+  sessionId: string;
+  result: DeliveryResult | null;
+}
+
+/** Why the run stopped, and so what the queue workflow does next. */
+export type RunEnd =
+  | { kind: 'empty' }
+  /** Stopped at its size or time budget with CDRs left: call again at once. */
+  | { kind: 'more' }
+  /** The head's CDR is not stored yet (its session workflow is building it). */
+  | { kind: 'waiting-for-store'; cdrId: string; sessionId: string; enqueuedAt: number }
+  | { kind: 'retry'; cdrId: string; sessionId: string; reason: string; retryAfterMs: number }
+  /** Another run holds the head's claim (it may still be POSTing it): wait for it to end or lapse. */
+  | { kind: 'held-elsewhere'; cdrId: string; sessionId: string; retryAfterMs: number }
+  /** The lane's connection was removed: nothing more to do for it. */
+  | { kind: 'lane-gone' };
+
+export interface DeliverRun {
+  settled: SettledCdr[];
+  /**
+   * The settled CDRs this run told their session workflows about (or that had nobody to
+   * tell) and took off the queue: the workflow does nothing more for them. Optional only for
+   * runs recorded before the activity told them (patch `run-tells-sessions` in cpo-queue/lane-loop.ts).
+   */
+  told?: string[];
+  end: RunEnd;
+  /** The lane served (optional only for runs recorded before lanes: patch `queue-lanes`). */
+  connection?: string;
+  /** Every lane of the party now: the workflow runs one loop per lane (see `connection`). */
+  lanes?: string[];
+}
+
+/** What recordHandIns answers: the party's lanes now (runs recorded before lanes got nothing). */
+export interface HandInsWritten {
+  lanes: string[];
+}
+
 export const enqueueSignal = defineSignal<[EnqueueRequest]>('enqueue');
 export const cdrStoredSignal = defineSignal<[CdrStoredNotice]>('cdrStored');
 export const pauseSignal = defineSignal('pause');
@@ -108,6 +166,6 @@ export const resendUpdate = defineUpdate<ResendResult, [{ cdrId: string }]>('res
 
 export const deliveryResultSignal = defineSignal<[DeliveryResult]>('deliveryResult');
 
-export function initialQueueState(party: PartyRef, settings?: QueueSettings): QueueState {
+export function initialQueueState(party: Party, settings?: QueueSettings): QueueState {
   return { party, ...(settings ? { settings } : {}), paused: false, pendingHandIns: [], reported: [], head: null };
 }

@@ -64,10 +64,6 @@ export function singleReceiverRouter(client: IopClient): ReceiverRouter {
   };
 }
 
-export function asReceiverRouter(iop: ReceiverRouter | IopClient): ReceiverRouter {
-  return 'lanesFor' in iop ? iop : singleReceiverRouter(iop);
-}
-
 export function createReceiverRouter(
   pool: Pool,
   fallback: IopClient,

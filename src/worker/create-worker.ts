@@ -10,9 +10,8 @@ import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import type { Pool } from 'pg';
-import { createCdrActivities } from '../../activities/cdr-activities';
-import { createDeliveryActivities, postClaimLeaseMs } from '../../activities/delivery-activities';
-import { createQueueActivities } from '../../activities/queue-activities';
+import { createActivities } from '../../activities/index';
+import { postClaimLeaseMs } from '../delivery/claim-lease';
 import type { CdrConfig, IopConfig } from '../config/index';
 import { createIopClient } from '../iop/iop-client';
 import { createReceiverRouter } from '../delivery/receiver-router';
@@ -61,7 +60,7 @@ export async function createCdrWorker(options: CdrWorkerOptions): Promise<CdrWor
   // The process' Temporal logger (pino in `cdrflow worker`): says when an IOP Location is not used.
   const log = Runtime.instance().logger;
   // Each party to its own connection (table `connections`), else to the IOP_* receiver.
-  const iop = createReceiverRouter(options.pool, createIopClient(options.iop, { log }), {
+  const router = createReceiverRouter(options.pool, createIopClient(options.iop, { log }), {
     requestTimeoutMs: options.iop.requestTimeoutMs,
     retireAfterMs: postClaimLeaseMs(options.iop.requestTimeoutMs),
     log,
@@ -85,20 +84,19 @@ export async function createCdrWorker(options: CdrWorkerOptions): Promise<CdrWor
     namespace: options.namespace,
     taskQueue,
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : workflowCode()),
-    activities: {
-      ...createCdrActivities({ pool, iop, temporal, taskQueue, sendSignedData: options.cdr?.sendSignedData ?? false }),
-      ...createDeliveryActivities({
-        pool,
-        iop,
-        retry: { initialMs: options.iop.retryInitialMs, maxMs: options.iop.retryMaxMs },
-        requestTimeoutMs: options.iop.requestTimeoutMs,
-        checkSettleMs: options.iop.checkSettleMs,
-        observer: options.deliveryObserver,
-        // Session workflows learn their outcome from the run itself, off the drain's path.
-        sessionNotifier: temporalSessionNotifier(temporal),
-      }),
-      ...createQueueActivities({ pool, temporal, taskQueue, observer: options.deliveryObserver }),
-    },
+    activities: createActivities({
+      pool,
+      router,
+      temporal,
+      taskQueue,
+      sendSignedData: options.cdr?.sendSignedData ?? false,
+      retry: { initialMs: options.iop.retryInitialMs, maxMs: options.iop.retryMaxMs },
+      requestTimeoutMs: options.iop.requestTimeoutMs,
+      checkSettleMs: options.iop.checkSettleMs,
+      observer: options.deliveryObserver,
+      // Session workflows learn their outcome from the run itself, off the drain's path.
+      sessionNotifier: temporalSessionNotifier(temporal),
+    }),
     // Many CPO queues each hold a sticky cached run; keep room for them.
     maxCachedWorkflows: 1_000,
     // A delivery run's heartbeat reaches the server within this, so a run whose queue
@@ -124,12 +122,12 @@ export async function createCdrWorker(options: CdrWorkerOptions): Promise<CdrWor
       void repair.runOnce();
       const reconciliation =
         options.reconcile && options.reconcile.everyMs > 0
-          ? startReconciliation({ pool, iop, settings: options.reconcile, log: Runtime.instance().logger, observer: options.deliveryObserver })
+          ? startReconciliation({ pool, router, settings: options.reconcile, log: Runtime.instance().logger, observer: options.deliveryObserver })
           : undefined;
       running = worker.run().finally(async () => {
         await repair.stop();
         await reconciliation?.stop();
-        await iop.close();
+        await router.close();
         await clientConnection.close();
         await workerConnection.close();
       });

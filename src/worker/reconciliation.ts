@@ -10,8 +10,7 @@
  */
 import type { Pool } from 'pg';
 import { operatorId } from '../ocpi/party';
-import type { IopClient } from '../iop/iop-client';
-import { asReceiverRouter, DEFAULT_RECEIVER, type ReceiverRoute, type ReceiverRouter } from '../delivery/receiver-router';
+import { DEFAULT_RECEIVER, type ReceiverRoute, type ReceiverRouter } from '../delivery/receiver-router';
 import { presenceOf } from '../iop/presence-check';
 import type { DeliveryObserver, ReconcileVerdict } from '../observability/delivery-observer';
 import { markMissingAtIop, markReconciled, sentCdrsAfter, type SentCdr, type SentPosition } from '../store/reconcile-repo';
@@ -47,13 +46,13 @@ export interface Reconciliation {
 
 export function startReconciliation(deps: {
   pool: Pool;
-  iop: ReceiverRouter | IopClient;
+  router: ReceiverRouter;
   settings: ReconcileSettings;
   log: ReconcileLog;
   observer?: DeliveryObserver;
 }): Reconciliation {
   const { pool, settings } = deps;
-  const router = asReceiverRouter(deps.iop);
+  const { router } = deps;
   const stopping = new AbortController();
   const gapMs = 1_000 / settings.perSecond;
 

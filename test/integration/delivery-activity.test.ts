@@ -1,14 +1,16 @@
 /**
  * The queue's POST activity on its own, against real Postgres and a mock IOP: the head
  * read from the store, the claims that keep two runs (or a dead one) from POSTing a CDR
- * twice, and the check at the IOP before anything is POSTed again.
+ * twice, and the check at the IOP before anything is POSTed again. Each call runs in the
+ * SDK's MockActivityEnvironment, as the worker would run it (context, heartbeats, cancellation).
  */
-import {
-  createDeliveryActivities,
-  postClaimLeaseMs,
-  type DeliverRequest,
-  type DeliveryActivityDeps,
-} from '../../activities/delivery-activities';
+import { Client } from '@temporalio/client';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { createDeliveryActivities, type DeliveryActivityDeps } from '../../activities/delivery-activities';
+import { createQueueActivities } from '../../activities/queue-activities';
+import { postClaimLeaseMs } from '../../src/delivery/claim-lease';
+import { singleReceiverRouter } from '../../src/delivery/receiver-router';
+import type { DeliverRequest, DeliverRun } from '../../workflows/definitions';
 import { startMockIop, type MockCheckBehaviour, type MockIop } from '../../src/dev/mock-iop';
 import { createIopClient, type IopClient } from '../../src/iop/iop-client';
 import { findCdr, insertCdr } from '../../src/store/cdr-repo';
@@ -43,15 +45,28 @@ function newParty() {
   return { country_code: 'FR', party_id: `D${String(partyCount++).padStart(2, '0')}` };
 }
 
-function activities(overrides: Partial<DeliveryActivityDeps> = {}) {
-  return createDeliveryActivities({
+/** The activities as the worker builds them; `environment` is the activity's context (cancel it to cancel the run). */
+function activities(overrides: Partial<DeliveryActivityDeps> = {}, environment = new MockActivityEnvironment()) {
+  const router = singleReceiverRouter(iop);
+  const delivery = createDeliveryActivities({
     pool: db.pool,
-    iop,
+    router,
     retry: { initialMs: 10, maxMs: 10 },
     requestTimeoutMs: REQUEST_TIMEOUT_MS,
     checkSettleMs: 0,
     ...overrides,
   });
+  // recordHandIns never reaches Temporal: a lazy client that never connects.
+  const queue = createQueueActivities({ pool: db.pool, router, temporal: new Client(), taskQueue: 'unused' });
+  return {
+    deliverCdrs: (request: DeliverRequest): Promise<DeliverRun> => inContext(environment, () => delivery.deliverCdrs(request)),
+    recordHandIns: (input: Parameters<typeof queue.recordHandIns>[0]) => inContext(environment, () => queue.recordHandIns(input)),
+  };
+}
+
+/** Runs one activity call in the mock environment's context (its result typed as the call's). */
+function inContext<R>(environment: MockActivityEnvironment, call: () => Promise<R>): Promise<R> {
+  return environment.run<[], R, () => Promise<R>>(call);
 }
 
 const request = (party: ReturnType<typeof newParty>, extra: Partial<DeliverRequest> = {}): DeliverRequest => ({
@@ -355,10 +370,10 @@ test('a cancelled run aborts its POST on the wire and starts no further one; the
   const party = newParty();
   const ids = ['x1', 'x2', 'x3'];
   await queued(party, ids);
-  const cancel = new AbortController();
+  const environment = new MockActivityEnvironment();
   mock.control({ latencyMs: 100 });
-  const running = activities({ cancellation: () => cancel.signal }).deliverCdrs(request(party));
-  setTimeout(() => cancel.abort(), 50);
+  const running = activities({}, environment).deliverCdrs(request(party));
+  setTimeout(() => environment.cancel(), 50);
   await expect(running).rejects.toThrow(/cancelled/);
   // x1's POST was cut at 50 ms, mid-flight: its outcome is unknown, so it keeps its mark.
   const x1 = await deliveryRow(db.pool, { ...party, id: 'x1' });

@@ -5,6 +5,7 @@
  */
 import { startMockIop, type MockIop } from '../../src/dev/mock-iop';
 import { createIopClient, type IopClient } from '../../src/iop/iop-client';
+import { singleReceiverRouter } from '../../src/delivery/receiver-router';
 import type { ReconcileVerdict } from '../../src/observability/delivery-observer';
 import { findCdr, insertCdr, requeueRejectedCdr } from '../../src/store/cdr-repo';
 import { markSent, readQueueHead } from '../support/deliveries';
@@ -47,7 +48,7 @@ function reconciliation(perSecond = 50) {
   const verdicts: Array<[string, ReconcileVerdict]> = [];
   const job = startReconciliation({
     pool: db.pool,
-    iop,
+    router: singleReceiverRouter(iop),
     settings: { everyMs: 0, windowMs: 24 * 3_600_000, perSecond },
     log: quiet,
     observer: { attemptEnded: () => undefined, reconciled: (operator, verdict) => verdicts.push([operator, verdict]) },

@@ -10,7 +10,6 @@ import { join } from 'node:path';
 import { startDevServer, type DevServer } from '../../src/temporal/dev-server';
 
 declare global {
-  // eslint-disable-next-line no-var
   var __cdrflowDevServer: DevServer | undefined;
 }
 

@@ -13,7 +13,6 @@ import {
   nonNegativeInteger,
   ocpiDateTime,
   ocpiId,
-  ocpiString,
   ocpiUrl,
   timeOfDay,
 } from '../primitives';
