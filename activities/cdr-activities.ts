@@ -95,8 +95,7 @@ export function createCdrActivities(deps: CdrActivityDeps) {
         errors,
       };
     } catch (error) {
-      const problems =
-        error instanceof CdrBuildError ? error.problems : [`(build): internal error, replay after a fix: ${String(error)}`];
+      const problems = error instanceof CdrBuildError ? error.problems : [`(build): internal error, replay after a fix: ${String(error)}`];
       return { cdrId, cdr: { session: sessionEnded.session }, cdr221: null, errors: problems };
     }
   }
@@ -153,7 +152,8 @@ export function createCdrActivities(deps: CdrActivityDeps) {
         .filter((delivery) => delivery.status === 'sent')
         .map(({ connection, iopLocation }) => ({ connection, iopLocation }));
       // None recorded: a CDR settled before deliveries existed, where its row says it went.
-      const sentTo = delivered.length > 0 ? delivered : [{ connection: row.post_connection ?? DEFAULT_RECEIVER, iopLocation: row.iop_location }];
+      const sentTo =
+        delivered.length > 0 ? delivered : [{ connection: row.post_connection ?? DEFAULT_RECEIVER, iopLocation: row.iop_location }];
       const checks: { status: CheckStatus; detail: string }[] = [];
       for (const { connection, iopLocation } of sentTo) {
         const route = await router.routeByName(key, connection);

@@ -78,7 +78,9 @@ export function createDeliveryActivities(deps: DeliveryActivityDeps) {
   }
 
   /** The lane's route, and (first lane) the CDRs settled by every receiver but never told. */
-  async function readLane(request: DeliverRequest): Promise<{ lanes: string[]; laneRoute?: LaneRoute; untold: SettledCdr[]; head: HeadEntry[] }> {
+  async function readLane(
+    request: DeliverRequest,
+  ): Promise<{ lanes: string[]; laneRoute?: LaneRoute; untold: SettledCdr[]; head: HeadEntry[] }> {
     const { party } = request;
     const first = request.connection === undefined;
     const routes = await router.lanesFor(party);
@@ -90,7 +92,10 @@ export function createDeliveryActivities(deps: DeliveryActivityDeps) {
       await removeSettledEntries(pool, party, request.reported);
       // Settled by every receiver but not told (a run that died, Temporal unreachable).
       untold = (await readSettledEntries(pool, party, request.maxPosts)).map((entry) =>
-        settledFrom({ id: entry.cdrId, status: entry.status, iopLocation: entry.iopLocation, lastError: entry.lastError, attempts: entry.attempts }, entry.sessionId),
+        settledFrom(
+          { id: entry.cdrId, status: entry.status, iopLocation: entry.iopLocation, lastError: entry.lastError, attempts: entry.attempts },
+          entry.sessionId,
+        ),
       );
     }
     const head = await readLaneHead(pool, party, laneRoute.connection, request.maxPosts);
@@ -158,7 +163,13 @@ export function createDeliveryActivities(deps: DeliveryActivityDeps) {
           const failedAttempts = request.head?.cdrId === entry.cdrId ? request.head.failedAttempts : 0;
           if (!route) {
             const reason = laneRoute.held ?? `connection ${lane.connection} has no route`;
-            end = { kind: 'retry', cdrId: entry.cdrId, sessionId: entry.sessionId, reason, retryAfterMs: retryDelayMs(failedAttempts + 1, deps.retry) };
+            end = {
+              kind: 'retry',
+              cdrId: entry.cdrId,
+              sessionId: entry.sessionId,
+              reason,
+              retryAfterMs: retryDelayMs(failedAttempts + 1, deps.retry),
+            };
             break;
           }
           const pendingClaim = nextClaim ?? claimOf(entry);
@@ -199,7 +210,13 @@ export function createDeliveryActivities(deps: DeliveryActivityDeps) {
           };
           const result = await postOne(run, { claim, claimedAt, failedAttempts });
           if (result.kind === 'retry') {
-            end = { kind: 'retry', cdrId: entry.cdrId, sessionId: entry.sessionId, reason: result.reason, retryAfterMs: result.retryAfterMs };
+            end = {
+              kind: 'retry',
+              cdrId: entry.cdrId,
+              sessionId: entry.sessionId,
+              reason: result.reason,
+              retryAfterMs: result.retryAfterMs,
+            };
             break;
           }
         }
@@ -213,7 +230,13 @@ export function createDeliveryActivities(deps: DeliveryActivityDeps) {
         // instead of waiting out the lease. One it did not reach is left unmarked.
         await writes.settle();
         const keepMark = claimed.filter((claim) => posted.has(claim.id) || claim.earlierPostAt !== null).map((claim) => claim.id);
-        await releaseClaims(pool, lane, owner, claimed.map((claim) => claim.id), keepMark).catch((error: unknown) => writes.fail(error));
+        await releaseClaims(
+          pool,
+          lane,
+          owner,
+          claimed.map((claim) => claim.id),
+          keepMark,
+        ).catch((error: unknown) => writes.fail(error));
         heartbeats.stop();
       }
       writes.throwIfFailed();

@@ -45,7 +45,11 @@ export async function cpoQueueWorkflow(initial: QueueState): Promise<void> {
   setHandler(queueStatusQuery, () => queueStatus(run));
   setHandler(resendUpdate, async ({ cdrId }) => {
     const requeued = await requeueRejected({ ...party, id: cdrId });
-    if (!requeued) return { requeued: false, reason: 'only a rejected CDR, or a sent one the IOP no longer has (and no credit CDR cancels), can be re-sent' };
+    if (!requeued)
+      return {
+        requeued: false,
+        reason: 'only a rejected CDR, or a sent one the IOP no longer has (and no credit CDR cancels), can be re-sent',
+      };
     run.nudgeAll();
     return { requeued: true, depth: requeued.depth };
   });

@@ -24,10 +24,7 @@ export interface CdrStoredNotice extends EnqueueRequest {
   valid: boolean;
 }
 
-export type DeliveryResult = (
-  | { status: 'delivered'; location: string | null }
-  | { status: 'rejected'; reason: string }
-) & {
+export type DeliveryResult = ({ status: 'delivered'; location: string | null } | { status: 'rejected'; reason: string }) & {
   /** POSTs it took, when the queue knows. */
   attempts?: number;
 };

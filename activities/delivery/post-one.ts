@@ -126,7 +126,9 @@ export async function postOne(run: RunContext, { claim, claimedAt, failedAttempt
       const retryAfterMs = backoff();
       const reason = outcome.credentialsAlert ? `${outcome.reason} [credentials alert]` : outcome.reason;
       if (outcome.credentialsAlert) log.error('IOP refuses our token', { operator, connection: route.connection, cdrId: claim.id });
-      writes.track(recordFailedAttempt(pool, lane, claim.id, reason, new Date(Date.now() + retryAfterMs), outcome.unknownOutcome, postStartedAt));
+      writes.track(
+        recordFailedAttempt(pool, lane, claim.id, reason, new Date(Date.now() + retryAfterMs), outcome.unknownOutcome, postStartedAt),
+      );
       return { kind: 'retry', reason, retryAfterMs };
     }
   }

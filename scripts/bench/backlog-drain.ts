@@ -37,7 +37,15 @@ async function main(): Promise<void> {
       receivers.push(await startMockIop({ token: 'second-token', control: { latencyMs } }));
       for (const [index, mock] of receivers.entries()) {
         const name = index === 0 ? 'first' : 'second';
-        await addConnection(env.pool, { party, name, ocpiVersion: '2.1.1', cdrsUrl: mock.cdrsUrl, token: mock.token, checkUrlTemplate: null, enabled: true });
+        await addConnection(env.pool, {
+          party,
+          name,
+          ocpiVersion: '2.1.1',
+          cdrsUrl: mock.cdrsUrl,
+          token: mock.token,
+          checkUrlTemplate: null,
+          enabled: true,
+        });
       }
     }
     for (const mock of receivers) mock.control({ behaviour: 'http500' });
@@ -71,8 +79,13 @@ async function main(): Promise<void> {
 
     // Baseline: the same bodies, POSTed one after the other with the same HTTP client.
     for (const mock of receivers) mock.control({ behaviour: 'accept' });
-    const bodies = await env.pool.query<{ cdr: unknown }>("SELECT cdr FROM cdrs ORDER BY created_at");
-    const bare = createIopClient({ cdrsUrl: env.iop.cdrsUrl, token: env.iop.token, checkUrlTemplate: '{cdr_id}', requestTimeoutMs: 10_000 });
+    const bodies = await env.pool.query<{ cdr: unknown }>('SELECT cdr FROM cdrs ORDER BY created_at');
+    const bare = createIopClient({
+      cdrsUrl: env.iop.cdrsUrl,
+      token: env.iop.token,
+      checkUrlTemplate: '{cdr_id}',
+      requestTimeoutMs: 10_000,
+    });
     const bareStart = process.hrtime.bigint();
     for (const row of bodies.rows) await bare.postCdr(row.cdr);
     const bareMs = Number(process.hrtime.bigint() - bareStart) / 1e6;
@@ -85,7 +98,9 @@ async function main(): Promise<void> {
     for (const mock of receivers.slice(1)) {
       const drained = (mock.received[count - 1]!.receivedAt.getTime() - mock.received[0]!.receivedAt.getTime()) / (count - 1);
       const ordered = mock.received.map((r) => r.id).join() === started.join() && mock.received.length === count;
-      log(`second receiver's lane: ${fmt(1000 / drained)} CDRs/s, ${fmt(drained, 2)} ms per CDR; exactly once, in FIFO order: ${ordered ? 'yes' : 'NO'}`);
+      log(
+        `second receiver's lane: ${fmt(1000 / drained)} CDRs/s, ${fmt(drained, 2)} ms per CDR; exactly once, in FIFO order: ${ordered ? 'yes' : 'NO'}`,
+      );
     }
     const first = env.iop.received[0]!.receivedAt.getTime();
     const last = env.iop.received[count - 1]!.receivedAt.getTime();
@@ -106,8 +121,12 @@ async function main(): Promise<void> {
     const typical = sortedGaps[Math.floor(sortedGaps.length / 2)]!;
     const between = gaps.filter((gap) => gap > typical + 100);
     const sortedPosts = [...postMs].sort((a, b) => a - b);
-    log(`profile: median POST round trip ${fmt(sortedPosts[Math.floor(sortedPosts.length / 2)] ?? 0, 2)} ms (bare loop ${fmt(barePerCdr, 2)} ms per CDR);`);
-    log(`  median gap between acceptances ${fmt(typical, 2)} ms; ${between.length} gaps between runs, ${fmt(between.reduce((a, b) => a + b, 0))} ms in all (${fmt(between.reduce((a, b) => a + b, 0) / count, 2)} ms per CDR)`);
+    log(
+      `profile: median POST round trip ${fmt(sortedPosts[Math.floor(sortedPosts.length / 2)] ?? 0, 2)} ms (bare loop ${fmt(barePerCdr, 2)} ms per CDR);`,
+    );
+    log(
+      `  median gap between acceptances ${fmt(typical, 2)} ms; ${between.length} gaps between runs, ${fmt(between.reduce((a, b) => a + b, 0))} ms in all (${fmt(between.reduce((a, b) => a + b, 0) / count, 2)} ms per CDR)`,
+    );
     log(`delivered exactly once, in FIFO order: ${inOrder && env.iop.received.length === count ? 'yes' : 'NO'}`);
   } finally {
     await Promise.all(receivers.slice(1).map((mock) => mock.close()));

@@ -27,7 +27,11 @@ export interface BenchEnv {
   close(): Promise<void>;
 }
 
-export async function startBenchEnv(options: { iopLatencyMs: number; retryMaxMs?: number; deliveryObserver?: DeliveryObserver }): Promise<BenchEnv> {
+export async function startBenchEnv(options: {
+  iopLatencyMs: number;
+  retryMaxMs?: number;
+  deliveryObserver?: DeliveryObserver;
+}): Promise<BenchEnv> {
   Runtime.install({
     logger: new DefaultLogger('ERROR'),
     telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' }, forward: {} } },

@@ -23,8 +23,7 @@ import { argNumber, fmt, startBenchEnv } from './bench-env';
 
 const party = { country_code: 'FR', party_id: 'DEP' };
 const base = Date.parse('2026-11-01T00:00:00Z');
-const sessionAt = (index: number) =>
-  simulatedSessionEnded({ party, sessionId: `DEEP-${index}`, start: new Date(base + index * 1_000) });
+const sessionAt = (index: number) => simulatedSessionEnded({ party, sessionId: `DEEP-${index}`, start: new Date(base + index * 1_000) });
 
 async function main(): Promise<void> {
   const count = argNumber('cdrs', 100_000);
@@ -61,7 +60,12 @@ async function main(): Promise<void> {
 
     // Baseline: the same kind of body, POSTed one after the other with the same HTTP client.
     const bareCount = Math.min(5_000, count);
-    const bare = createIopClient({ cdrsUrl: env.iop.cdrsUrl, token: env.iop.token, checkUrlTemplate: '{cdr_id}', requestTimeoutMs: 10_000 });
+    const bare = createIopClient({
+      cdrsUrl: env.iop.cdrsUrl,
+      token: env.iop.token,
+      checkUrlTemplate: '{cdr_id}',
+      requestTimeoutMs: 10_000,
+    });
     const bareStart = process.hrtime.bigint();
     for (let index = 0; index < bareCount; index++) await bare.postCdr({ ...template, id: `BARE-${index}` });
     const barePerCdr = Number(process.hrtime.bigint() - bareStart) / 1e6 / bareCount;
@@ -106,7 +110,9 @@ async function main(): Promise<void> {
     log('|---|---|---|');
     for (const row of rows) log(row);
     log('');
-    log(`${count} CDRs (${backlog} queued up front, ${live} handed in live) drained in ${fmt(drainSeconds)} s: ${fmt(count / drainSeconds)} CDRs/s`);
+    log(
+      `${count} CDRs (${backlog} queued up front, ${live} handed in live) drained in ${fmt(drainSeconds)} s: ${fmt(count / drainSeconds)} CDRs/s`,
+    );
     log(`delivered exactly once, in hand-in order: ${inOrder ? 'yes' : 'NO'}`);
     log(
       `queue workflow: ${runs.length} runs, largest ${Math.max(...runs.map((r) => r.events))} events, ` +

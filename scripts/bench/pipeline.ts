@@ -14,7 +14,6 @@ import { startCdr } from '../../src/client/start-cdr';
 import { simulatedSessionEnded } from '../../src/dev/simulated-session';
 import { argNumber, fmt, percentile, runWithConcurrency, startBenchEnv } from './bench-env';
 
-
 function summary(label: string, latencies: number[], elapsedMs: number): { rate: number; p50: number; p99: number; line: string } {
   const sorted = [...latencies].sort((a, b) => a - b);
   const rate = latencies.length / (elapsedMs / 1000);
@@ -112,7 +111,11 @@ async function main(): Promise<void> {
       pacedRun.map((r) => r.id),
     ]);
     const storedAt = new Map(stored.rows.map((row) => [row.id, row.created_at.getTime()]));
-    const median = (values: number[]) => percentile([...values].sort((a, b) => a - b), 50);
+    const median = (values: number[]) =>
+      percentile(
+        [...values].sort((a, b) => a - b),
+        50,
+      );
     log(
       `steady-load hops (p50): startCdr call ${fmt(median(pacedRun.map((r) => handInMs.get(r.id)!)), 0)} ms; ` +
         `session end -> CDR stored ${fmt(median(pacedRun.map((r) => storedAt.get(r.id)! - handedInAt.get(r.id)!)), 0)} ms; ` +

@@ -173,7 +173,12 @@ async function measure(clients: number, once: () => Promise<void>): Promise<Meas
   await Promise.all(Array.from({ length: clients }, loop));
   const seconds = (performance.now() - start) / 1000;
   latencies.sort((a, b) => a - b);
-  return { count: latencies.length, perSecond: latencies.length / seconds, p50Ms: nearestRank(latencies, 0.5), p99Ms: nearestRank(latencies, 0.99) };
+  return {
+    count: latencies.length,
+    perSecond: latencies.length / seconds,
+    p50Ms: nearestRank(latencies, 0.5),
+    p99Ms: nearestRank(latencies, 0.99),
+  };
 }
 
 interface Scenario {
@@ -188,10 +193,14 @@ function printTable(rows: { scenario: string; clients: number; api: Measurement;
     `${pad(thousands(m.perSecond), 8)} ${pad(m.p50Ms.toFixed(2), 8)} ${pad(m.p99Ms.toFixed(2), 8)} ${pad(thousands(m.count), 6)}`;
   log('');
   log(`${'page'.padEnd(28)} ${pad('clients', 7)} | ${'API over HTTP'.padEnd(33)} | ${'bare SQL via pg'.padEnd(33)} | API/SQL`);
-  log(`${''.padEnd(28)} ${pad('', 7)} | ${pad('req/s', 8)} ${pad('p50 ms', 8)} ${pad('p99 ms', 8)} ${pad('n', 6)} | ${pad('q/s', 8)} ${pad('p50 ms', 8)} ${pad('p99 ms', 8)} ${pad('n', 6)} | ${pad('rate', 7)}`);
+  log(
+    `${''.padEnd(28)} ${pad('', 7)} | ${pad('req/s', 8)} ${pad('p50 ms', 8)} ${pad('p99 ms', 8)} ${pad('n', 6)} | ${pad('q/s', 8)} ${pad('p50 ms', 8)} ${pad('p99 ms', 8)} ${pad('n', 6)} | ${pad('rate', 7)}`,
+  );
   log('-'.repeat(124));
   for (const row of rows) {
-    log(`${row.scenario.padEnd(28)} ${pad(String(row.clients), 7)} | ${cells(row.api)} | ${cells(row.sql)} | ${pad((row.api.perSecond / row.sql.perSecond).toFixed(2), 7)}`);
+    log(
+      `${row.scenario.padEnd(28)} ${pad(String(row.clients), 7)} | ${cells(row.api)} | ${cells(row.sql)} | ${pad((row.api.perSecond / row.sql.perSecond).toFixed(2), 7)}`,
+    );
   }
 }
 
@@ -214,7 +223,9 @@ async function main(): Promise<void> {
     pool = createPool(databaseUrl, CONCURRENCY + 2);
     await migrate(pool);
     const versions = await pool.query<{ server_version: string }>('SHOW server_version');
-    log(`cdrflow pull API benchmark: ${thousands(CDRS)} CDRs, ${LIMIT} per page, ${os.cpus().length} CPUs, Node ${process.version}, PostgreSQL ${versions.rows[0]?.server_version}`);
+    log(
+      `cdrflow pull API benchmark: ${thousands(CDRS)} CDRs, ${LIMIT} per page, ${os.cpus().length} CPUs, Node ${process.version}, PostgreSQL ${versions.rows[0]?.server_version}`,
+    );
 
     let t0 = performance.now();
     await loadCdrs(pool);
@@ -225,7 +236,9 @@ async function main(): Promise<void> {
     await pool.query('VACUUM ANALYZE');
     const vacuumSeconds = (performance.now() - t0) / 1000;
     const size = await pool.query<{ size: string }>(`SELECT pg_size_pretty(pg_total_relation_size('cdrs')) AS size`);
-    log(`load: ${loadSeconds.toFixed(1)} s (${thousands(CDRS / loadSeconds)} CDRs/s, count triggers on), VACUUM ANALYZE ${vacuumSeconds.toFixed(1)} s, cdrs ${size.rows[0]?.size}`);
+    log(
+      `load: ${loadSeconds.toFixed(1)} s (${thousands(CDRS / loadSeconds)} CDRs/s, count triggers on), VACUUM ANALYZE ${vacuumSeconds.toFixed(1)} s, cdrs ${size.rows[0]?.size}`,
+    );
 
     api = await startApiProcess(databaseUrl);
     const agent = new Agent({ connections: CONCURRENCY, keepAliveTimeout: 60_000 });
@@ -280,7 +293,9 @@ async function main(): Promise<void> {
     }
     printTable(rows);
     // Other work on the machine shows in the figures; say how busy it was.
-    log(`\nload average (1 min) at start of measuring ${loadAtStart.toFixed(2)}, at end ${os.loadavg()[0]?.toFixed(2)}, on ${os.cpus().length} CPUs`);
+    log(
+      `\nload average (1 min) at start of measuring ${loadAtStart.toFixed(2)}, at end ${os.loadavg()[0]?.toFixed(2)}, on ${os.cpus().length} CPUs`,
+    );
     await agent.close();
   } finally {
     await cleanUp();

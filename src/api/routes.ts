@@ -7,15 +7,7 @@ import { getCdrOf } from './cdrs/cdr-check';
 import { listCdrsOf } from './cdrs/cdrs-pull';
 import type { Handler } from './handler';
 import { health, ready } from './health';
-import {
-  CDRS_221_PATH,
-  CDRS_PATH,
-  HEALTH_PATH,
-  READY_PATH,
-  VERSION_DETAILS_221_PATH,
-  VERSION_DETAILS_PATH,
-  VERSIONS_PATH,
-} from './paths';
+import { CDRS_221_PATH, CDRS_PATH, HEALTH_PATH, READY_PATH, VERSION_DETAILS_221_PATH, VERSION_DETAILS_PATH, VERSIONS_PATH } from './paths';
 import { PULL_PARAMETERS } from './cdrs/pull-params';
 import { PULL_211, PULL_221 } from './cdrs/pull-version';
 import { listVersions, versionDetails, versionDetails221 } from './versions';

@@ -29,13 +29,7 @@ import { narrowScope, readRouting, soleParty } from './transport/read-routing';
 import type { PullClient } from '../config/token-list';
 import { readQuery } from './cdrs/query-params';
 import { createRateLimiter } from './transport/rate-limiter';
-import {
-  HEADERS_TIMEOUT_MS,
-  limitRequestBody,
-  MAX_HEADER_BYTES,
-  MAX_URL_LENGTH,
-  REQUEST_TIMEOUT_MS,
-} from './transport/request-limits';
+import { HEADERS_TIMEOUT_MS, limitRequestBody, MAX_HEADER_BYTES, MAX_URL_LENGTH, REQUEST_TIMEOUT_MS } from './transport/request-limits';
 import { type Answer, sendAnswer, sendError } from './transport/respond';
 import { ALLOWED_METHODS, matchRoute, type Route } from './routes';
 
@@ -95,9 +89,7 @@ export function createApiServer({ pool, config, logError = console.error, metric
 
   // Spends one request of the caller's bucket: its client's, or its address's without a valid token.
   function spendRate(req: http.IncomingMessage, client: PullClient | undefined): void {
-    const decision = client
-      ? limitClient(client.label)
-      : limitAddress(clientAddressKey(req.socket.remoteAddress));
+    const decision = client ? limitClient(client.label) : limitAddress(clientAddressKey(req.socket.remoteAddress));
     if (!decision.allowed) throw tooManyRequests(decision.retryAfterSeconds);
   }
 

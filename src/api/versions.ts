@@ -5,14 +5,7 @@
  * configured out of band (OCPI_TOKENS), in either version.
  */
 import type { Handler } from './handler';
-import {
-  CDRS_221_PATH,
-  CDRS_PATH,
-  OCPI_221_VERSION,
-  OCPI_VERSION,
-  VERSION_DETAILS_221_PATH,
-  VERSION_DETAILS_PATH,
-} from './paths';
+import { CDRS_221_PATH, CDRS_PATH, OCPI_221_VERSION, OCPI_VERSION, VERSION_DETAILS_221_PATH, VERSION_DETAILS_PATH } from './paths';
 
 export const listVersions: Handler = async ({ config }) => ({
   data: [

@@ -106,7 +106,7 @@ function constantOffsetSegments(zone: string, from: number, to: number): OffsetS
   const segments: OffsetSegment[] = [];
   let start = from;
   let offset = utcOffsetMs(zone, from);
-  for (let probed = from; probed < to; ) {
+  for (let probed = from; probed < to;) {
     const next = Math.min(probed + MS_PER_DAY, to);
     if (utcOffsetMs(zone, next) === offset) {
       probed = next;

@@ -60,7 +60,7 @@ export function registerConnectionCommands(program: Command): void {
 
   connection
     .command('add')
-    .description("add a receiver for a CPO party: it gets the CDRs handed in from now on, in its own FIFO lane")
+    .description('add a receiver for a CPO party: it gets the CDRs handed in from now on, in its own FIFO lane')
     .argument('<operator>', 'CPO operator id, e.g. FR*ABC')
     .requiredOption('--name <name>', 'a name for the connection, like gireve')
     .option('--version <version>', 'OCPI version the receiver speaks: 2.1.1 or 2.2.1', '2.1.1')
@@ -70,33 +70,40 @@ export function registerConnectionCommands(program: Command): void {
     .option('--disabled', 'add it disabled')
     .option('--backfill-from <date>', 'also deliver the CDRs stored since this ISO 8601 date, in hand-in order')
     .option('--json', 'JSON output')
-    .action(async (operator: string, options: ConnectionOptions & JsonOption & { name: string; disabled?: boolean; backfillFrom?: string }) => {
-      const party = parseOperatorId(operator);
-      const { connectionNameSchema, readConnectionOptions } = await load.input();
-      const name = connectionNameSchema.safeParse(options.name);
-      if (!name.success) throw new Error(`invalid connection:\n  --name: ${name.error.issues[0]?.message ?? 'invalid'}`);
-      const settings = readConnectionOptions(options, process.env, ['cdrsUrl', 'tokenFile']);
-      const backfillFrom = options.backfillFrom === undefined ? undefined : parseBackfillDate(options.backfillFrom);
-      const { addConnection } = await load.repo();
-      const added = await withStore((pool) =>
-        addConnection(pool, {
-          party,
-          name: name.data,
-          ocpiVersion: settings.ocpiVersion ?? '2.1.1',
-          cdrsUrl: settings.cdrsUrl!,
-          token: settings.token!,
-          checkUrlTemplate: settings.checkUrlTemplate ?? null,
-          enabled: options.disabled !== true,
-        }, backfillFrom),
-      );
-      const { backfilled, ...listing } = added;
-      if (options.json) {
-        process.stdout.write(`${JSON.stringify({ ...listing, backfilled }, null, 2)}\n`);
-        return;
-      }
-      print(listing, options);
-      if (backfillFrom) process.stdout.write(`${backfilled} CDRs stored since ${backfillFrom.toISOString()} queued for it${WAKE_HINT(operator)}\n`);
-    });
+    .action(
+      async (operator: string, options: ConnectionOptions & JsonOption & { name: string; disabled?: boolean; backfillFrom?: string }) => {
+        const party = parseOperatorId(operator);
+        const { connectionNameSchema, readConnectionOptions } = await load.input();
+        const name = connectionNameSchema.safeParse(options.name);
+        if (!name.success) throw new Error(`invalid connection:\n  --name: ${name.error.issues[0]?.message ?? 'invalid'}`);
+        const settings = readConnectionOptions(options, process.env, ['cdrsUrl', 'tokenFile']);
+        const backfillFrom = options.backfillFrom === undefined ? undefined : parseBackfillDate(options.backfillFrom);
+        const { addConnection } = await load.repo();
+        const added = await withStore((pool) =>
+          addConnection(
+            pool,
+            {
+              party,
+              name: name.data,
+              ocpiVersion: settings.ocpiVersion ?? '2.1.1',
+              cdrsUrl: settings.cdrsUrl!,
+              token: settings.token!,
+              checkUrlTemplate: settings.checkUrlTemplate ?? null,
+              enabled: options.disabled !== true,
+            },
+            backfillFrom,
+          ),
+        );
+        const { backfilled, ...listing } = added;
+        if (options.json) {
+          process.stdout.write(`${JSON.stringify({ ...listing, backfilled }, null, 2)}\n`);
+          return;
+        }
+        print(listing, options);
+        if (backfillFrom)
+          process.stdout.write(`${backfilled} CDRs stored since ${backfillFrom.toISOString()} queued for it${WAKE_HINT(operator)}\n`);
+      },
+    );
 
   connection
     .command('list')
@@ -123,7 +130,8 @@ export function registerConnectionCommands(program: Command): void {
       const party = parseOperatorId(operator);
       const { readConnectionOptions } = await load.input();
       const changes = readConnectionOptions(options);
-      if (Object.keys(changes).length === 0) throw new Error('nothing to update: give --version, --cdrs-url, --token-file or --check-url-template');
+      if (Object.keys(changes).length === 0)
+        throw new Error('nothing to update: give --version, --cdrs-url, --token-file or --check-url-template');
       const { updateConnection } = await load.repo();
       const updated = await withStore((pool) => updateConnection(pool, party, name, changes));
       if (!updated) throw new Error(`${operator} has no connection named ${name} (cdrflow connection list ${operator})`);
@@ -132,7 +140,9 @@ export function registerConnectionCommands(program: Command): void {
 
   connection
     .command('enable')
-    .description('deliver to this receiver again: it takes the CDRs that waited for it and every CDR handed in from now on (the other receivers keep what waits for them)')
+    .description(
+      'deliver to this receiver again: it takes the CDRs that waited for it and every CDR handed in from now on (the other receivers keep what waits for them)',
+    )
     .argument('<operator>', 'CPO operator id, e.g. FR*ABC')
     .argument('<name>', 'the connection name')
     .option('--json', 'JSON output')
@@ -159,7 +169,9 @@ export function registerConnectionCommands(program: Command): void {
 
   connection
     .command('remove')
-    .description('delete a disabled connection: what waited for it is not sent there (a party left without any delivers through IOP_* again)')
+    .description(
+      'delete a disabled connection: what waited for it is not sent there (a party left without any delivers through IOP_* again)',
+    )
     .argument('<operator>', 'CPO operator id, e.g. FR*ABC')
     .argument('<name>', 'the connection name')
     .action(async (operator: string, name: string) => {
@@ -167,7 +179,8 @@ export function registerConnectionCommands(program: Command): void {
       const { removeConnection } = await load.repo();
       const removal = await withStore((pool) => removeConnection(pool, party, name));
       if (removal.outcome === 'enabled') throw new Error(`${operator}/${name} is enabled: disable it first`);
-      if (removal.outcome === 'unknown') throw new Error(`${operator} has no connection named ${name} (cdrflow connection list ${operator})`);
+      if (removal.outcome === 'unknown')
+        throw new Error(`${operator} has no connection named ${name} (cdrflow connection list ${operator})`);
       const waited =
         removal.movedToDefault > 0
           ? `; the ${removal.movedToDefault} CDRs that waited for it go through IOP_* now${WAKE_HINT(operator)}`
@@ -192,7 +205,9 @@ const WAKE_HINT = (operator: string) => ` (the queue takes them up at its next r
 function parseBackfillDate(value: string): Date {
   const date = new Date(value);
   if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(date.getTime())) {
-    throw new Error(`invalid connection:\n  --backfill-from: must be an ISO 8601 date or date-time, like 2026-11-01 or 2026-11-01T00:00:00Z (got ${value})`);
+    throw new Error(
+      `invalid connection:\n  --backfill-from: must be an ISO 8601 date or date-time, like 2026-11-01 or 2026-11-01T00:00:00Z (got ${value})`,
+    );
   }
   return date;
 }

@@ -53,7 +53,9 @@ export async function runDemoCommand(options: { sessions: string; stay: boolean 
     const embedded = await startEmbeddedPostgres({ dataDir: join(DATA_DIR, 'pglite') });
     stopActions.push(() => embedded.stop());
     databaseUrl = embedded.url;
-    say(`database     embedded Postgres (PGlite) in ${join(DATA_DIR, 'pglite')}, at ${new URL(databaseUrl).host}; set DATABASE_URL to use a server`);
+    say(
+      `database     embedded Postgres (PGlite) in ${join(DATA_DIR, 'pglite')}, at ${new URL(databaseUrl).host}; set DATABASE_URL to use a server`,
+    );
   }
   const pool = createPool(databaseUrl);
   stopActions.push(() => pool.end());
@@ -125,7 +127,10 @@ export async function runDemoCommand(options: { sessions: string; stay: boolean 
   );
   const started: Record<'v211' | 'v221', Array<{ workflowId: string; cdrId: string }>> = { v211: [], v221: [] };
   for (let index = 0; index < count; index++) {
-    for (const [form, party] of [['v211', DEMO_PARTY], ['v221', DEMO_PARTY_221]] as const) {
+    for (const [form, party] of [
+      ['v211', DEMO_PARTY],
+      ['v221', DEMO_PARTY_221],
+    ] as const) {
       const input = simulatedSessionEnded({
         party,
         sessionId: `DEMO-${runId}-${index + 1}`,
@@ -141,32 +146,57 @@ export async function runDemoCommand(options: { sessions: string; stay: boolean 
   }
   const inOrder = (received: Array<{ id: string }>, handedIn: Array<{ cdrId: string }>) => {
     const wanted = new Set(handedIn.map((s) => s.cdrId));
-    return received.map((entry) => entry.id).filter((id) => wanted.has(id)).join(',') === handedIn.map((s) => s.cdrId).join(',') ? 'yes' : 'NO';
+    return received
+      .map((entry) => entry.id)
+      .filter((id) => wanted.has(id))
+      .join(',') === handedIn.map((s) => s.cdrId).join(',')
+      ? 'yes'
+      : 'NO';
   };
-  say(`\nthe 2.1.1 mock IOP received ${mock.received.length} CDRs after ${mock.postCount()} POSTs, in hand-in order: ${inOrder(mock.received, started.v211)}`);
+  say(
+    `\nthe 2.1.1 mock IOP received ${mock.received.length} CDRs after ${mock.postCount()} POSTs, in hand-in order: ${inOrder(mock.received, started.v211)}`,
+  );
   const first221 = mock221.received[0];
   say(
     `the 2.2.1 mock IOP received ${mock221.received.length} CDRs, in hand-in order: ${inOrder(mock221.received, started.v221)}` +
-      (first221 ? ` (headers: X-Request-ID ${first221.headers['x-request-id']}, OCPI-from ${first221.headers['ocpi-from-country-code']}*${first221.headers['ocpi-from-party-id']}, OCPI-to ${first221.headers['ocpi-to-country-code']}*${first221.headers['ocpi-to-party-id']})` : ''),
+      (first221
+        ? ` (headers: X-Request-ID ${first221.headers['x-request-id']}, OCPI-from ${first221.headers['ocpi-from-country-code']}*${first221.headers['ocpi-from-party-id']}, OCPI-to ${first221.headers['ocpi-to-country-code']}*${first221.headers['ocpi-to-party-id']})`
+        : ''),
   );
-  for (const [version, handedIn] of [['2.1.1', started.v211], ['2.2.1', started.v221]] as const) {
+  for (const [version, handedIn] of [
+    ['2.1.1', started.v211],
+    ['2.2.1', started.v221],
+  ] as const) {
     const pulled = await fetch(`${api.url}/ocpi/cpo/${version}/cdrs?limit=100`, {
       headers: { authorization: `Token ${version === '2.2.1' ? Buffer.from(pullToken).toString('base64') : pullToken}` },
     });
     const pulledIds = new Set(((await pulled.json()) as { data: Array<{ id: string }> }).data.map((cdr) => cdr.id));
-    say(`a GIREVE pull (OCPI ${version}) returns them too: ${handedIn.filter((s) => pulledIds.has(s.cdrId)).length} of ${handedIn.length} (X-Total-Count ${pulled.headers.get('x-total-count')})`);
+    say(
+      `a GIREVE pull (OCPI ${version}) returns them too: ${handedIn.filter((s) => pulledIds.has(s.cdrId)).length} of ${handedIn.length} (X-Total-Count ${pulled.headers.get('x-total-count')})`,
+    );
   }
   // A correction in OCPI 2.2.1: the credit CDR that cancels the first one, through the same queue.
   const cancelled = started.v221[0];
   if (cancelled) {
-    const credit = await issueCreditCdr({ client, pool, taskQueue: temporal.taskQueue }, DEMO_PARTY_221, cancelled.cdrId, 'demo: wrong tariff applied');
+    const credit = await issueCreditCdr(
+      { client, pool, taskQueue: temporal.taskQueue },
+      DEMO_PARTY_221,
+      cancelled.cdrId,
+      'demo: wrong tariff applied',
+    );
     await waitUntil(() => mock221.received.some((entry) => entry.id === credit.creditCdrId), 30_000);
     const order = mock221.received.map((entry) => entry.id);
-    say(`credit CDR ${credit.creditCdrId} reached the 2.2.1 IOP after the CDR it cancels: ${order.indexOf(credit.creditCdrId) > order.indexOf(cancelled.cdrId) ? 'yes' : 'NO'}`);
+    say(
+      `credit CDR ${credit.creditCdrId} reached the 2.2.1 IOP after the CDR it cancels: ${order.indexOf(credit.creditCdrId) > order.indexOf(cancelled.cdrId) ? 'yes' : 'NO'}`,
+    );
   }
-  say(`\nsee them in the Temporal UI: ${uiUrl}/namespaces/${temporal.namespace}/workflows?query=${encodeURIComponent(`CdrOperatorId="FR*DEM" OR CdrOperatorId="FR*DE2"`)}`);
+  say(
+    `\nsee them in the Temporal UI: ${uiUrl}/namespaces/${temporal.namespace}/workflows?query=${encodeURIComponent(`CdrOperatorId="FR*DEM" OR CdrOperatorId="FR*DE2"`)}`,
+  );
   say(`pull them as GIREVE would:  curl -H 'Authorization: Token ${pullToken}' '${api.url}/ocpi/cpo/2.1.1/cdrs?limit=20'`);
-  say(`                  (2.2.1):  curl -H 'Authorization: Token ${Buffer.from(pullToken).toString('base64')}' '${api.url}/ocpi/cpo/2.2.1/cdrs?limit=20'`);
+  say(
+    `                  (2.2.1):  curl -H 'Authorization: Token ${Buffer.from(pullToken).toString('base64')}' '${api.url}/ocpi/cpo/2.2.1/cdrs?limit=20'`,
+  );
 
   if (!options.stay) {
     await stopAll();

@@ -11,7 +11,11 @@ export async function runIntakeCommand(): Promise<void> {
   if (!intake.enabled) throw new ConfigError('invalid configuration:\n  INTAKE_TOKENS: is required');
   const temporal = temporalConfig();
   const observability = observabilityConfig();
-  const logger = createLogger({ name: 'cdrflow-intake', level: observability.logLevel, secrets: [...intake.clients.map((client) => client.token), temporal.apiKey] });
+  const logger = createLogger({
+    name: 'cdrflow-intake',
+    level: observability.logLevel,
+    secrets: [...intake.clients.map((client) => client.token), temporal.apiKey],
+  });
   const client = await openTemporalClient(temporal);
   const server = await startIntakeServer({
     host: intake.host,
@@ -24,5 +28,8 @@ export async function runIntakeCommand(): Promise<void> {
     await server.close();
     await client.connection.close();
   });
-  logger.info({ url: `${server.url}/sessions/ended` }, `cdrflow intake: POST ${server.url}/sessions/ended -> task queue ${temporal.taskQueue}`);
+  logger.info(
+    { url: `${server.url}/sessions/ended` },
+    `cdrflow intake: POST ${server.url}/sessions/ended -> task queue ${temporal.taskQueue}`,
+  );
 }

@@ -67,7 +67,9 @@ export async function main(argv: string[]): Promise<void> {
   registerConnectionCommands(program);
   program
     .command('temporal-setup')
-    .description("add the search attributes cdrflow's workflows use to the Temporal namespace (idempotent; the worker also does it at start)")
+    .description(
+      "add the search attributes cdrflow's workflows use to the Temporal namespace (idempotent; the worker also does it at start)",
+    )
     .action(async () => (await import('./temporal-setup-command')).runTemporalSetupCommand());
   program
     .command('migrate')

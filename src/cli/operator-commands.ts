@@ -40,7 +40,7 @@ function table(record: object): string {
 export function registerOperatorCommands(program: Command): void {
   program
     .command('status')
-    .description("where is the CDR of a session: its workflow, delivery state, attempts, last error")
+    .description('where is the CDR of a session: its workflow, delivery state, attempts, last error')
     .argument('<operator>', 'CPO operator id, e.g. FR*ABC')
     .argument('<session-id>', 'the OCPI session id')
     .option('--json', 'JSON output')
@@ -81,14 +81,18 @@ export function registerOperatorCommands(program: Command): void {
 
   program
     .command('resend')
-    .description('re-send a CDR the IOP rejected (after a fix at the IOP), or one it no longer has (reconciliation): it goes to the tail of the queue')
+    .description(
+      're-send a CDR the IOP rejected (after a fix at the IOP), or one it no longer has (reconciliation): it goes to the tail of the queue',
+    )
     .argument('<operator>', 'CPO operator id, e.g. FR*ABC')
     .argument('<cdr-id>', 'the CDR id')
     .option('--json', 'JSON output')
     .action(async (operator: string, cdrId: string, options: OutputOptions) => {
       const { resendCdr } = await load.queue();
       const result = await withOperatorContext((context) => resendCdr(context, parseOperatorId(operator), cdrId));
-      print(result, options, () => (result.requeued ? `CDR ${cdrId} queued again (queue depth ${result.depth})` : `not re-sent: ${result.reason}`));
+      print(result, options, () =>
+        result.requeued ? `CDR ${cdrId} queued again (queue depth ${result.depth})` : `not re-sent: ${result.reason}`,
+      );
       if (!result.requeued) process.exitCode = 1;
     });
 
@@ -97,7 +101,7 @@ export function registerOperatorCommands(program: Command): void {
     .description('cancel a sent CDR with an OCPI 2.2.1 credit CDR, delivered once through the same queue (2.2.1 connections only)')
     .argument('<operator>', 'CPO operator id, e.g. FR*ABC')
     .argument('<cdr-id>', 'the id of the sent CDR to cancel')
-    .requiredOption('--reason <text>', 'why (sent as the credit CDR\'s remark)')
+    .requiredOption('--reason <text>', "why (sent as the credit CDR's remark)")
     .option('--json', 'JSON output')
     .action(async (operator: string, cdrId: string, options: OutputOptions & { reason: string }) => {
       const { issueCreditCdr } = await load.credit();
@@ -105,7 +109,9 @@ export function registerOperatorCommands(program: Command): void {
       print(credit, options, () =>
         credit.issued
           ? `credit CDR ${credit.creditCdrId} queued for ${credit.receivers.join(', ')}: it cancels ${cdrId} and goes out after the CDRs already queued` +
-            (credit.notCredited.length > 0 ? `\nnot credited at ${credit.notCredited.join(', ')} (OCPI 2.1.1): correct it with them directly` : '')
+            (credit.notCredited.length > 0
+              ? `\nnot credited at ${credit.notCredited.join(', ')} (OCPI 2.1.1): correct it with them directly`
+              : '')
           : `credit CDR ${credit.creditCdrId} was issued before (${credit.status}): nothing queued again`,
       );
     });
@@ -132,7 +138,10 @@ export function registerOperatorCommands(program: Command): void {
         rows.length === 0
           ? `no ${options.status} CDRs`
           : rows
-              .map((row) => `${row.country_code}*${row.party_id}  session ${row.session_id}  cdr ${row.id}  ${row.last_error ?? (row.validation_errors ?? []).join('; ')}`)
+              .map(
+                (row) =>
+                  `${row.country_code}*${row.party_id}  session ${row.session_id}  cdr ${row.id}  ${row.last_error ?? (row.validation_errors ?? []).join('; ')}`,
+              )
               .join('\n'),
       );
     });
@@ -152,7 +161,10 @@ export function registerOperatorCommands(program: Command): void {
         recovered.length === 0
           ? 'no queue to recover: nothing is queued in Postgres'
           : recovered
-              .map((queue) => `${queue.operator}  ${queue.workflow === 'restarted' ? 'queue workflow started again' : 'queue workflow running, told to look again'}`)
+              .map(
+                (queue) =>
+                  `${queue.operator}  ${queue.workflow === 'restarted' ? 'queue workflow started again' : 'queue workflow running, told to look again'}`,
+              )
               .join('\n'),
       );
     });

@@ -1,4 +1,12 @@
-import { cdrConfig, databaseConfig, iopConfig, observabilityConfig, queueUpkeepConfig, temporalConfig, workerMetricsConfig } from '../config/index';
+import {
+  cdrConfig,
+  databaseConfig,
+  iopConfig,
+  observabilityConfig,
+  queueUpkeepConfig,
+  temporalConfig,
+  workerMetricsConfig,
+} from '../config/index';
 import { createDeliveryMetrics } from '../observability/delivery-metrics';
 import { createLogger } from '../observability/logger';
 import { createMetricsEndpoint } from '../observability/metrics-endpoint';

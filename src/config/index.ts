@@ -14,13 +14,10 @@ import { booleanFromEnv, ConfigError, integerFromEnv, parseSection, type Env } f
 export { ConfigError } from './env';
 export { temporalConfig, type TemporalConfig } from './temporal';
 
-
 export function databaseConfig(env: Env = process.env) {
   return parseSection(
     {
-      DATABASE_URL: z
-        .string()
-        .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// connection URL'),
+      DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// connection URL'),
     },
     env,
   );
@@ -119,10 +116,7 @@ export function queueUpkeepConfig(env: Env = process.env) {
 export type QueueUpkeepConfig = ReturnType<typeof queueUpkeepConfig>;
 
 /** Requests per second of a rate limit: may be fractional (0.5 = one every two seconds). */
-const rateFromEnv = z.coerce
-  .number({ error: 'must be a number' })
-  .positive('must be > 0')
-  .max(1_000_000, 'must be <= 1000000');
+const rateFromEnv = z.coerce.number({ error: 'must be a number' }).positive('must be > 0').max(1_000_000, 'must be <= 1000000');
 
 export function apiConfig(env: Env = process.env) {
   const section = parseSection(

@@ -30,7 +30,10 @@ export interface TemporalConfig {
 export function temporalConfig(env: Env = process.env): TemporalConfig {
   const section = parseSection(
     {
-      TEMPORAL_ADDRESS: z.string().regex(/^[^\s:]+:\d+$/, 'must be host:port').default('127.0.0.1:7233'),
+      TEMPORAL_ADDRESS: z
+        .string()
+        .regex(/^[^\s:]+:\d+$/, 'must be host:port')
+        .default('127.0.0.1:7233'),
       TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
       TEMPORAL_TASK_QUEUE: z.string().min(1).default('cdrflow'),
       /** TLS with the system's CAs; implied by any TEMPORAL_TLS_* file or TEMPORAL_API_KEY. */
@@ -45,7 +48,11 @@ export function temporalConfig(env: Env = process.env): TemporalConfig {
     env,
   );
   const problems: string[] = [];
-  const files = { TEMPORAL_TLS_CA: section.TEMPORAL_TLS_CA, TEMPORAL_TLS_CERT: section.TEMPORAL_TLS_CERT, TEMPORAL_TLS_KEY: section.TEMPORAL_TLS_KEY };
+  const files = {
+    TEMPORAL_TLS_CA: section.TEMPORAL_TLS_CA,
+    TEMPORAL_TLS_CERT: section.TEMPORAL_TLS_CERT,
+    TEMPORAL_TLS_KEY: section.TEMPORAL_TLS_KEY,
+  };
   for (const [variable, path] of Object.entries(files)) {
     if (path === undefined) continue;
     try {

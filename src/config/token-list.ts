@@ -39,9 +39,7 @@ function readScope(scope: string, label: string): Party[] {
   return parties.map((party) => {
     const match = PARTY_RE.exec(party);
     if (!match) {
-      throw new PullClientsError(
-        `${label}: after the last "=" comes a "+"-separated list of CPO parties like FR*ABC+FR*DEF`,
-      );
+      throw new PullClientsError(`${label}: after the last "=" comes a "+"-separated list of CPO parties like FR*ABC+FR*DEF`);
     }
     return { country_code: match[1] ?? '', party_id: match[2] ?? '' };
   });
@@ -51,7 +49,8 @@ function readEntry(entry: string, label: string): PullClient {
   const equals = entry.lastIndexOf('=');
   const scoped = equals >= 0 && equals < entry.length - 1;
   const token = (scoped ? entry.slice(0, equals) : entry).trim();
-  if (!TOKEN_RE.test(token)) throw new PullClientsError(`${label}: the token must be one or more printable ASCII characters without spaces`);
+  if (!TOKEN_RE.test(token))
+    throw new PullClientsError(`${label}: the token must be one or more printable ASCII characters without spaces`);
   const sees = scoped ? readScope(entry.slice(equals + 1), label) : 'all';
   return { label, token, sees };
 }

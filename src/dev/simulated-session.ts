@@ -71,7 +71,13 @@ export function simulatedSessionEnded(options: SimulatedSessionOptions): Session
       meter_id: 'METER-7781',
       currency: 'EUR',
       charging_periods: [
-        { start_date_time: at(0), dimensions: [{ type: 'ENERGY', volume: kwh }, { type: 'TIME', volume: 1 }] },
+        {
+          start_date_time: at(0),
+          dimensions: [
+            { type: 'ENERGY', volume: kwh },
+            { type: 'TIME', volume: 1 },
+          ],
+        },
         { start_date_time: at(60), dimensions: [{ type: 'PARKING_TIME', volume: 0.5 }] },
       ],
       total_cost: Math.round((kwh * 0.3 + 0.5 * 2) * 10_000) / 10_000,

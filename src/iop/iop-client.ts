@@ -72,9 +72,7 @@ const MAX_ANSWER_BYTES = 1_000_000;
 
 export function createIopClient(config: IopClientConfig, options: IopClientOptions = {}): IopClient {
   const log = options.log;
-  const iopOrigins = new Set(
-    [config.cdrsUrl, config.checkUrlTemplate.replace('{cdr_id}', 'x')].flatMap((url) => originOf(url) ?? []),
-  );
+  const iopOrigins = new Set([config.cdrsUrl, config.checkUrlTemplate.replace('{cdr_id}', 'x')].flatMap((url) => originOf(url) ?? []));
   const templateUrl = (cdrId: string) => config.checkUrlTemplate.replace('{cdr_id}', encodeURIComponent(cdrId));
   const onIopOrigin = (url: URL | undefined): url is URL => url !== undefined && iopOrigins.has(url.origin);
 

@@ -47,7 +47,7 @@ export function createDeliveryMetrics(registry: Registry): DeliveryObserver {
   });
   const credentialsAlerts = new Counter({
     name: `${METRIC_PREFIX}iop_credentials_alerts_total`,
-    help: "POSTs the receiver answered 401/403 (our token refused), by CPO and connection (each connection has its own token)",
+    help: 'POSTs the receiver answered 401/403 (our token refused), by CPO and connection (each connection has its own token)',
     labelNames: ['cpo', 'connection'] as const,
     registers: [registry],
   });

@@ -28,11 +28,7 @@ export interface QueueGauges {
   refresh(): Promise<void>;
 }
 
-export function createQueueGauges(
-  registry: Registry,
-  pool: Pool,
-  options: { maxAgeMs?: number } = {},
-): QueueGauges {
+export function createQueueGauges(registry: Registry, pool: Pool, options: { maxAgeMs?: number } = {}): QueueGauges {
   const maxAgeMs = options.maxAgeMs ?? DEFAULT_STORE_READ_MAX_AGE_MS;
   const registers = [registry];
   const depth = new Gauge({

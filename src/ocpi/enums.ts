@@ -9,14 +9,7 @@ export const authMethodSchema = z.enum(['AUTH_REQUEST', 'WHITELIST']);
 export type AuthMethod = z.infer<typeof authMethodSchema>;
 
 /** mod_cdrs.md 4.3 */
-export const cdrDimensionTypeSchema = z.enum([
-  'ENERGY',
-  'FLAT',
-  'MAX_CURRENT',
-  'MIN_CURRENT',
-  'PARKING_TIME',
-  'TIME',
-]);
+export const cdrDimensionTypeSchema = z.enum(['ENERGY', 'FLAT', 'MAX_CURRENT', 'MIN_CURRENT', 'PARKING_TIME', 'TIME']);
 export type CdrDimensionType = z.infer<typeof cdrDimensionTypeSchema>;
 
 /** mod_locations.md 4.3 */
@@ -58,14 +51,7 @@ export const powerTypeSchema = z.enum(['AC_1_PHASE', 'AC_3_PHASE', 'DC']);
 export type PowerType = z.infer<typeof powerTypeSchema>;
 
 /** mod_locations.md 4.16 */
-export const locationTypeSchema = z.enum([
-  'ON_STREET',
-  'PARKING_GARAGE',
-  'UNDERGROUND_GARAGE',
-  'PARKING_LOT',
-  'OTHER',
-  'UNKNOWN',
-]);
+export const locationTypeSchema = z.enum(['ON_STREET', 'PARKING_GARAGE', 'UNDERGROUND_GARAGE', 'PARKING_LOT', 'OTHER', 'UNKNOWN']);
 export type LocationType = z.infer<typeof locationTypeSchema>;
 
 /** mod_locations.md 4.11 */
@@ -123,16 +109,7 @@ export const imageCategorySchema = z.enum(['CHARGER', 'ENTRANCE', 'LOCATION', 'N
 export type ImageCategory = z.infer<typeof imageCategorySchema>;
 
 /** mod_locations.md 4.7 */
-export const energySourceCategorySchema = z.enum([
-  'NUCLEAR',
-  'GENERAL_FOSSIL',
-  'COAL',
-  'GAS',
-  'GENERAL_GREEN',
-  'SOLAR',
-  'WIND',
-  'WATER',
-]);
+export const energySourceCategorySchema = z.enum(['NUCLEAR', 'GENERAL_FOSSIL', 'COAL', 'GAS', 'GENERAL_GREEN', 'SOLAR', 'WIND', 'WATER']);
 export type EnergySourceCategory = z.infer<typeof energySourceCategorySchema>;
 
 /** mod_locations.md 4.9 */

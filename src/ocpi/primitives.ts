@@ -57,9 +57,7 @@ export function toOcpiDateTime(date: Date): string {
 }
 
 /** string(5) `HH:MM`, 24h with leading zeros, 00:00-23:59 (RegularHours, TariffRestrictions). */
-export const timeOfDay = z
-  .string()
-  .regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, { error: 'must be a time of day HH:MM from 00:00 to 23:59' });
+export const timeOfDay = z.string().regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, { error: 'must be a time of day HH:MM from 00:00 to 23:59' });
 
 /** string(10) `YYYY-MM-DD`, a real calendar day (TariffRestrictions start_date / end_date). */
 export const localDate = z
@@ -162,19 +160,13 @@ export const currencyCode = z
   .refine(isActiveIso4217Code, { error: 'must be an active ISO 4217 currency code' });
 
 /** Party country_code (credentials, eMI3 ids): ISO 3166-1 alpha-2 like FR. */
-export const countryCodeAlpha2 = z
-  .string()
-  .regex(/^[A-Z]{2}$/, { error: 'must be an ISO 3166-1 alpha-2 country code like FR' });
+export const countryCodeAlpha2 = z.string().regex(/^[A-Z]{2}$/, { error: 'must be an ISO 3166-1 alpha-2 country code like FR' });
 
 /** Location.country: ISO 3166-1 alpha-3 like FRA (2.1.1, unlike the party code). */
-export const countryCodeAlpha3 = z
-  .string()
-  .regex(/^[A-Z]{3}$/, { error: 'must be an ISO 3166-1 alpha-3 country code like FRA' });
+export const countryCodeAlpha3 = z.string().regex(/^[A-Z]{3}$/, { error: 'must be an ISO 3166-1 alpha-3 country code like FRA' });
 
 /** party_id: CiString(3); we write the eMI3 form, three uppercase letters or digits. */
-export const partyId = z
-  .string()
-  .regex(/^[A-Z0-9]{3}$/, { error: 'must be a party id of 3 uppercase letters or digits like AB1' });
+export const partyId = z.string().regex(/^[A-Z0-9]{3}$/, { error: 'must be a party id of 3 uppercase letters or digits like AB1' });
 
 // ---------------------------------------------------------------------------------------
 // URL

@@ -43,12 +43,7 @@ export const ocpiResponseEnvelopeSchema = z.object({
 export type OcpiResponseEnvelope = z.infer<typeof ocpiResponseEnvelopeSchema>;
 
 /** Builds the envelope for one of our answers; absent data / message are left out of the JSON. */
-export function ocpiEnvelope<T>(
-  data: T | undefined,
-  statusCode: number,
-  statusMessage?: string,
-  now: Date = new Date(),
-): OcpiResponse<T> {
+export function ocpiEnvelope<T>(data: T | undefined, statusCode: number, statusMessage?: string, now: Date = new Date()): OcpiResponse<T> {
   return {
     ...(data === undefined ? {} : { data }),
     status_code: statusCode,

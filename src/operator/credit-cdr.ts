@@ -47,17 +47,23 @@ export async function issueCreditCdr(
   }
   const body = cdr221Schema.safeParse(original.cdr_221);
   if (!body.success) {
-    throw new CreditRefusedError(`CDR ${cdrId} has no OCPI 2.2.1 form (its session lacked cdr_token): it was not sent as 2.2.1 and cannot be credited in 2.2.1`);
+    throw new CreditRefusedError(
+      `CDR ${cdrId} has no OCPI 2.2.1 form (its session lacked cdr_token): it was not sent as 2.2.1 and cannot be credited in 2.2.1`,
+    );
   }
   if (body.data.credit === true) throw new CreditRefusedError(`CDR ${cdrId} is itself a credit CDR: a credit is not credited`);
   const built = cdr221Schema.safeParse({ ...creditCdrFor(body.data, now), remark: trimmed.slice(0, 255) });
   if (!built.success) {
-    throw new CreditRefusedError(`the credit CDR would be invalid: ${built.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
+    throw new CreditRefusedError(
+      `the credit CDR would be invalid: ${built.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`,
+    );
   }
   const credit = built.data;
   // The credit goes where the CDR went, to the receivers that speak 2.2.1.
   const lanes = await partyLanes(context.pool, party);
-  const tookIt = (await deliveriesOf(context.pool, original)).filter((delivery) => delivery.status === 'sent').map((delivery) => delivery.connection);
+  const tookIt = (await deliveriesOf(context.pool, original))
+    .filter((delivery) => delivery.status === 'sent')
+    .map((delivery) => delivery.connection);
   const receivers = lanes.filter((lane) => tookIt.includes(lane.name));
   const targets = receivers.filter((lane) => lane.ocpiVersion === '2.2.1').map((lane) => lane.name);
   if (targets.length === 0) {
@@ -78,5 +84,12 @@ export async function issueCreditCdr(
   // command runs again because the first wake failed.
   if (stored.status === 'queued') await signalWake(context.client, context.taskQueue, party);
   const skipped = receivers.filter((lane) => lane.ocpiVersion !== '2.2.1').map((lane) => lane.name);
-  return { creditCdrId: credit.id, creditOf: cdrId, issued: stored.issued, status: stored.status, receivers: targets, notCredited: skipped };
+  return {
+    creditCdrId: credit.id,
+    creditOf: cdrId,
+    issued: stored.issued,
+    status: stored.status,
+    receivers: targets,
+    notCredited: skipped,
+  };
 }

@@ -21,7 +21,14 @@ export interface QueueReport {
   /** Where the queue delivers: the party's receivers (`default (IOP_*)` without a connection of its own). */
   connection: string;
   /** Each receiver's lane: CDRs waiting for it (Postgres), and what its loop is doing (the workflow). */
-  lanes: { connection: string; depth: number; activity: string | null; head: string | null; headAttempts: number; currentError: string | null }[];
+  lanes: {
+    connection: string;
+    depth: number;
+    activity: string | null;
+    head: string | null;
+    headAttempts: number;
+    currentError: string | null;
+  }[];
   /** From Postgres, the queue's system of record: hand-ins waiting, CDRs built or not. */
   depth: number;
   paused: boolean;

@@ -24,7 +24,10 @@ export async function replaySession(
   const { client, pool } = context;
   // A corrected input for another session would delete this session's CDR and build a different one.
   const named = correctedInput as { party?: Partial<Party>; session?: { id?: unknown } } | undefined;
-  if (named && (named.party?.country_code !== party.country_code || named.party?.party_id !== party.party_id || named.session?.id !== sessionId)) {
+  if (
+    named &&
+    (named.party?.country_code !== party.country_code || named.party?.party_id !== party.party_id || named.session?.id !== sessionId)
+  ) {
     throw new ReplayRefusedError(`the input must be for ${party.country_code}*${party.party_id} session ${sessionId}`);
   }
   const row = await findCdrBySession(pool, party, sessionId);

@@ -25,7 +25,6 @@ export interface PullWindow {
   to?: Date | string;
 }
 
-
 /** Where a row sits in the pull order; the keyset cursor of the next page. */
 export interface PullSortKey {
   /** `last_updated` in UTC with microseconds (`2015-06-29T20:39:09.123456Z`): a JS Date would drop digits. */
@@ -73,12 +72,7 @@ function scopeFilter(scope: PullScope, firstParam: number): { sql: string; param
  * of the partial hours at its very ends from cdrs. Cost: one row per day of the window plus at most two hours of CDRs,
  * instead of one index entry per CDR. One statement, so all parts read the same snapshot.
  */
-export async function countPullableCdrs(
-  pool: Pool,
-  scope: PullScope,
-  window: PullWindow,
-  form: CdrForm = '2.1.1',
-): Promise<number> {
+export async function countPullableCdrs(pool: Pool, scope: PullScope, window: PullWindow, form: CdrForm = '2.1.1'): Promise<number> {
   const { pullable, counted } = CDR_FORMS[form];
   const filter = scopeFilter(scope, 3);
   const result = await pool.query<{ total: number }>(

@@ -125,10 +125,11 @@ export async function findCdrBySession(
 }
 
 export async function recordCheck(pool: Pool, key: CdrKey, status: CheckStatus, detail: string): Promise<void> {
-  await pool.query(
-    `UPDATE cdrs SET check_status = $4, check_detail = $5, checked_at = now(), updated_at = now() WHERE ${KEY}`,
-    [...keyParams(key), status, detail],
-  );
+  await pool.query(`UPDATE cdrs SET check_status = $4, check_detail = $5, checked_at = now(), updated_at = now() WHERE ${KEY}`, [
+    ...keyParams(key),
+    status,
+    detail,
+  ]);
 }
 
 /**

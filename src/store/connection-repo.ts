@@ -50,7 +50,9 @@ const UNIQUE_VIOLATION = '23505';
 function explainUniqueViolation(error: unknown, party: Party, name: string): never {
   const pgError = error as { code?: string };
   if (pgError.code === UNIQUE_VIOLATION) {
-    throw new ConnectionError(`${party.country_code}*${party.party_id} already has a connection named ${name} (cdrflow connection update changes it)`);
+    throw new ConnectionError(
+      `${party.country_code}*${party.party_id} already has a connection named ${name} (cdrflow connection update changes it)`,
+    );
   }
   throw error;
 }
@@ -108,7 +110,12 @@ async function backfill(client: PoolClient, party: Party, name: string, version:
       AND (c.status <> 'queued' OR EXISTS (
         SELECT 1 FROM queue_entries q WHERE q.country_code = $1 AND q.party_id = $2 AND q.cdr_id = c.id))`;
   // Locked first: a lane settling one of them meanwhile commits before this reads it, or after.
-  await client.query(`${candidates('$3', '$4')} ORDER BY c.id FOR UPDATE OF c`, [party.country_code, party.party_id, from, version === '2.2.1']);
+  await client.query(`${candidates('$3', '$4')} ORDER BY c.id FOR UPDATE OF c`, [
+    party.country_code,
+    party.party_id,
+    from,
+    version === '2.2.1',
+  ]);
   const result = await client.query(
     `WITH stored AS (
        SELECT candidate.*,
@@ -200,7 +207,11 @@ export async function findPartyConnections(pool: Pool, party: Party): Promise<Co
 
 /** What removing a connection did to the CDRs that waited for it. */
 export type Removal =
-  | { outcome: 'removed'; /** Handed to IOP_* (`default`): the party has no connection left. */ movedToDefault: number; /** Will not be sent there. */ dropped: number }
+  | {
+      outcome: 'removed';
+      /** Handed to IOP_* (`default`): the party has no connection left. */ movedToDefault: number;
+      /** Will not be sent there. */ dropped: number;
+    }
   | { outcome: 'enabled' }
   | { outcome: 'unknown' };
 
@@ -245,7 +256,11 @@ export async function removeConnection(pool: Pool, party: Party, name: string): 
       );
       // Those IOP_* already had settle now, with nothing left to wait for.
       const movedIds = new Set(moved.rows.map((row) => row.cdr_id));
-      await settleWhenDone(client, party, waitingIds.filter((id) => !movedIds.has(id)));
+      await settleWhenDone(
+        client,
+        party,
+        waitingIds.filter((id) => !movedIds.has(id)),
+      );
       return { outcome: 'removed', movedToDefault: moved.rowCount ?? 0, dropped: 0 };
     }
     const skipped = await client.query<{ cdr_id: string }>(
@@ -255,7 +270,11 @@ export async function removeConnection(pool: Pool, party: Party, name: string): 
        RETURNING cdr_id`,
       params,
     );
-    await settleWhenDone(client, party, skipped.rows.map((row) => row.cdr_id));
+    await settleWhenDone(
+      client,
+      party,
+      skipped.rows.map((row) => row.cdr_id),
+    );
     return { outcome: 'removed', movedToDefault: 0, dropped: skipped.rowCount ?? 0 };
   });
 }

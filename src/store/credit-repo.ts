@@ -36,9 +36,10 @@ export async function storeCreditCdr(
     const state = locked.rows[0];
     if (state?.status !== 'sent' || state.check_status === 'missing') {
       return {
-        refused: state?.check_status === 'missing'
-          ? `CDR ${original.id} is missing at the receiver (reconciliation): re-send it first (cdrflow resend), or leave it`
-          : `CDR ${original.id} is ${state?.status ?? 'not stored'}, not sent: only a CDR the receiver accepted is credited`,
+        refused:
+          state?.check_status === 'missing'
+            ? `CDR ${original.id} is missing at the receiver (reconciliation): re-send it first (cdrflow resend), or leave it`
+            : `CDR ${original.id} is ${state?.status ?? 'not stored'}, not sent: only a CDR the receiver accepted is credited`,
       };
     }
     // Concurrent commands for the same credit wait on the original's lock above.

@@ -75,7 +75,13 @@ export async function settleWhenDone(client: Pool | PoolClient, party: Party, id
  * nested its loops over the whole party and took seconds per CDR at 3,000 queued).
  */
 async function settleOneWhenDone(client: Pool | PoolClient, party: Party, id: string): Promise<SettledCdrState | undefined> {
-  const result = await client.query<{ id: string; status: CdrStatus; iop_location: string | null; last_error: string | null; attempts: number }>(
+  const result = await client.query<{
+    id: string;
+    status: CdrStatus;
+    iop_location: string | null;
+    last_error: string | null;
+    attempts: number;
+  }>(
     `WITH outcome AS (
        SELECT coalesce(bool_or(status = 'queued'), false) AS waiting,
               coalesce(bool_or(status = 'rejected'), false) AS rejected,
@@ -99,7 +105,9 @@ async function settleOneWhenDone(client: Pool | PoolClient, party: Party, id: st
     [party.country_code, party.party_id, id],
   );
   const row = result.rows[0];
-  return row ? { id: row.id, status: row.status, iopLocation: row.iop_location, lastError: row.last_error, attempts: row.attempts } : undefined;
+  return row
+    ? { id: row.id, status: row.status, iopLocation: row.iop_location, lastError: row.last_error, attempts: row.attempts }
+    : undefined;
 }
 
 /** The receiver took the CDR (see settleDelivery). */

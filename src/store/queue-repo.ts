@@ -133,10 +133,11 @@ export async function readSettledEntries(pool: Pool, party: Party, limit: number
  */
 export async function removeSettledEntries(pool: Pool, party: Party, cdrIds: string[]): Promise<void> {
   if (cdrIds.length === 0) return;
-  await pool.query(
-    `DELETE FROM queue_entries WHERE country_code = $1 AND party_id = $2 AND cdr_id = ANY($3) AND settled`,
-    [party.country_code, party.party_id, cdrIds],
-  );
+  await pool.query(`DELETE FROM queue_entries WHERE country_code = $1 AND party_id = $2 AND cdr_id = ANY($3) AND settled`, [
+    party.country_code,
+    party.party_id,
+    cdrIds,
+  ]);
 }
 
 /**

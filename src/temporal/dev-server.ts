@@ -54,7 +54,8 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   if (options.headless ?? true) args.push('--headless');
   else args.push('--ui-port', String(options.uiPort ?? 8233));
   if (options.dbFile) args.push('--db-filename', options.dbFile);
-  for (const [key, value] of Object.entries(options.dynamicConfig ?? {})) args.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
+  for (const [key, value] of Object.entries(options.dynamicConfig ?? {}))
+    args.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
   for (const [name, type] of options.searchAttributes === false ? [] : Object.entries(searchAttributeRegistrations)) {
     args.push('--search-attribute', `${name}=${type}`);
   }

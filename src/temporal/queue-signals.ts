@@ -88,12 +88,7 @@ export async function signalWake(client: Client, taskQueue: string, party: Party
   );
 }
 
-export async function signalCdrStored(
-  client: Client,
-  taskQueue: string,
-  party: Party,
-  notice: CdrStoredNotice,
-): Promise<void> {
+export async function signalCdrStored(client: Client, taskQueue: string, party: Party, notice: CdrStoredNotice): Promise<void> {
   await signalQueue(() =>
     client.workflow.signalWithStart<typeof cpoQueueWorkflow, [CdrStoredNotice]>('cpoQueueWorkflow', {
       ...queueStartOptions(taskQueue, party),

@@ -10,12 +10,7 @@ import { originalSessionEnded } from './session-workflow-input';
 
 export type RestartOutcome = 'restarted' | 'running' | 'not-found' | 'no-input';
 
-export async function restartSessionWorkflow(
-  client: Client,
-  taskQueue: string,
-  party: Party,
-  sessionId: string,
-): Promise<RestartOutcome> {
+export async function restartSessionWorkflow(client: Client, taskQueue: string, party: Party, sessionId: string): Promise<RestartOutcome> {
   const handle = client.workflow.getHandle(cdrWorkflowId(party, sessionId));
   let description;
   try {

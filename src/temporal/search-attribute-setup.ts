@@ -54,7 +54,10 @@ export async function ensureSearchAttributes(connection: Connection, target: Tem
       searchAttributes: Object.fromEntries(missing.map((name) => [name, INDEXED_TYPES[searchAttributeRegistrations[name]!]])),
     });
   } catch (error) {
-    const commands = missing.map((name) => `  ${name} (${searchAttributeRegistrations[name]}): ${searchAttributeCommands(target.namespace, name, searchAttributeRegistrations[name]!)}`);
+    const commands = missing.map(
+      (name) =>
+        `  ${name} (${searchAttributeRegistrations[name]}): ${searchAttributeCommands(target.namespace, name, searchAttributeRegistrations[name]!)}`,
+    );
     throw new TemporalSetupError(
       'TEMPORAL_SEARCH_ATTRIBUTE_MISSING',
       `Temporal at ${target.address} has no search attributes ${missing.join(', ')} on namespace ${target.namespace}, and ` +

@@ -81,7 +81,9 @@ export function explainTemporalError(error: unknown, target: TemporalTarget): un
   const { code, text } = grpcStatus(error);
   if (!isFromTemporal(error, code)) return error;
   const where = `Temporal at ${target.address}`;
-  const missingAttribute = /search attribute[s]? ([A-Za-z0-9_]+)/i.exec(text)?.[1] ?? Object.keys(searchAttributeRegistrations).find((name) => text.includes(name));
+  const missingAttribute =
+    /search attribute[s]? ([A-Za-z0-9_]+)/i.exec(text)?.[1] ??
+    Object.keys(searchAttributeRegistrations).find((name) => text.includes(name));
   if (code === GRPC.INVALID_ARGUMENT && /search attribute/i.test(text)) {
     const name = missingAttribute ?? 'CdrOperatorId';
     const type = searchAttributeRegistrations[name] ?? 'Keyword';

@@ -122,7 +122,13 @@ export async function createCdrWorker(options: CdrWorkerOptions): Promise<CdrWor
       void repair.runOnce();
       const reconciliation =
         options.reconcile && options.reconcile.everyMs > 0
-          ? startReconciliation({ pool, router, settings: options.reconcile, log: Runtime.instance().logger, observer: options.deliveryObserver })
+          ? startReconciliation({
+              pool,
+              router,
+              settings: options.reconcile,
+              log: Runtime.instance().logger,
+              observer: options.deliveryObserver,
+            })
           : undefined;
       running = worker.run().finally(async () => {
         await repair.stop();

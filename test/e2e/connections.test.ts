@@ -33,10 +33,31 @@ const operatorCli = (args: string[]) => operators.run(args);
 const tokenFile = (name: string, token: string) => operators.tokenFile(name, token);
 
 test('operators add a connection per party with the CLI; listings never show a token', async () => {
-  const addA = await cli(['add', operator(partyA), '--name', 'gireve', '--cdrs-url', hubA.cdrsUrl, '--token-file', tokenFile('a', hubA.token)]);
+  const addA = await cli([
+    'add',
+    operator(partyA),
+    '--name',
+    'gireve',
+    '--cdrs-url',
+    hubA.cdrsUrl,
+    '--token-file',
+    tokenFile('a', hubA.token),
+  ]);
   expect(addA.stderr).toBe('');
   expect(addA.code).toBe(0);
-  const addB = await cli(['add', operator(partyB), '--name', 'gireve', '--version', '2.2.1', '--cdrs-url', hubB.cdrsUrl, '--token-file', tokenFile('b', hubB.token), '--json']);
+  const addB = await cli([
+    'add',
+    operator(partyB),
+    '--name',
+    'gireve',
+    '--version',
+    '2.2.1',
+    '--cdrs-url',
+    hubB.cdrsUrl,
+    '--token-file',
+    tokenFile('b', hubB.token),
+    '--json',
+  ]);
   expect(addB.code).toBe(0);
   expect(JSON.parse(addB.stdout)).toMatchObject({ name: 'gireve', ocpiVersion: '2.2.1', enabled: true, cdrsUrl: hubB.cdrsUrl });
 
@@ -50,7 +71,16 @@ test('operators add a connection per party with the CLI; listings never show a t
   }
 
   // `default` names the IOP_* receiver: no connection may take it.
-  const reserved = await cli(['add', operator(partyA), '--name', 'default', '--cdrs-url', hubB.cdrsUrl, '--token-file', tokenFile('a2', 'other')]);
+  const reserved = await cli([
+    'add',
+    operator(partyA),
+    '--name',
+    'default',
+    '--cdrs-url',
+    hubB.cdrsUrl,
+    '--token-file',
+    tokenFile('a2', 'other'),
+  ]);
   expect(reserved.code).not.toBe(0);
   expect(reserved.stderr).toMatch(/--name: must not be "default"/);
 });
@@ -95,8 +125,10 @@ test('a credit CDR cancels a sent 2.2.1 CDR: it reaches the receiver after it, o
   const credit = JSON.parse(credited.stdout) as { creditCdrId: string; issued: boolean };
   expect(credit).toMatchObject({ creditCdrId: `${original.id}-C`, creditOf: original.id, issued: true });
   const arrived = await waitFor('the credit CDR at the 2.2.1 receiver', () => hubB.received.find((cdr) => cdr.id === credit.creditCdrId));
-  expect(hubB.received.findIndex((cdr) => cdr.id === credit.creditCdrId)).toBeGreaterThan(hubB.received.findIndex((cdr) => cdr.id === original.id));
-  const totalCost = (original.cdr.total_cost as { excl_vat: number; incl_vat?: number });
+  expect(hubB.received.findIndex((cdr) => cdr.id === credit.creditCdrId)).toBeGreaterThan(
+    hubB.received.findIndex((cdr) => cdr.id === original.id),
+  );
+  const totalCost = original.cdr.total_cost as { excl_vat: number; incl_vat?: number };
   expect(arrived.cdr).toMatchObject({
     credit: true,
     credit_reference_id: original.id,
@@ -104,7 +136,10 @@ test('a credit CDR cancels a sent 2.2.1 CDR: it reaches the receiver after it, o
     total_cost: { excl_vat: -totalCost.excl_vat },
   });
   expect(cdr221Schema.safeParse(arrived.cdr).success).toBe(true);
-  await waitFor('the credit to be recorded as sent', async () => (await findCdr(suite.db.pool, { ...partyB, id: credit.creditCdrId }))?.status === 'sent');
+  await waitFor(
+    'the credit to be recorded as sent',
+    async () => (await findCdr(suite.db.pool, { ...partyB, id: credit.creditCdrId }))?.status === 'sent',
+  );
   // Stored with no 2.1.1 form (SQL NULL), so the 2.1.1 pull never serves it.
   const forms = await suite.db.pool.query<{ no_211: boolean; credit_of: string }>(
     'SELECT cdr IS NULL AS no_211, credit_of FROM cdrs WHERE id = $1',
@@ -143,13 +178,16 @@ test('a session without what 2.2.1 needs, for a party on 2.2.1, is an invalid CD
   expect(row?.status).toBe('invalid');
 });
 
-test("a party whose connections are all disabled holds its CDRs (never the shared IOP_* receiver); removing the last hands it back to IOP_*", async () => {
+test('a party whose connections are all disabled holds its CDRs (never the shared IOP_* receiver); removing the last hands it back to IOP_*', async () => {
   const disabled = await cli(['disable', operator(partyA), 'gireve']);
   expect(disabled.code).toBe(0);
   expect(disabled.stdout).toMatch(/with none left enabled they wait for its connections \(never the shared IOP_\* receiver\)/);
   const [held] = await handIn(suite.pipeline.client, suite.pipeline.taskQueue, simulatedSessions(1, 'conn-a-held', partyA));
   const report = await waitFor('the queue to say why it waits', async () => {
-    const queue = JSON.parse((await operatorCli(['queue', operator(partyA), '--json'])).stdout) as { currentError: string | null; connection: string };
+    const queue = JSON.parse((await operatorCli(['queue', operator(partyA), '--json'])).stdout) as {
+      currentError: string | null;
+      connection: string;
+    };
     return queue.currentError?.includes('is disabled') ? queue : undefined;
   });
   expect(report.connection).toBe('gireve, OCPI 2.1.1, disabled: its CDRs wait');
@@ -168,14 +206,27 @@ test("a receiver added while a POST's outcome is unknown: the CDR is looked up w
   const partyD = randomParty();
   const [oldHub, newHub] = await Promise.all([startMockIop({ token: 'old-token' }), startMockIop({ token: 'new-token' })]);
   try {
-    expect((await cli(['add', operator(partyD), '--name', 'old', '--cdrs-url', oldHub.cdrsUrl, '--token-file', tokenFile('d1', 'old-token')])).code).toBe(0);
+    expect(
+      (await cli(['add', operator(partyD), '--name', 'old', '--cdrs-url', oldHub.cdrsUrl, '--token-file', tokenFile('d1', 'old-token')]))
+        .code,
+    ).toBe(0);
     // The old receiver stores the CDR but never answers, and then answers lookups unclearly: the outcome stays unknown.
     oldHub.control({ behaviour: 'store-then-timeout', checkBehaviour: 'http500' });
     const [first] = await handIn(suite.pipeline.client, suite.pipeline.taskQueue, simulatedSessions(1, 'conn-d-first', partyD));
     await waitFor('the old receiver to hold the CDR', () => oldHub.received.some((cdr) => cdr.id === first!.cdrId));
     await waitFor('a lookup at the old receiver', () => oldHub.checkCount() > 0);
 
-    const added = await cli(['add', operator(partyD), '--name', 'new', '--cdrs-url', newHub.cdrsUrl, '--token-file', tokenFile('d2', 'new-token'), '--json']);
+    const added = await cli([
+      'add',
+      operator(partyD),
+      '--name',
+      'new',
+      '--cdrs-url',
+      newHub.cdrsUrl,
+      '--token-file',
+      tokenFile('d2', 'new-token'),
+      '--json',
+    ]);
     expect(JSON.parse(added.stdout)).toMatchObject({ name: 'new', enabled: true, backfilled: 0 });
     expect(JSON.parse((await cli(['list', operator(partyD), '--json'])).stdout)).toMatchObject([
       { name: 'new', enabled: true },

@@ -32,17 +32,23 @@ const demoEnv = (extra: Record<string, string> = {}) => ({
 test.each([
   ['unset: embedded Postgres (PGlite)', {}, /embedded Postgres \(PGlite\)/],
   ['set: that Postgres server', { DATABASE_URL: '' }, /\(DATABASE_URL\)/],
-])('the demo delivers and serves the CDRs with DATABASE_URL %s', async (_name, extra, databaseLine) => {
-  const env = 'DATABASE_URL' in extra ? demoEnv({ DATABASE_URL: db.url }) : demoEnv();
-  const result = await runCli(['demo', '--no-stay', '--sessions', '3'], env);
-  expect(result.stderr).not.toMatch(/cdrflow: /);
-  expect(result.code).toBe(0);
-  expect(result.stdout).toMatch(databaseLine);
-  // Three sessions for each party: FR*DEM on OCPI 2.1.1 (IOP_*), FR*DE2 on 2.2.1 (its own connection).
-  expect(result.stdout.match(/ delivered /g)).toHaveLength(6);
-  expect(result.stdout).toMatch(/the 2\.1\.1 mock IOP received 3 CDRs after \d+ POSTs, in hand-in order: yes/);
-  expect(result.stdout).toMatch(/the 2\.2\.1 mock IOP received 3 CDRs, in hand-in order: yes \(headers: X-Request-ID [0-9a-f-]{36}, OCPI-from FR\*DE2, OCPI-to FR\*GIR\)/);
-  expect(result.stdout).toContain('a GIREVE pull (OCPI 2.1.1) returns them too: 3 of 3');
-  expect(result.stdout).toContain('a GIREVE pull (OCPI 2.2.1) returns them too: 3 of 3');
-  expect(result.stdout).toMatch(/credit CDR \S+-C reached the 2\.2\.1 IOP after the CDR it cancels: yes/);
-}, 180_000);
+])(
+  'the demo delivers and serves the CDRs with DATABASE_URL %s',
+  async (_name, extra, databaseLine) => {
+    const env = 'DATABASE_URL' in extra ? demoEnv({ DATABASE_URL: db.url }) : demoEnv();
+    const result = await runCli(['demo', '--no-stay', '--sessions', '3'], env);
+    expect(result.stderr).not.toMatch(/cdrflow: /);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(databaseLine);
+    // Three sessions for each party: FR*DEM on OCPI 2.1.1 (IOP_*), FR*DE2 on 2.2.1 (its own connection).
+    expect(result.stdout.match(/ delivered /g)).toHaveLength(6);
+    expect(result.stdout).toMatch(/the 2\.1\.1 mock IOP received 3 CDRs after \d+ POSTs, in hand-in order: yes/);
+    expect(result.stdout).toMatch(
+      /the 2\.2\.1 mock IOP received 3 CDRs, in hand-in order: yes \(headers: X-Request-ID [0-9a-f-]{36}, OCPI-from FR\*DE2, OCPI-to FR\*GIR\)/,
+    );
+    expect(result.stdout).toContain('a GIREVE pull (OCPI 2.1.1) returns them too: 3 of 3');
+    expect(result.stdout).toContain('a GIREVE pull (OCPI 2.2.1) returns them too: 3 of 3');
+    expect(result.stdout).toMatch(/credit CDR \S+-C reached the 2\.2\.1 IOP after the CDR it cancels: yes/);
+  },
+  180_000,
+);

@@ -20,7 +20,10 @@ beforeAll(() => {
   const work = mkdtempSync(join(tmpdir(), 'cdrflow-pack-'));
   // dist/ is built (jest's global setup checks it): pack it as it is.
   execFileSync('npm', ['pack', root, '--ignore-scripts', '--silent'], { cwd: work, stdio: ['ignore', 'pipe', 'pipe'] });
-  const tarball = join(work, readdirSync(work).find((name) => name.endsWith('.tgz'))!);
+  const tarball = join(
+    work,
+    readdirSync(work).find((name) => name.endsWith('.tgz'))!,
+  );
   scratch = join(work, 'backend');
   mkdirSync(scratch);
   writeFileSync(join(scratch, 'package.json'), JSON.stringify({ name: 'cpo-backend', version: '1.0.0', private: true }));
@@ -110,7 +113,7 @@ test('the types are real: a wrong input does not compile', () => {
   expect(compiled.output).toMatch(/wrong\.ts\(5,\d+\): error TS2322: Type 'string' is not assignable to type 'number'/);
 });
 
-test("the installed binary runs the compiled CLI", async () => {
+test('the installed binary runs the compiled CLI', async () => {
   const result = await runCli(['--help'], {}, join(scratch, 'node_modules', 'cdrflow', 'bin', 'cdrflow.js'));
   expect(result.code).toBe(0);
   expect(result.stdout).toContain('temporal-setup');

@@ -140,4 +140,3 @@ test('a CDR the IOP rejects is parked as rejected and does not block the CDRs be
   expect(row?.status).toBe('rejected');
   expect(row?.last_error).toMatch(/OCPI 2001/);
 });
-

@@ -52,10 +52,28 @@ let handedInAt: Date;
 let firstCdrs: Awaited<ReturnType<typeof handIn>>;
 
 test('two receivers of one party, one not answering: the other gets every CDR in order, undelayed; the down one gets them all once it is back', async () => {
-  const addGireve = await connectionCli(['add', operator, '--name', 'gireve', '--cdrs-url', gireve.cdrsUrl, '--token-file', tokenFile('g', gireve.token)]);
+  const addGireve = await connectionCli([
+    'add',
+    operator,
+    '--name',
+    'gireve',
+    '--cdrs-url',
+    gireve.cdrsUrl,
+    '--token-file',
+    tokenFile('g', gireve.token),
+  ]);
   expect(addGireve.stderr).toBe('');
   const addEmsp = await connectionCli([
-    'add', operator, '--name', 'emsp', '--version', '2.2.1', '--cdrs-url', emsp.cdrsUrl, '--token-file', tokenFile('e', emsp.token),
+    'add',
+    operator,
+    '--name',
+    'emsp',
+    '--version',
+    '2.2.1',
+    '--cdrs-url',
+    emsp.cdrsUrl,
+    '--token-file',
+    tokenFile('e', emsp.token),
   ]);
   expect(addEmsp.stderr).toBe('');
   expect((await connectionCli(['list', operator])).stdout.split('\n').filter((line) => line.includes('enabled'))).toHaveLength(2);
@@ -78,7 +96,10 @@ test('two receivers of one party, one not answering: the other gets every CDR in
     return now.find((lane) => lane.connection === 'emsp')?.activity === 'retrying' ? now : undefined;
   });
   expect(during.find((lane) => lane.connection === 'gireve')).toMatchObject({ depth: 0 });
-  expect(during.find((lane) => lane.connection === 'emsp')).toMatchObject({ depth: 5, currentError: expect.stringMatching(/timed out|not re-sent yet|settling/) });
+  expect(during.find((lane) => lane.connection === 'emsp')).toMatchObject({
+    depth: 5,
+    currentError: expect.stringMatching(/timed out|not re-sent yet|settling/),
+  });
   // A session's CDR is settled once every receiver has it: still waiting for the eMSP.
   const waiting = await suite.pipeline.client.workflow.getHandle(firstCdrs[0]!.workflowId).describe();
   expect(waiting.status.name).toBe('RUNNING');
@@ -115,7 +136,12 @@ test('a credit CDR goes to the 2.2.1 receiver that took the CDR, after it, once;
   const original = firstCdrs[0]!;
   const credited = await operatorCli(['credit', operator, original.cdrId, '--reason', 'wrong tariff', '--json']);
   expect(credited.stderr).toBe('');
-  expect(JSON.parse(credited.stdout)).toMatchObject({ creditCdrId: `${original.cdrId}-C`, issued: true, receivers: ['emsp'], notCredited: ['gireve'] });
+  expect(JSON.parse(credited.stdout)).toMatchObject({
+    creditCdrId: `${original.cdrId}-C`,
+    issued: true,
+    receivers: ['emsp'],
+    notCredited: ['gireve'],
+  });
   await waitFor('the credit at the eMSP', () => emsp.received.find((cdr) => cdr.id === `${original.cdrId}-C`));
   const ids = emsp.received.map((cdr) => cdr.id);
   expect(ids.indexOf(`${original.cdrId}-C`)).toBeGreaterThan(ids.indexOf(original.cdrId));
@@ -128,14 +154,31 @@ test('a credit CDR goes to the 2.2.1 receiver that took the CDR, after it, once;
 
 test('a receiver added later gets only the CDRs handed in after, unless backfilled: then the earlier ones first, in order', async () => {
   const bad = await connectionCli([
-    'add', operator, '--name', 'late', '--cdrs-url', late.cdrsUrl, '--token-file', tokenFile('l', late.token), '--backfill-from', 'yesterday',
+    'add',
+    operator,
+    '--name',
+    'late',
+    '--cdrs-url',
+    late.cdrsUrl,
+    '--token-file',
+    tokenFile('l', late.token),
+    '--backfill-from',
+    'yesterday',
   ]);
   expect(bad.code).not.toBe(0);
   expect(bad.stderr).toMatch(/--backfill-from: must be an ISO 8601 date/);
 
   const added = await connectionCli([
-    'add', operator, '--name', 'late', '--cdrs-url', late.cdrsUrl, '--token-file', tokenFile('l', late.token),
-    '--backfill-from', handedInAt.toISOString(),
+    'add',
+    operator,
+    '--name',
+    'late',
+    '--cdrs-url',
+    late.cdrsUrl,
+    '--token-file',
+    tokenFile('l', late.token),
+    '--backfill-from',
+    handedInAt.toISOString(),
   ]);
   expect(added.stderr).toBe('');
   // The five CDRs; not the credit (OCPI 2.1.1 has none).
@@ -174,7 +217,9 @@ test('a disabled receiver gets no new CDRs and holds what waited for it; removed
   expect(late.received.map((cdr) => cdr.id)).not.toContain(waited!.cdrId);
 
   const removed = await connectionCli(['remove', operator, 'late']);
-  expect(removed.stdout).toMatch(new RegExp(`${operator.replace('*', '\\*')}/late removed; the 1 CDRs that waited for it will not be sent there`));
+  expect(removed.stdout).toMatch(
+    new RegExp(`${operator.replace('*', '\\*')}/late removed; the 1 CDRs that waited for it will not be sent there`),
+  );
   expect((await operatorCli(['resume', operator])).code).toBe(0);
   expect(await resultsOf(suite.pipeline.client, [waited!])).toMatchObject([{ status: 'delivered' }]);
   expect(late.received.map((cdr) => cdr.id)).not.toContain(waited!.cdrId);
@@ -195,14 +240,25 @@ test("a party's first connection gets the CDRs handed in after it; those that wa
       const queue = JSON.parse((await operatorCli(['queue', operatorF, '--json'])).stdout) as { activity: string | null };
       return queue.activity === 'retrying' ? true : undefined;
     });
-    const added = await connectionCli(['add', operatorF, '--name', 'own', '--cdrs-url', own.cdrsUrl, '--token-file', tokenFile('f', own.token)]);
+    const added = await connectionCli([
+      'add',
+      operatorF,
+      '--name',
+      'own',
+      '--cdrs-url',
+      own.cdrsUrl,
+      '--token-file',
+      tokenFile('f', own.token),
+    ]);
     expect(added.stderr).toBe('');
     const after = await handIn(suite.pipeline.client, suite.pipeline.taskQueue, simulatedSessions(2, 'first-connection-after', partyF));
     // The new receiver does not wait for IOP_*.
     await waitFor('its own receiver to hold the later CDRs', () => (own.received.length >= 2 ? true : undefined));
     expectDeliveredOnceInOrder(own.received, after);
     suite.pipeline.iop.control({ behaviour: 'accept' });
-    expect((await resultsOf(suite.pipeline.client, [...before, ...after])).map((result) => result.status)).toEqual(Array(4).fill('delivered'));
+    expect((await resultsOf(suite.pipeline.client, [...before, ...after])).map((result) => result.status)).toEqual(
+      Array(4).fill('delivered'),
+    );
     expectDeliveredOnceInOrder(suite.pipeline.iop.received, before);
     expect(suite.pipeline.iop.received.map((cdr) => cdr.id)).not.toContain(after[0]!.cdrId);
     expect(own.received.map((cdr) => cdr.id)).not.toContain(before[0]!.cdrId);

@@ -23,7 +23,9 @@ function signedSession(sessionId: string): SessionEndedInput {
     readFileSync(join(__dirname, '..', 'vectors', 'signed-data-eichrecht', 'session-ended.json'), 'utf8'),
   ) as SessionEndedInput;
   const party = randomParty();
-  const text = JSON.stringify(vector).split(`${vector.party.country_code}*${vector.party.party_id}*`).join(`${party.country_code}*${party.party_id}*`);
+  const text = JSON.stringify(vector)
+    .split(`${vector.party.country_code}*${vector.party.party_id}*`)
+    .join(`${party.country_code}*${party.party_id}*`);
   const moved = JSON.parse(text) as SessionEndedInput;
   return { ...moved, party, session: { ...moved.session, id: sessionId } };
 }

@@ -7,13 +7,7 @@ import { summarizeQueue } from '../../src/store/queue-repo';
 import { cpoQueueWorkflowId } from '../../workflows/ids';
 import { CdrDeliveryStatus } from '../../workflows/search-attributes';
 import { queueStatusQuery, pauseSignal, resumeSignal, resendUpdate } from '../../workflows/definitions';
-import {
-  expectDeliveredOnceInOrder,
-  handIn,
-  partyOfWorkflow,
-  resultsOf,
-  simulatedSessions,
-} from '../support/sessions';
+import { expectDeliveredOnceInOrder, handIn, partyOfWorkflow, resultsOf, simulatedSessions } from '../support/sessions';
 import { usePipeline, randomParty, waitFor } from '../support/temporal';
 
 const suite = usePipeline();
@@ -59,7 +53,9 @@ test('a receiver that answers the check with a one-element list and refuses dupl
   suite.pipeline.iop.control({ failNext: 1, failNextBehaviour: 'store-then-timeout', checkBehaviour: 'listData', refuseDuplicates: true });
   const started = await handIn(suite.pipeline.client, suite.pipeline.taskQueue, simulatedSessions(3, 'list-check'));
   const results = await resultsOf(suite.pipeline.client, started);
-  expect(results).toEqual(started.map((one) => expect.objectContaining({ status: 'delivered', cdrId: one.cdrId, check: expect.stringMatching(/^match/) })));
+  expect(results).toEqual(
+    started.map((one) => expect.objectContaining({ status: 'delivered', cdrId: one.cdrId, check: expect.stringMatching(/^match/) })),
+  );
   expectDeliveredOnceInOrder(suite.pipeline.iop.received, started);
   const head = await findCdr(suite.db.pool, { ...partyOfWorkflow(started[0]!.workflowId), id: started[0]!.cdrId });
   expect(head).toMatchObject({ status: 'sent', attempts: 2, check_status: 'match' });
@@ -88,7 +84,9 @@ test('an IOP answering OCPI 3000 or refusing our token keeps the head, with a cr
   expect(failing.last_error).toMatch(/credentials alert/);
   expect(failing.next_attempt_at).toBeInstanceOf(Date);
   suite.pipeline.iop.control({ behaviour: 'ocpi3000' });
-  await waitFor('an OCPI 3000 attempt', async () => ((await findCdr(suite.db.pool, key))?.last_error?.includes('OCPI 3000') ? true : undefined));
+  await waitFor('an OCPI 3000 attempt', async () =>
+    (await findCdr(suite.db.pool, key))?.last_error?.includes('OCPI 3000') ? true : undefined,
+  );
   suite.pipeline.iop.control({ behaviour: 'accept' });
   expect((await resultsOf(suite.pipeline.client, started)).map((r) => r.status)).toEqual(['delivered', 'delivered']);
   expectDeliveredOnceInOrder(suite.pipeline.iop.received, started);
@@ -148,7 +146,10 @@ test('an operator re-sends a rejected CDR after a fix; it goes to the tail of th
 
   suite.pipeline.iop.control({ rejectIds: [] });
   const notRejected = await queueHandle(party).executeUpdate(resendUpdate, { args: [{ cdrId: started[1]!.cdrId }] });
-  expect(notRejected).toEqual({ requeued: false, reason: 'only a rejected CDR, or a sent one the IOP no longer has (and no credit CDR cancels), can be re-sent' });
+  expect(notRejected).toEqual({
+    requeued: false,
+    reason: 'only a rejected CDR, or a sent one the IOP no longer has (and no credit CDR cancels), can be re-sent',
+  });
   expect(await queueHandle(party).executeUpdate(resendUpdate, { args: [{ cdrId: started[0]!.cdrId }] })).toMatchObject({
     requeued: true,
   });
@@ -211,9 +212,13 @@ test('a waiting queue hands over to new runs carrying no list of CDRs: its order
   await waitFor('a first hand-over', async () => ((await runs()).length >= 2 ? true : undefined), 60_000);
   // These arrive while the queue keeps handing over: some may meet a hand-over under way.
   started.push(...(await handIn(suite.pipeline.client, suite.pipeline.taskQueue, sessions.slice(8), settings)));
-  await waitFor('more hand-overs with the whole queue waiting', async () => {
-    return (await runs()).length >= 4 && (await queueDepth(party)) === 12 ? true : undefined;
-  }, 60_000);
+  await waitFor(
+    'more hand-overs with the whole queue waiting',
+    async () => {
+      return (await runs()).length >= 4 && (await queueDepth(party)) === 12 ? true : undefined;
+    },
+    60_000,
+  );
   // What a run hands to the next is a few hundred bytes, however long the queue.
   const latest = await queue.fetchHistory();
   const input = latest.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0]?.data;

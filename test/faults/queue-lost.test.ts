@@ -104,7 +104,13 @@ describe('when Temporal loses its whole state', () => {
       namespace: 'default',
       taskQueue: 'cdrflow-lost-state',
       pool,
-      iop: iopConfig({ IOP_CDRS_URL: iop.cdrsUrl, IOP_TOKEN: iop.token, IOP_RETRY_INITIAL_MS: '50', IOP_RETRY_MAX_MS: '300', IOP_CHECK_SETTLE_MS: '300' }),
+      iop: iopConfig({
+        IOP_CDRS_URL: iop.cdrsUrl,
+        IOP_TOKEN: iop.token,
+        IOP_RETRY_INITIAL_MS: '50',
+        IOP_RETRY_MAX_MS: '300',
+        IOP_CHECK_SETTLE_MS: '300',
+      }),
       workflowBundle: suite.bundle,
       queueRepairEveryMs: 0,
     });
@@ -137,10 +143,14 @@ describe('when Temporal loses its whole state', () => {
       expect(recover.stderr).toBe('');
       expect(recover.stdout).toContain(`${party.country_code}*${party.party_id}  queue workflow started again`);
 
-      await waitFor('every CDR sent', async () => {
-        const rows = await Promise.all(started.map((one) => findCdr(pool, { ...partyOfWorkflow(one.workflowId), id: one.cdrId })));
-        return rows.every((row) => row?.status === 'sent') ? true : undefined;
-      }, 60_000);
+      await waitFor(
+        'every CDR sent',
+        async () => {
+          const rows = await Promise.all(started.map((one) => findCdr(pool, { ...partyOfWorkflow(one.workflowId), id: one.cdrId })));
+          return rows.every((row) => row?.status === 'sent') ? true : undefined;
+        },
+        60_000,
+      );
       expectDeliveredOnceInOrder(iop.received, started);
 
       // Safe to run again at any time: nothing is added twice, nothing moves.

@@ -47,7 +47,13 @@ test('CDRs queued when the Temporal server restarts are all delivered once, in o
     namespace: 'default',
     taskQueue: 'cdrflow-restart',
     pool: db.pool,
-    iop: iopConfig({ IOP_CDRS_URL: iop.cdrsUrl, IOP_TOKEN: iop.token, IOP_RETRY_INITIAL_MS: '50', IOP_RETRY_MAX_MS: '300', IOP_CHECK_SETTLE_MS: '300' }),
+    iop: iopConfig({
+      IOP_CDRS_URL: iop.cdrsUrl,
+      IOP_TOKEN: iop.token,
+      IOP_RETRY_INITIAL_MS: '50',
+      IOP_RETRY_MAX_MS: '300',
+      IOP_CHECK_SETTLE_MS: '300',
+    }),
     workflowBundle: bundle,
   });
   workerRunning = worker.run();

@@ -44,7 +44,11 @@ test('a worker killed mid-POST loses nothing and sends nothing twice', async () 
   worker = await spawnWorker(workerEnv());
   const started = await handIn(client, taskQueue, simulatedSessions(4, 'crash'));
   const key = { ...partyOfWorkflow(started[0]!.workflowId), id: started[0]!.cdrId };
-  await waitFor('the first POST to be on the wire', async () => ((await deliveryRow(db.pool, key))?.post_started_at ? true : undefined), 30_000);
+  await waitFor(
+    'the first POST to be on the wire',
+    async () => ((await deliveryRow(db.pool, key))?.post_started_at ? true : undefined),
+    30_000,
+  );
   await worker.kill('SIGKILL');
 
   iop.control({ latencyMs: 10 });

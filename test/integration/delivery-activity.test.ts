@@ -79,9 +79,20 @@ const request = (party: ReturnType<typeof newParty>, extra: Partial<DeliverReque
 
 /** Hands the CDRs in and stores them (queued), as the session workflows would. */
 async function queued(party: ReturnType<typeof newParty>, ids: string[]): Promise<void> {
-  await recordHandIns(db.pool, party, ids.map((id) => ({ cdrId: id, sessionId: `s-${id}`, at: Date.now() })));
+  await recordHandIns(
+    db.pool,
+    party,
+    ids.map((id) => ({ cdrId: id, sessionId: `s-${id}`, at: Date.now() })),
+  );
   for (const id of ids) {
-    await insertCdr(db.pool, { ...party, id, session_id: `s-${id}`, cdr: { id, total_cost: 1 }, last_updated: new Date(), status: 'queued' });
+    await insertCdr(db.pool, {
+      ...party,
+      id,
+      session_id: `s-${id}`,
+      cdr: { id, total_cost: 1 },
+      last_updated: new Date(),
+      status: 'queued',
+    });
   }
 }
 
@@ -168,7 +179,12 @@ test('a queue that starts afresh adopts CDRs stored queued without a place befor
   // Stored after the run started: its hand-in may be on its way to that run, it keeps its place.
   await insertCdr(db.pool, { ...party, id: 'late', session_id: 's-late', cdr: { id: 'late' }, last_updated: new Date(), status: 'queued' });
   await db.pool.query(`UPDATE cdrs SET created_at = now() + interval '2 seconds' WHERE id = 'late'`);
-  await activities().recordHandIns({ party, handIns: [{ cdrId: 'new', sessionId: 's-new', at: Date.now() }], reported: [], adoptOrphansStoredBefore: runStart });
+  await activities().recordHandIns({
+    party,
+    handIns: [{ cdrId: 'new', sessionId: 's-new', at: Date.now() }],
+    reported: [],
+    adoptOrphansStoredBefore: runStart,
+  });
   expect((await readQueueHead(db.pool, party, 10)).map((entry) => entry.cdrId)).toEqual(['kept', 'lost1', 'lost2', 'new']);
   // Adopting again adds nothing and moves nothing.
   await activities().recordHandIns({ party, handIns: [], reported: [], adoptOrphansStoredBefore: runStart });
@@ -318,7 +334,9 @@ test("a live run's claim is never taken over; a dead run's claim is, once its le
   expect(held.end.kind === 'held-elsewhere' && held.end.retryAfterMs).toBeGreaterThanOrEqual(500);
   expect(postsOf(['l1'])).toEqual([]);
 
-  await db.pool.query(`UPDATE deliveries SET post_started_at = post_started_at - interval '10 seconds' WHERE party_id = $1`, [party.party_id]);
+  await db.pool.query(`UPDATE deliveries SET post_started_at = post_started_at - interval '10 seconds' WHERE party_id = $1`, [
+    party.party_id,
+  ]);
   const checksBefore = mock.checkCount();
   const taken = await activities().deliverCdrs(request(party));
   expect(taken.settled.map((s) => s.cdrId)).toEqual(['l1']);
@@ -379,7 +397,8 @@ test('a cancelled run aborts its POST on the wire and starts no further one; the
   const x1 = await deliveryRow(db.pool, { ...party, id: 'x1' });
   expect(x1).toMatchObject({ status: 'queued', post_owner: null });
   expect(x1?.post_started_at).not.toBeNull();
-  for (const id of ['x2', 'x3']) expect(await deliveryRow(db.pool, { ...party, id })).toMatchObject({ post_owner: null, post_started_at: null });
+  for (const id of ['x2', 'x3'])
+    expect(await deliveryRow(db.pool, { ...party, id })).toMatchObject({ post_owner: null, post_started_at: null });
   await new Promise((resolve) => setTimeout(resolve, 150)); // the IOP still took x1 in
   expect(postsOf(ids)).toEqual(['x1']);
 

@@ -193,7 +193,12 @@ describe('Location and redirects: the token goes to the configured IOP origin on
 describe('cancelling a request (an AbortSignal from the caller, e.g. a cancelled activity)', () => {
   let patient: IopClient;
   beforeAll(() => {
-    patient = createIopClient({ cdrsUrl: mock.cdrsUrl, token: mock.token, checkUrlTemplate: `${mock.cdrsUrl}/{cdr_id}`, requestTimeoutMs: 5_000 });
+    patient = createIopClient({
+      cdrsUrl: mock.cdrsUrl,
+      token: mock.token,
+      checkUrlTemplate: `${mock.cdrsUrl}/{cdr_id}`,
+      requestTimeoutMs: 5_000,
+    });
   });
   afterAll(async () => {
     await patient?.close();

@@ -20,7 +20,12 @@ const quiet: ReconcileLog = { warn: () => undefined, info: () => undefined };
 
 beforeAll(async () => {
   [db, mock] = await Promise.all([createTestDatabase(), startMockIop()]);
-  iop = createIopClient({ cdrsUrl: mock.cdrsUrl, token: mock.token, checkUrlTemplate: `${mock.cdrsUrl}/{cdr_id}`, requestTimeoutMs: 1_000 });
+  iop = createIopClient({
+    cdrsUrl: mock.cdrsUrl,
+    token: mock.token,
+    checkUrlTemplate: `${mock.cdrsUrl}/{cdr_id}`,
+    requestTimeoutMs: 1_000,
+  });
 });
 afterAll(async () => {
   await iop.close();

@@ -16,10 +16,14 @@ async function workflowIds(query: string): Promise<string[]> {
 
 /** Visibility is eventually consistent: wait until the query finds what it should. */
 const expectFound = (query: string, expected: string[]) =>
-  waitFor(`"${query}" to find ${expected.join(', ')}`, async () => {
-    const found = await workflowIds(query);
-    return JSON.stringify(found) === JSON.stringify([...expected].sort()) ? found : undefined;
-  }, 20_000);
+  waitFor(
+    `"${query}" to find ${expected.join(', ')}`,
+    async () => {
+      const found = await workflowIds(query);
+      return JSON.stringify(found) === JSON.stringify([...expected].sort()) ? found : undefined;
+    },
+    20_000,
+  );
 
 test('every CDR workflow can be found by operator, session, CDR id, delivery status, attempts and IOP', async () => {
   const party = randomParty();
@@ -35,6 +39,11 @@ test('every CDR workflow can be found by operator, session, CDR id, delivery sta
   await expectFound(`CdrId = "${first!.cdrId}"`, [first!.workflowId]);
   await expectFound(`CdrOperatorId = "${operator}" AND CdrDeliveryStatus = "sent"`, sessionWorkflows);
   await expectFound(`CdrOperatorId = "${operator}" AND CdrAttempts = 3`, [first!.workflowId]);
-  await expectFound(`CdrOperatorId = "${operator}" AND CdrIop = "${new URL(suite.pipeline.iop.cdrsUrl).host}" AND WorkflowType = "cdrSessionWorkflow"`, sessionWorkflows);
-  await expectFound(`WorkflowType = "cpoQueueWorkflow" AND CdrOperatorId = "${operator}" AND CdrDeliveryStatus = "idle"`, [cpoQueueWorkflowId(party)]);
+  await expectFound(
+    `CdrOperatorId = "${operator}" AND CdrIop = "${new URL(suite.pipeline.iop.cdrsUrl).host}" AND WorkflowType = "cdrSessionWorkflow"`,
+    sessionWorkflows,
+  );
+  await expectFound(`WorkflowType = "cpoQueueWorkflow" AND CdrOperatorId = "${operator}" AND CdrDeliveryStatus = "idle"`, [
+    cpoQueueWorkflowId(party),
+  ]);
 });

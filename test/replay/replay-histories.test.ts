@@ -10,7 +10,9 @@ import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { bundleWorkflows } from '../support/temporal';
 
 const HISTORIES = join(__dirname, 'histories');
-const files = readdirSync(HISTORIES).filter((file) => file.endsWith('.json')).sort();
+const files = readdirSync(HISTORIES)
+  .filter((file) => file.endsWith('.json'))
+  .sort();
 
 let bundle: WorkflowBundleWithSourceMap;
 beforeAll(async () => {

@@ -47,7 +47,12 @@ export async function startGrpcProxy(options: GrpcProxyOptions): Promise<GrpcPro
     if (options.refuse?.test(String(headers[':path']))) {
       // A trailers-only answer: the call is refused before it reaches Temporal.
       stream.respond(
-        { ':status': 200, 'content-type': 'application/grpc', 'grpc-status': String(PERMISSION_DENIED), 'grpc-message': 'refused by the test proxy' },
+        {
+          ':status': 200,
+          'content-type': 'application/grpc',
+          'grpc-status': String(PERMISSION_DENIED),
+          'grpc-message': 'refused by the test proxy',
+        },
         { endStream: true },
       );
       return;

@@ -37,11 +37,7 @@ test('workflow code imports only the Temporal workflow API, its own folder, and 
   const imports = importsOf('workflows');
   expect(imports.length).toBeGreaterThan(15); // the scan sees multi-line imports too
   const offending = imports.filter(
-    (line) =>
-      !line.typeOnly &&
-      !line.from.startsWith('./') &&
-      line.from !== '@temporalio/workflow' &&
-      line.from !== '@temporalio/common',
+    (line) => !line.typeOnly && !line.from.startsWith('./') && line.from !== '@temporalio/workflow' && line.from !== '@temporalio/common',
   );
   expect(offending).toEqual([]);
 });

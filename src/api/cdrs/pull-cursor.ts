@@ -19,7 +19,10 @@ const keyTimestamp = z
   .regex(KEY_TIMESTAMP_RE)
   .refine((value) => isStorableDateTime(`${value.slice(0, 19)}Z`));
 // Postgres text cannot hold NUL; any other character is a key some row might have.
-const keyText = z.string().max(255).regex(/^[^\u0000]*$/);
+const keyText = z
+  .string()
+  .max(255)
+  .regex(/^[^\u0000]*$/);
 
 const cursorSchema = z.tuple([keyTimestamp, keyText, keyText, keyText]);
 

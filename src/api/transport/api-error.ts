@@ -22,8 +22,7 @@ export class ApiError extends Error {
 }
 
 /** A query or path parameter breaks its rule: the message names the parameter and the rule. */
-export const invalidParameter = (message: string) =>
-  new ApiError(400, ocpiStatusCodes.INVALID_OR_MISSING_PARAMETERS, message);
+export const invalidParameter = (message: string) => new ApiError(400, ocpiStatusCodes.INVALID_OR_MISSING_PARAMETERS, message);
 
 export const unauthorized = () =>
   new ApiError(401, ocpiStatusCodes.CLIENT_ERROR, 'unauthorized: send the header Authorization: Token <token>', {
@@ -37,8 +36,7 @@ export const methodNotAllowed = (method: string, allowed: readonly string[]) =>
     Allow: allowed.join(', '),
   });
 
-export const uriTooLong = (max: number) =>
-  new ApiError(414, ocpiStatusCodes.CLIENT_ERROR, `request URL longer than ${max} characters`);
+export const uriTooLong = (max: number) => new ApiError(414, ocpiStatusCodes.CLIENT_ERROR, `request URL longer than ${max} characters`);
 
 // The rest of the body is not read: closing the connection is the only way to refuse it.
 export const payloadTooLarge = (max: number) =>

@@ -67,4 +67,3 @@ export function narrowScope(scope: PullScope, addressee: Party | undefined): Pul
 export function soleParty(scope: PullScope): Party | undefined {
   return scope !== 'all' && scope.length === 1 ? scope[0] : undefined;
 }
-

@@ -10,10 +10,7 @@ import type { Party } from '../../ocpi/party';
 const CDR_ID_NAMESPACE = Buffer.from('5f1c3f4e9b2a4d7e8c61a0b3d2e4f607', 'hex');
 
 export function cdrIdFor(party: Party, sessionId: string): string {
-  const hash = createHash('sha1')
-    .update(CDR_ID_NAMESPACE)
-    .update(`${party.country_code}*${party.party_id}*${sessionId}`, 'utf8')
-    .digest();
+  const hash = createHash('sha1').update(CDR_ID_NAMESPACE).update(`${party.country_code}*${party.party_id}*${sessionId}`, 'utf8').digest();
   const bytes = hash.subarray(0, 16);
   bytes[6] = (bytes[6]! & 0x0f) | 0x50;
   bytes[8] = (bytes[8]! & 0x3f) | 0x80;

@@ -38,11 +38,7 @@ export function sliceForPricing(periods: readonly PricedPeriod[], options: Slice
   for (const period of periods) {
     const duration = period.end - period.start;
     if (period.kind !== 'out_of_order' && duration > 0) {
-      const cuts = [
-        period.start,
-        ...cutInstants(period, energyBefore, limits, options.sessionStart, zone),
-        period.end,
-      ];
+      const cuts = [period.start, ...cutInstants(period, energyBefore, limits, options.sessionStart, zone), period.end];
       const energyUpTo = (instant: number) => prorate(period.energyE4, instant - period.start, duration);
       for (let index = 0; index + 1 < cuts.length; index++) {
         const start = cuts[index]!;

@@ -54,7 +54,5 @@ function kindOf(period: ChargingPeriod): PeriodKind {
 
 /** Sum of a dimension's volumes in a period (normally one), 1e-4 units. */
 export function volumeE4(period: ChargingPeriod, type: ChargingPeriod['dimensions'][number]['type']): bigint {
-  return period.dimensions
-    .filter((dimension) => dimension.type === type)
-    .reduce((sum, dimension) => sum + toE4(dimension.volume), 0n);
+  return period.dimensions.filter((dimension) => dimension.type === type).reduce((sum, dimension) => sum + toE4(dimension.volume), 0n);
 }

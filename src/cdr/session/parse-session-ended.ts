@@ -22,4 +22,3 @@ export function parseSessionEnded(input: unknown, now: Date = new Date()): Sessi
   if (implausible.length > 0) throw new InvalidSessionEndedError(implausible.map(formatProblem));
   return result.data;
 }
-

@@ -83,12 +83,18 @@ function crossFieldProblems(input: {
   if (evseId === undefined) {
     problems.push({ path: evsePath, message: `is required by GIREVE: the eMI3 EVSE id, like ${operatorId(party)}*E0001` });
   } else if (!isEmi3EvseId(evseId) || !evseIdBelongsTo(evseId, party)) {
-    problems.push({ path: evsePath, message: `must be an eMI3 EVSE id starting with the CPO's operator id ${operatorId(party)}*E (GIREVE)` });
+    problems.push({
+      path: evsePath,
+      message: `must be an eMI3 EVSE id starting with the CPO's operator id ${operatorId(party)}*E (GIREVE)`,
+    });
   }
   const given = givenAuthorizationId(input.authorization_id);
   const sessionAuthorization = givenAuthorizationId(session.authorization_id);
   if (given !== undefined && sessionAuthorization !== undefined && given !== sessionAuthorization) {
-    problems.push({ path: ['authorization_id'], message: 'must equal session.authorization_id: GIREVE echoes one authorization unchanged' });
+    problems.push({
+      path: ['authorization_id'],
+      message: 'must equal session.authorization_id: GIREVE echoes one authorization unchanged',
+    });
   }
   problems.push(...periodTimeProblems(session));
   return problems;

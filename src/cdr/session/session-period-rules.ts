@@ -10,7 +10,6 @@ import type { InputProblem } from '../input-problem';
 import { volumeE4 } from '../pricing/priced-period';
 import { HOUR_VOLUME_RESOLUTION_MS } from './session-period-spans';
 
-
 export function periodTimeProblems(session: Session): InputProblem[] {
   const periods = session.charging_periods ?? [];
   const stop = session.end_datetime === undefined ? undefined : Date.parse(session.end_datetime);

@@ -70,7 +70,10 @@ function energyProblems(input: SessionEnded, span: Interval): InputProblem[] {
     periods.forEach((period, index) => {
       const rule = energyRuleBroken(period.energyE4, period, watts, 'period');
       if (rule) {
-        problems.push({ path: ['session', 'charging_periods', index, 'dimensions'], message: `ENERGY ${fromE4(period.energyE4)} kWh ${rule}` });
+        problems.push({
+          path: ['session', 'charging_periods', index, 'dimensions'],
+          message: `ENERGY ${fromE4(period.energyE4)} kWh ${rule}`,
+        });
       }
     });
   }
@@ -85,8 +88,7 @@ function energyRuleBroken(energyE4: bigint, time: ChargingTime, watts: bigint, w
       : 'in a session that did not charge (no period has charging time)';
   }
   if (time.workingMs === 0) return 'metered while the EVSE was out of order all the time it charged: no energy flows then';
-  const mostE4 =
-    (watts * BigInt(time.workingMs) * (100n + POWER_TOLERANCE_PERCENT)) / (100n * WATT_MS_PER_KWH_E4) + ENERGY_TOLERANCE_E4;
+  const mostE4 = (watts * BigInt(time.workingMs) * (100n + POWER_TOLERANCE_PERCENT)) / (100n * WATT_MS_PER_KWH_E4) + ENERGY_TOLERANCE_E4;
   if (energyE4 <= mostE4) return undefined;
   const hours = fromE4(msToHoursE4(time.workingMs));
   const kilowatts = fromE4(watts * 10n);

@@ -15,10 +15,9 @@ import { usedLocationSchema } from './used-location';
 const GIREVE_REMARK_PREFIXES = ['[*]', '[?]'] as const;
 
 /** A CDR's `remark` (2.1.1 and 2.2.1 alike: string(255)), without GIREVE's reserved prefixes. */
-export const cdrRemark = ocpiString(255).refine(
-  (value) => !GIREVE_REMARK_PREFIXES.some((prefix) => value.trimStart().startsWith(prefix)),
-  { error: 'must not start with [*] or [?]: GIREVE reserves these prefixes' },
-);
+export const cdrRemark = ocpiString(255).refine((value) => !GIREVE_REMARK_PREFIXES.some((prefix) => value.trimStart().startsWith(prefix)), {
+  error: 'must not start with [*] or [?]: GIREVE reserves these prefixes',
+});
 
 export const cdrSchema = z.strictObject({
   id: ciString(36).min(1, { error: 'must not be empty' }),

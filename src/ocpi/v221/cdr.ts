@@ -6,7 +6,17 @@
  */
 import { z } from 'zod';
 import { cdrRemark } from '../v211/cdr';
-import { asciiString, authorizationId, ciString, countryCodeAlpha2, currencyCode, nonNegativeDecimal, ocpiDateTime, ocpiId, partyId } from '../primitives';
+import {
+  asciiString,
+  authorizationId,
+  ciString,
+  countryCodeAlpha2,
+  currencyCode,
+  nonNegativeDecimal,
+  ocpiDateTime,
+  ocpiId,
+  partyId,
+} from '../primitives';
 import { signedDataSchema } from '../v211/signed-data';
 import { cdrLocationSchema } from './cdr-location';
 import { cdrTokenSchema } from './cdr-token';
@@ -64,7 +74,7 @@ export const cdr221Schema = cdr221ObjectSchema.superRefine((cdr, ctx) => {
     if (cdr.credit_reference_id === undefined) {
       issue(['credit_reference_id'], 'is required in a credit CDR: the id of the CDR it credits');
     } else if (cdr.credit_reference_id === cdr.id) {
-      issue(['credit_reference_id'], 'must not be the credit CDR\'s own id: it names the CDR being credited');
+      issue(['credit_reference_id'], "must not be the credit CDR's own id: it names the CDR being credited");
     }
     for (const [key, amount] of amountsOf(cdr.total_cost)) {
       if (amount > 0) issue(['total_cost', key], 'must be <= 0 in a credit CDR: the negated total_cost of the CDR it credits');
@@ -84,5 +94,10 @@ export const cdr221Schema = cdr221ObjectSchema.superRefine((cdr, ctx) => {
 export type Cdr221 = z.infer<typeof cdr221Schema>;
 
 function amountsOf(price: Price): Array<['excl_vat' | 'incl_vat', number]> {
-  return price.incl_vat === undefined ? [['excl_vat', price.excl_vat]] : [['excl_vat', price.excl_vat], ['incl_vat', price.incl_vat]];
+  return price.incl_vat === undefined
+    ? [['excl_vat', price.excl_vat]]
+    : [
+        ['excl_vat', price.excl_vat],
+        ['incl_vat', price.incl_vat],
+      ];
 }

@@ -89,12 +89,14 @@ test('hubs pulling incrementally while inserts commit late miss nothing, by thei
   void Promise.all(writers).then(() => (writing = false));
 
   /** A hub: pulls every few ms from `next(previous)`, walking every page; returns what each pull saw. */
-  async function hub(nextFrom: (sentAt: Date, newestSeen: string | undefined) => string | undefined): Promise<{ seen: string[]; repeatsJustified: boolean }> {
+  async function hub(
+    nextFrom: (sentAt: Date, newestSeen: string | undefined) => string | undefined,
+  ): Promise<{ seen: string[]; repeatsJustified: boolean }> {
     let from: string | undefined;
     let newest: string | undefined;
     const seen: string[] = [];
     let repeatsJustified = true;
-    for (let lastRound = false; ; ) {
+    for (let lastRound = false; ;) {
       const sentAt = new Date();
       const walk = await walkPages(pullUrl(from));
       const cdrs = walk.pages.flatMap((page) => page.body.data as Cdr[]).filter((cdr) => cdr.id.startsWith('RACE-'));
@@ -113,10 +115,7 @@ test('hubs pulling incrementally while inserts commit late miss nothing, by thei
     return { seen, repeatsJustified };
   }
 
-  const [byOwnClock, byNewestSeen] = await Promise.all([
-    hub((sentAt) => sentAt.toISOString()),
-    hub((_sentAt, newest) => newest),
-  ]);
+  const [byOwnClock, byNewestSeen] = await Promise.all([hub((sentAt) => sentAt.toISOString()), hub((_sentAt, newest) => newest)]);
   await Promise.all(writers);
   for (const result of [byOwnClock, byNewestSeen]) {
     expect([...new Set(result.seen)].sort()).toEqual(ids);

@@ -28,7 +28,13 @@ test('date_from includes a CDR updated exactly at date_from and date_to excludes
 });
 
 test('consecutive windows sharing a bound hand over every CDR exactly once', async () => {
-  const bounds = ['2024-05-01T09:00:00Z', '2024-05-01T10:00:00Z', '2024-05-01T10:30:00.123Z', '2024-05-01T11:00:00Z', '2024-05-01T12:00:00Z'];
+  const bounds = [
+    '2024-05-01T09:00:00Z',
+    '2024-05-01T10:00:00Z',
+    '2024-05-01T10:30:00.123Z',
+    '2024-05-01T11:00:00Z',
+    '2024-05-01T12:00:00Z',
+  ];
   const ids: string[] = [];
   for (let i = 0; i + 1 < bounds.length; i++) {
     ids.push(...cdrIds((await pull(`date_from=${bounds[i]}&date_to=${bounds[i + 1]}`)).body.data));
@@ -38,7 +44,9 @@ test('consecutive windows sharing a bound hand over every CDR exactly once', asy
 
 test('fractions of seconds count, down to the fourth digit', async () => {
   expect(cdrIds((await pull('date_from=2024-05-01T10:30:00.123Z&date_to=2024-05-01T10:30:00.124Z')).body.data)).toEqual(['EDGE-MIDDLE']);
-  expect(cdrIds((await pull('date_from=2024-05-01T10:30:00.1231Z&date_to=2024-05-01T11:00:00Z')).body.data)).toEqual(['EDGE-JUST-BEFORE-TO']);
+  expect(cdrIds((await pull('date_from=2024-05-01T10:30:00.1231Z&date_to=2024-05-01T11:00:00Z')).body.data)).toEqual([
+    'EDGE-JUST-BEFORE-TO',
+  ]);
   expect(cdrIds((await pull('date_from=2024-05-01T10:30:00.1229Z&date_to=2024-05-01T10:30:00.1231Z')).body.data)).toEqual(['EDGE-MIDDLE']);
 });
 

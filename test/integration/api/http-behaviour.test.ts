@@ -77,7 +77,7 @@ describe('routes and methods', () => {
     expect(await response.text()).toBe('');
   });
 
-  test('a trailing slash reaches the same endpoint, as in OCPI\'s own examples', async () => {
+  test("a trailing slash reaches the same endpoint, as in OCPI's own examples", async () => {
     const answer = await ocpiGet(`${api.url}${CDRS_PATH}/?limit=5`);
     expect(answer.status).toBe(200);
     expect(answer.headers.get('x-total-count')).toBe('1');

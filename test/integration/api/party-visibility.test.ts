@@ -46,13 +46,13 @@ const idsOf = (party: Party, extra: string[] = []) =>
     .map((i) => `${party.country_code}${party.party_id}-${i}`)
     .concat(extra);
 
-test('a token scoped to one party pulls only that party\'s CDRs, and counts only them', async () => {
+test("a token scoped to one party pulls only that party's CDRs, and counts only them", async () => {
   const page = await pull(ABC_ONLY, '?limit=100');
   expect(cdrIds(page.body.data)).toEqual(idsOf(ABC, ['SHARED-ID']));
   expect(page.headers.get('x-total-count')).toBe('7');
 });
 
-test('a scoped token following Link across many pages never meets another party\'s CDR', async () => {
+test("a scoped token following Link across many pages never meets another party's CDR", async () => {
   const { pages, ids } = await walkPages(`${api.url}${CDRS_PATH}?limit=2`, undefined, DEF_ONLY);
   expect(pages).toHaveLength(4);
   expect(ids).toEqual(['FRDEF-1', 'FRDEF-5', 'FRDEF-9', 'FRDEF-13', 'FRDEF-17', 'FRDEF-21', 'SHARED-ID']);
@@ -60,9 +60,15 @@ test('a scoped token following Link across many pages never meets another party\
 });
 
 test('a party written in lower case in OCPI_TOKENS means the same party', async () => {
-  expect(cdrIds((await pull(DEF_ONLY, '?limit=100')).body.data)).toEqual(
-    ['FRDEF-1', 'FRDEF-5', 'FRDEF-9', 'FRDEF-13', 'FRDEF-17', 'FRDEF-21', 'SHARED-ID'],
-  );
+  expect(cdrIds((await pull(DEF_ONLY, '?limit=100')).body.data)).toEqual([
+    'FRDEF-1',
+    'FRDEF-5',
+    'FRDEF-9',
+    'FRDEF-13',
+    'FRDEF-17',
+    'FRDEF-21',
+    'SHARED-ID',
+  ]);
 });
 
 test('a token scoped to two parties sees both, in the one pull order', async () => {
@@ -78,7 +84,7 @@ test('a party of the same id in another country is another party', async () => {
   expect(ids.some((id) => id.startsWith('BEABC'))).toBe(false);
 });
 
-test('a token without a scope sees every party\'s CDRs, as a plain token list always did', async () => {
+test("a token without a scope sees every party's CDRs, as a plain token list always did", async () => {
   const page = await pull(EVERYTHING, '?limit=100');
   expect(cdrIds(page.body.data)).toHaveLength(26);
   expect(page.headers.get('x-total-count')).toBe('26');
@@ -94,7 +100,7 @@ test('a plain offset counts only the CDRs the token sees', async () => {
   expect(cdrIds((await pull(ABC_ONLY, '?offset=5&limit=10')).body.data)).toEqual(['FRABC-20', 'SHARED-ID']);
 });
 
-test('a cursor copied from another party\'s Link does not open that party\'s CDRs', async () => {
+test("a cursor copied from another party's Link does not open that party's CDRs", async () => {
   const everything = await pull(EVERYTHING, '?limit=1');
   const foreignLink = new URL(nextLink(everything)!);
   const answer = await ocpiGet(foreignLink.toString(), ABC_ONLY);
@@ -102,7 +108,7 @@ test('a cursor copied from another party\'s Link does not open that party\'s CDR
   expect(cdrIds(answer.body.data).every((id) => id.startsWith('FRABC') || id === 'SHARED-ID')).toBe(true);
 });
 
-test('checking another party\'s CDR answers exactly like an unknown id', async () => {
+test("checking another party's CDR answers exactly like an unknown id", async () => {
   const foreign = await check(ABC_ONLY, 'FRDEF-1');
   const unknown = await check(ABC_ONLY, 'FRDEF-999');
   expect(foreign.status).toBe(404);
@@ -117,7 +123,7 @@ test('checking its own CDR works for a scoped token', async () => {
   expect(answer.body.data).toMatchObject({ id: 'FRDEF-5' });
 });
 
-test('an id two parties share answers each token with its own party\'s CDR', async () => {
+test("an id two parties share answers each token with its own party's CDR", async () => {
   const asAbc = await check(ABC_ONLY, 'SHARED-ID');
   const asDef = await check(DEF_ONLY, 'SHARED-ID');
   expect((asAbc.body.data as { location: { evses: { evse_id: string }[] } }).location.evses[0]?.evse_id).toBe('FR*ABC*E0001');

@@ -69,7 +69,10 @@ test('both counts equal a plain count for any window and scope, across inserts, 
 test('CDRs stored with a 2.2.1 form before migration 007 are counted once it runs', async () => {
   const older = await createTestDatabase({ migrate: false });
   try {
-    await migrate(older.pool, listMigrations().filter((migration) => migration.version < 7));
+    await migrate(
+      older.pool,
+      listMigrations().filter((migration) => migration.version < 7),
+    );
     await storeCdr221(older.pool, 'OLD-1', new Date('2023-12-31T23:59:59.999Z'));
     await storeCdr221(older.pool, 'OLD-2', new Date('2024-01-01T00:00:00Z'), { with221: false });
     await storeCdr221(older.pool, 'OLD-3', new Date('2024-01-01T05:30:00Z'), { status: 'invalid' });
@@ -79,7 +82,9 @@ test('CDRs stored with a 2.2.1 form before migration 007 are counted once it run
     expect(await countPullableCdrs(older.pool, 'all', {}, '2.2.1')).toBe(3);
     expect(await countPullableCdrs(older.pool, 'all', {}, '2.1.1')).toBe(4);
     expect(await countPullableCdrs(older.pool, 'all', { from: '2024-01-01T00:00:00Z' }, '2.2.1')).toBe(2);
-    expect(await countPullableCdrs(older.pool, [PARTIES[0]!], { from: '2023-12-01T00:00:00Z', to: '2024-02-01T00:00:00Z' }, '2.2.1')).toBe(2);
+    expect(await countPullableCdrs(older.pool, [PARTIES[0]!], { from: '2023-12-01T00:00:00Z', to: '2024-02-01T00:00:00Z' }, '2.2.1')).toBe(
+      2,
+    );
   } finally {
     await older.drop();
   }

@@ -22,8 +22,7 @@ afterAll(async () => {
 });
 
 const PARTIES = COUNTED_PARTIES;
-const plainCount = (pullScope: PullScope, from: string | undefined, to: string | undefined) =>
-  plainCountOf(db.pool, pullScope, from, to);
+const plainCount = (pullScope: PullScope, from: string | undefined, to: string | undefined) => plainCountOf(db.pool, pullScope, from, to);
 
 let serial = 0;
 
@@ -95,7 +94,10 @@ test('CDRs stored before the counts existed are counted once migration 002 runs'
       [party.country_code, party.party_id, id, `S-${id}`, at, status],
     );
   try {
-    await migrate(older.pool, listMigrations().filter((migration) => migration.version < 2));
+    await migrate(
+      older.pool,
+      listMigrations().filter((migration) => migration.version < 2),
+    );
     await storeAt001('OLD-1', '2023-12-31T23:59:59.999Z');
     await storeAt001('OLD-2', '2024-01-01T00:00:00Z');
     await storeAt001('OLD-3', '2024-01-01T05:30:00Z', 'invalid');

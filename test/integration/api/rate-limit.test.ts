@@ -39,7 +39,7 @@ test('a token gets its burst, then 429 with status 2000 and a Retry-After in sec
   expect(refused.headers.get('retry-after')).toBe('100');
 });
 
-test('one token spending its bucket leaves another token\'s untouched', async () => {
+test("one token spending its bucket leaves another token's untouched", async () => {
   for (let i = 0; i < 4; i++) await pull(SECOND_TOKEN);
   expect((await pull(SECOND_TOKEN)).status).toBe(429);
   expect((await pull(THIRD_TOKEN)).status).toBe(200);

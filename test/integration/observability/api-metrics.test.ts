@@ -232,9 +232,20 @@ describe('queue gauges, read from Postgres', () => {
       ('FR', 'LAN', 'gireve', '2.1.1', 'https://gireve.example/cdrs', 't1'),
       ('FR', 'LAN', 'emsp', '2.2.1', 'https://emsp.example/cdrs', 't2')`);
     // Two CDRs: GIREVE took both, the eMSP neither yet.
-    await recordHandIns(db.pool, party, [1, 2].map((n) => ({ cdrId: `LAN-${n}`, sessionId: `S-LAN-${n}`, at: Date.now() })));
+    await recordHandIns(
+      db.pool,
+      party,
+      [1, 2].map((n) => ({ cdrId: `LAN-${n}`, sessionId: `S-LAN-${n}`, at: Date.now() })),
+    );
     for (const n of [1, 2]) {
-      await insertCdr(db.pool, { ...party, id: `LAN-${n}`, session_id: `S-LAN-${n}`, cdr: { id: n }, last_updated: new Date(), status: 'queued' });
+      await insertCdr(db.pool, {
+        ...party,
+        id: `LAN-${n}`,
+        session_id: `S-LAN-${n}`,
+        cdr: { id: n },
+        last_updated: new Date(),
+        status: 'queued',
+      });
       await markSent(db.pool, { ...party, id: `LAN-${n}` }, null, 'gireve');
     }
     const samples = await scrape();

@@ -71,7 +71,12 @@ test('the worker logs JSON lines, activity logs carry the workflow, CPO and CDR 
   });
   processes.push(worker);
   const startup = logLines(worker).find((line) => String(line.msg).startsWith('cdrflow worker: task queue'));
-  expect(startup).toMatchObject({ level: 'info', name: 'cdrflow-worker', taskQueue, metrics: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/metrics$/) });
+  expect(startup).toMatchObject({
+    level: 'info',
+    name: 'cdrflow-worker',
+    taskQueue,
+    metrics: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/metrics$/),
+  });
 
   const party = randomParty();
   iop.control({ failNext: 1, failNextBehaviour: 'reject' });
@@ -149,23 +154,34 @@ test('the intake logs JSON lines, hands sessions in over HTTP and never logs its
   expect(intake.output()).not.toContain(INTAKE_TOKEN);
 });
 
-test.each(['worker', 'api'])('the %s refuses to start with metrics beyond loopback and no METRICS_TOKEN, naming the variables', async (command) => {
-  const prefix = command === 'worker' ? 'WORKER' : 'API';
-  const env = {
-    DATABASE_URL: db.url,
-    TEMPORAL_ADDRESS: temporalAddress(),
-    IOP_CDRS_URL: iop.cdrsUrl,
-    IOP_TOKEN,
-    API_PORT: '0',
-    OCPI_TOKENS: PULL_TOKEN,
-    [`${prefix}_METRICS_PORT`]: '0',
-    [`${prefix}_METRICS_HOST`]: '0.0.0.0',
-  };
-  const readyText = command === 'worker' ? 'cdrflow worker: task queue' : 'cdrflow api: listening on';
-  const started = spawnCdrflow(command, env, readyText);
-  // Should it start after all, it is stopped with the others (and the test fails at once).
-  started.then((child) => processes.push(child), () => undefined);
-  await expect(started).rejects.toThrow(new RegExp(`exited with 2 before starting:[\\s\\S]*${prefix}_METRICS_HOST: 0\\.0\\.0\\.0 is beyond loopback.*METRICS_TOKEN`));
-  const message = await started.then(() => '', (error: Error) => error.message);
-  for (const token of [IOP_TOKEN, PULL_TOKEN]) expect(message).not.toContain(token);
-});
+test.each(['worker', 'api'])(
+  'the %s refuses to start with metrics beyond loopback and no METRICS_TOKEN, naming the variables',
+  async (command) => {
+    const prefix = command === 'worker' ? 'WORKER' : 'API';
+    const env = {
+      DATABASE_URL: db.url,
+      TEMPORAL_ADDRESS: temporalAddress(),
+      IOP_CDRS_URL: iop.cdrsUrl,
+      IOP_TOKEN,
+      API_PORT: '0',
+      OCPI_TOKENS: PULL_TOKEN,
+      [`${prefix}_METRICS_PORT`]: '0',
+      [`${prefix}_METRICS_HOST`]: '0.0.0.0',
+    };
+    const readyText = command === 'worker' ? 'cdrflow worker: task queue' : 'cdrflow api: listening on';
+    const started = spawnCdrflow(command, env, readyText);
+    // Should it start after all, it is stopped with the others (and the test fails at once).
+    started.then(
+      (child) => processes.push(child),
+      () => undefined,
+    );
+    await expect(started).rejects.toThrow(
+      new RegExp(`exited with 2 before starting:[\\s\\S]*${prefix}_METRICS_HOST: 0\\.0\\.0\\.0 is beyond loopback.*METRICS_TOKEN`),
+    );
+    const message = await started.then(
+      () => '',
+      (error: Error) => error.message,
+    );
+    for (const token of [IOP_TOKEN, PULL_TOKEN]) expect(message).not.toContain(token);
+  },
+);

@@ -9,7 +9,10 @@ import { createTestDatabase, type TestDatabase } from '../../support/db';
 let db: TestDatabase;
 beforeAll(async () => {
   db = await createTestDatabase({ migrate: false });
-  await migrate(db.pool, listMigrations().filter((migration) => migration.version < 9));
+  await migrate(
+    db.pool,
+    listMigrations().filter((migration) => migration.version < 9),
+  );
 });
 afterAll(() => db.drop());
 
@@ -29,7 +32,9 @@ test('queued, in-flight, held, sent and rejected CDRs of 008 become deliveries i
   await insert('AAA', 'in-flight', 'queued', ", now(), 'run-1', NULL, 2");
   await insert('BBB', 'to-gireve', 'queued');
   await insert('BBB', 'sent-before', 'sent');
-  await db.pool.query(`UPDATE cdrs SET post_connection = 'gireve', iop_location = 'https://gireve.example/cdrs/x' WHERE id = 'sent-before'`);
+  await db.pool.query(
+    `UPDATE cdrs SET post_connection = 'gireve', iop_location = 'https://gireve.example/cdrs/x' WHERE id = 'sent-before'`,
+  );
   await insert('AAA', 'refused', 'rejected');
   await insert('CCC', 'held', 'queued');
   await db.pool.query(`INSERT INTO queue_entries (country_code, party_id, cdr_id, session_id, enqueued_at) VALUES
@@ -47,7 +52,15 @@ test('queued, in-flight, held, sent and rejected CDRs of 008 become deliveries i
     { cdr_id: 'in-flight', connection: 'default', status: 'queued', attempts: 2, post_owner: 'run-1', iop_location: null, placed: true },
     { cdr_id: 'not-stored', connection: 'default', status: 'queued', attempts: 0, post_owner: null, iop_location: null, placed: true },
     { cdr_id: 'refused', connection: 'default', status: 'rejected', attempts: 0, post_owner: null, iop_location: null, placed: false },
-    { cdr_id: 'sent-before', connection: 'gireve', status: 'sent', attempts: 0, post_owner: null, iop_location: 'https://gireve.example/cdrs/x', placed: false },
+    {
+      cdr_id: 'sent-before',
+      connection: 'gireve',
+      status: 'sent',
+      attempts: 0,
+      post_owner: null,
+      iop_location: 'https://gireve.example/cdrs/x',
+      placed: false,
+    },
     { cdr_id: 'to-gireve', connection: 'gireve', status: 'queued', attempts: 0, post_owner: null, iop_location: null, placed: true },
     { cdr_id: 'waiting', connection: 'default', status: 'queued', attempts: 0, post_owner: null, iop_location: null, placed: true },
   ]);

@@ -4,12 +4,7 @@
 import { insertCdr, requeueRejectedCdr } from '../../../src/store/cdr-repo';
 import { skipInvalidCdr } from '../../../src/store/delivery-repo';
 import { markRejected, markSent, readQueueHead } from '../../support/deliveries';
-import {
-  dropUnstoredEntry,
-  recordHandIns,
-  removeSettledEntries,
-  summarizeQueue,
-} from '../../../src/store/queue-repo';
+import { dropUnstoredEntry, recordHandIns, removeSettledEntries, summarizeQueue } from '../../../src/store/queue-repo';
 import { createTestDatabase, type TestDatabase } from '../../support/db';
 
 let db: TestDatabase;
@@ -28,8 +23,18 @@ const order = async (party: ReturnType<typeof newParty>) => (await readQueueHead
 test('keeps hand-ins in the order they arrived, within one write and across writes', async () => {
   const party = newParty();
   const ids = Array.from({ length: 500 }, (_, index) => `cdr-${(index * 7919) % 500}`); // not sorted by id
-  expect(await recordHandIns(db.pool, party, ids.slice(0, 300).map((id) => handIn(id)))).toHaveLength(300);
-  await recordHandIns(db.pool, party, ids.slice(300).map((id) => handIn(id)));
+  expect(
+    await recordHandIns(
+      db.pool,
+      party,
+      ids.slice(0, 300).map((id) => handIn(id)),
+    ),
+  ).toHaveLength(300);
+  await recordHandIns(
+    db.pool,
+    party,
+    ids.slice(300).map((id) => handIn(id)),
+  );
   expect(await order(party)).toEqual(ids);
 });
 

@@ -52,7 +52,9 @@ test('a hand-in names the missing search attribute and the command that adds it,
   const missing = /no search attribute (Cdr\w+) \(Keyword\)/.exec((error as Error).message)?.[1];
   expect(['CdrOperatorId', 'CdrSessionId', 'CdrId', 'CdrDeliveryStatus']).toContain(missing);
   expect((error as Error).message).toContain('npx cdrflow temporal-setup');
-  expect((error as Error).message).toContain(`temporal operator search-attribute create --namespace default --name ${missing} --type Keyword`);
+  expect((error as Error).message).toContain(
+    `temporal operator search-attribute create --namespace default --name ${missing} --type Keyword`,
+  );
   expect((error as Error).message).not.toMatch(/Failed to signalWithStart/);
 });
 
@@ -82,7 +84,9 @@ describe('where the server refuses to add search attributes', () => {
     expect(error).toBeInstanceOf(TemporalSetupError);
     const message = (error as Error).message;
     for (const [name, type] of Object.entries(searchAttributeRegistrations)) {
-      expect(message).toContain(`${name} (${type}): temporal operator search-attribute create --namespace default --name ${name} --type ${type}`);
+      expect(message).toContain(
+        `${name} (${type}): temporal operator search-attribute create --namespace default --name ${name} --type ${type}`,
+      );
       expect(message).toContain(`tcld namespace search-attributes add --namespace default --search-attribute "${name}=${type}"`);
     }
   });

@@ -86,7 +86,8 @@ test.each([
   ['a certificate from another CA', { TEMPORAL_TLS_CERT: 'stranger', TEMPORAL_TLS_KEY: 'stranger' }],
 ])('with %s, connecting fails with an error that points at the TLS settings', async (_case, change) => {
   const env: Record<string, string> = { ...tlsEnv(), ...change };
-  if (env.TEMPORAL_TLS_CERT === 'stranger') Object.assign(env, { TEMPORAL_TLS_CERT: certs.strangerCert, TEMPORAL_TLS_KEY: certs.strangerKey });
+  if (env.TEMPORAL_TLS_CERT === 'stranger')
+    Object.assign(env, { TEMPORAL_TLS_CERT: certs.strangerCert, TEMPORAL_TLS_KEY: certs.strangerKey });
   const error = await connectTemporalClient(env)
     .then(async (client) => {
       // A TLS 1.3 server may refuse the certificate only at the first call.

@@ -18,7 +18,9 @@ const FROM = Date.parse('2024-01-01T00:00:00Z');
 const YEARS_3_IN_S = 3 * 365 * 24 * 3600;
 
 const decimal4 = (max: number) => fc.integer({ min: 0, max: max * 10_000 }).map((units) => units / 10_000);
-const timeOfDay = fc.integer({ min: 0, max: 1439 }).map((m) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`);
+const timeOfDay = fc
+  .integer({ min: 0, max: 1439 })
+  .map((m) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`);
 const localDate = fc.integer({ min: 0, max: 3 * 365 }).map((days) => new Date(FROM + days * 86_400_000).toISOString().slice(0, 10));
 
 const everyRestriction: fc.Arbitrary<Required<TariffRestrictions>> = fc.record({
@@ -108,23 +110,26 @@ function sessionFrom(shape: SessionShape, backendTotal: number): SessionEnded {
     return { start_date_time: at(span.start), dimensions: [{ type: 'ENERGY' as const, volume: kwhUnits / 10_000 }] };
   });
   const kwhUnits = energies.reduce((sum, units) => sum + units, 0);
-  return parseSessionEnded({
-    party: PARTY,
-    session: {
-      id: 'PROP-1',
-      start_datetime: at(start),
-      end_datetime: at(stop),
-      kwh: kwhUnits / 10_000,
-      auth_id: 'AUTH',
-      auth_method: 'WHITELIST',
-      location: location({ time_zone: shape.timeZone }),
-      currency: 'EUR',
-      charging_periods: periods,
-      ...(shape.tariff ? {} : { total_cost: backendTotal }),
-      status: 'COMPLETED',
-      last_updated: at(stop),
+  return parseSessionEnded(
+    {
+      party: PARTY,
+      session: {
+        id: 'PROP-1',
+        start_datetime: at(start),
+        end_datetime: at(stop),
+        kwh: kwhUnits / 10_000,
+        auth_id: 'AUTH',
+        auth_method: 'WHITELIST',
+        location: location({ time_zone: shape.timeZone }),
+        currency: 'EUR',
+        charging_periods: periods,
+        ...(shape.tariff ? {} : { total_cost: backendTotal }),
+        status: 'COMPLETED',
+        last_updated: at(stop),
+      },
+      tariffs: shape.tariff ? [shape.tariff] : [],
+      out_of_order: outOfOrder.map((interval) => ({ start: at(interval.start), end: at(interval.end) })),
     },
-    tariffs: shape.tariff ? [shape.tariff] : [],
-    out_of_order: outOfOrder.map((interval) => ({ start: at(interval.start), end: at(interval.end) })),
-  }, NOW);
+    NOW,
+  );
 }

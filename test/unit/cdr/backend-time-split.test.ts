@@ -39,8 +39,20 @@ it("bills the backend's TIME / PARKING_TIME split of one period, each by its own
   // 0.50 flat + 10 kWh x 0.35 + 0.25 h parked x 6.00 (not 4.00: the quarter hour idle is billed)
   expect(cdr.total_cost).toBe(5.5);
   expect(cdr.charging_periods).toEqual([
-    { start_date_time: at('08:00'), dimensions: [{ type: 'ENERGY', volume: 10 }, { type: 'TIME', volume: 0.75 }] },
-    { start_date_time: at('08:45'), dimensions: [{ type: 'ENERGY', volume: 0 }, { type: 'PARKING_TIME', volume: 0.25 }] },
+    {
+      start_date_time: at('08:00'),
+      dimensions: [
+        { type: 'ENERGY', volume: 10 },
+        { type: 'TIME', volume: 0.75 },
+      ],
+    },
+    {
+      start_date_time: at('08:45'),
+      dimensions: [
+        { type: 'ENERGY', volume: 0 },
+        { type: 'PARKING_TIME', volume: 0.25 },
+      ],
+    },
   ]);
   expect([cdr.total_time, cdr.total_parking_time]).toEqual([1, 0.25]);
   expect(validateCdr(cdr).valid).toBe(true);
@@ -61,32 +73,77 @@ it('places the TIME part first: an idle fee from 08:45 local applies to the park
 });
 
 it('takes the rest of a period as parking when the backend reports only its TIME', () => {
-  const cdr = build(onePeriod([{ type: 'ENERGY', volume: 10 }, { type: 'TIME', volume: 0.75 }]));
+  const cdr = build(
+    onePeriod([
+      { type: 'ENERGY', volume: 10 },
+      { type: 'TIME', volume: 0.75 },
+    ]),
+  );
   expect([cdr.total_cost, cdr.total_parking_time]).toEqual([5.5, 0.25]);
 });
 
 it('takes the end of a period as parking when the backend reports only its PARKING_TIME', () => {
-  const cdr = build(onePeriod([{ type: 'ENERGY', volume: 10 }, { type: 'PARKING_TIME', volume: 0.25 }]));
+  const cdr = build(
+    onePeriod([
+      { type: 'ENERGY', volume: 10 },
+      { type: 'PARKING_TIME', volume: 0.25 },
+    ]),
+  );
   expect([cdr.total_cost, cdr.total_parking_time]).toEqual([5.5, 0.25]);
   expect(cdr.charging_periods.map((period) => period.start_date_time)).toEqual([at('08:00'), at('08:45')]);
 });
 
 it('reads a TIME within 4-decimal rounding of the period as the whole period, not as a sliver of parking', () => {
   // 1 h 40 min = 1.66666... h; 1.6666 is its rounding, not 0.2 s of parking billed per 5 min.
-  const cdr = build(onePeriod([{ type: 'ENERGY', volume: 10 }, { type: 'TIME', volume: 1.6666 }], '09:40'));
+  const cdr = build(
+    onePeriod(
+      [
+        { type: 'ENERGY', volume: 10 },
+        { type: 'TIME', volume: 1.6666 },
+      ],
+      '09:40',
+    ),
+  );
   expect(cdr.charging_periods).toHaveLength(1);
   expect([cdr.total_time, cdr.total_parking_time, cdr.total_cost]).toEqual([1.6667, 0, 4]);
 });
 
 it('puts the energy in the charging part only, around out-of-order time', () => {
-  const input = onePeriod([{ type: 'ENERGY', volume: 10 }, { type: 'TIME', volume: 0.75 }]);
+  const input = onePeriod([
+    { type: 'ENERGY', volume: 10 },
+    { type: 'TIME', volume: 0.75 },
+  ]);
   input.out_of_order = [{ start: at('08:15'), end: at('08:30') }];
   const { cdr, pricing } = buildCdrWithPricing(parseSessionEnded(input), NOW);
   expect(cdr.charging_periods).toEqual([
-    { start_date_time: at('08:00'), dimensions: [{ type: 'ENERGY', volume: 5 }, { type: 'TIME', volume: 0.25 }] },
-    { start_date_time: at('08:15'), dimensions: [{ type: 'ENERGY', volume: 0 }, { type: 'TIME', volume: 0 }] },
-    { start_date_time: at('08:30'), dimensions: [{ type: 'ENERGY', volume: 5 }, { type: 'TIME', volume: 0.25 }] },
-    { start_date_time: at('08:45'), dimensions: [{ type: 'ENERGY', volume: 0 }, { type: 'PARKING_TIME', volume: 0.25 }] },
+    {
+      start_date_time: at('08:00'),
+      dimensions: [
+        { type: 'ENERGY', volume: 5 },
+        { type: 'TIME', volume: 0.25 },
+      ],
+    },
+    {
+      start_date_time: at('08:15'),
+      dimensions: [
+        { type: 'ENERGY', volume: 0 },
+        { type: 'TIME', volume: 0 },
+      ],
+    },
+    {
+      start_date_time: at('08:30'),
+      dimensions: [
+        { type: 'ENERGY', volume: 5 },
+        { type: 'TIME', volume: 0.25 },
+      ],
+    },
+    {
+      start_date_time: at('08:45'),
+      dimensions: [
+        { type: 'ENERGY', volume: 0 },
+        { type: 'PARKING_TIME', volume: 0.25 },
+      ],
+    },
   ]);
   expect(pricing.status === 'priced' && pricing.price.total).toBe(5.5);
 });

@@ -20,7 +20,7 @@ const input221Arb: fc.Arbitrary<SessionEnded> = fc.tuple(sessionEndedArb, vatArb
   vat_percentage: vat,
 }));
 
-it('builds a 2.2.1 CDR that validation accepts, with the 2.1.1 CDR\'s totals, for any well-formed session', () => {
+it("builds a 2.2.1 CDR that validation accepts, with the 2.1.1 CDR's totals, for any well-formed session", () => {
   fc.assert(
     fc.property(input221Arb, (input) => {
       const built = buildCdr221WithPricing(input, NOW);

@@ -81,7 +81,9 @@ describe('costs and VAT', () => {
   });
 
   it('refuses to guess the VAT: without vat_percentage the 2.2.1 CDR is not built (mod_tariffs would read "no VAT applicable")', () => {
-    expect(buildProblems(with221(hour, { cdr_token: TOKEN }))).toEqual([expect.stringMatching(/^vat_percentage: is required for an OCPI 2\.2\.1 connection/)]);
+    expect(buildProblems(with221(hour, { cdr_token: TOKEN }))).toEqual([
+      expect.stringMatching(/^vat_percentage: is required for an OCPI 2\.2\.1 connection/),
+    ]);
   });
 
   it('writes a 0 % rate as such: incl_vat equal to excl_vat, vat 0 in the tariff', () => {

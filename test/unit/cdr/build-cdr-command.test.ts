@@ -49,7 +49,8 @@ it('names the field and the rule of an invalid SessionEnded, one per line', asyn
   expect(run).toEqual({
     code: 1,
     stdout: '',
-    stderr: 'session-ended session.end_datetime: is required: the session must have ended\nsession-ended session.status: must be COMPLETED for a CDR\n',
+    stderr:
+      'session-ended session.end_datetime: is required: the session must have ended\nsession-ended session.status: must be COMPLETED for a CDR\n',
   });
 });
 
@@ -58,7 +59,10 @@ describe('--ocpi 2.2.1', () => {
     const run = await buildCdrCli(vector('ac-paid-energy-and-idle-fee', 'session-ended-221.json'), '--ocpi', '2.2.1');
     expect(run).toMatchObject({ code: 0, stderr: '' });
     const expected = JSON.parse(readFileSync(vector('ac-paid-energy-and-idle-fee', 'expected-cdr-221.json'), 'utf8')) as object;
-    expect(JSON.parse(run.stdout)).toEqual({ ...expected, last_updated: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/) });
+    expect(JSON.parse(run.stdout)).toEqual({
+      ...expected,
+      last_updated: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/),
+    });
   });
 
   it('names each field a 2.1.1-only input lacks, one per line, and exits 1', async () => {

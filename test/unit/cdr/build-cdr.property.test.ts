@@ -95,7 +95,10 @@ it('charges nothing for a session out of order from start to stop (which can del
   fc.assert(
     fc.property(sessionEndedArb, (input) => {
       if (input.tariffs.length === 0) return;
-      const broken = structuredClone({ ...input, out_of_order: [{ start: input.session.start_datetime, end: input.session.end_datetime! }] });
+      const broken = structuredClone({
+        ...input,
+        out_of_order: [{ start: input.session.start_datetime, end: input.session.end_datetime! }],
+      });
       broken.session.kwh = 0;
       for (const period of broken.session.charging_periods ?? []) period.dimensions = [{ type: 'ENERGY', volume: 0 }];
       const cdr = buildCdr(broken, NOW);

@@ -36,8 +36,20 @@ describe('charging periods and time totals', () => {
   it('gives a period with energy a TIME volume and one without a PARKING_TIME volume', () => {
     const cdr = buildCdr(sessionEnded({ ...charged, tariffs: [perKwhAndParking] }), NOW);
     expect(cdr.charging_periods).toEqual([
-      { start_date_time: at('10:00'), dimensions: [{ type: 'ENERGY', volume: 12 }, { type: 'TIME', volume: 1 }] },
-      { start_date_time: at('11:00'), dimensions: [{ type: 'ENERGY', volume: 0 }, { type: 'PARKING_TIME', volume: 0.5 }] },
+      {
+        start_date_time: at('10:00'),
+        dimensions: [
+          { type: 'ENERGY', volume: 12 },
+          { type: 'TIME', volume: 1 },
+        ],
+      },
+      {
+        start_date_time: at('11:00'),
+        dimensions: [
+          { type: 'ENERGY', volume: 0 },
+          { type: 'PARKING_TIME', volume: 0.5 },
+        ],
+      },
     ]);
     expect([cdr.total_energy, cdr.total_time, cdr.total_parking_time]).toEqual([12, 1.5, 0.5]);
   });
@@ -47,7 +59,13 @@ describe('charging periods and time totals', () => {
     delete input.session.charging_periods;
     const cdr = buildCdr(parseSessionEnded(input), NOW);
     expect(cdr.charging_periods).toEqual([
-      { start_date_time: at('10:00'), dimensions: [{ type: 'ENERGY', volume: 12 }, { type: 'TIME', volume: 1.5 }] },
+      {
+        start_date_time: at('10:00'),
+        dimensions: [
+          { type: 'ENERGY', volume: 12 },
+          { type: 'TIME', volume: 1.5 },
+        ],
+      },
     ]);
   });
 
@@ -63,10 +81,34 @@ describe('charging periods and time totals', () => {
     const input = sessionEnded({ ...charged, tariffs: [perKwhAndParking], out_of_order: [{ start: at('10:30'), end: at('10:45') }] });
     const cdr = buildCdr(input, NOW);
     expect(cdr.charging_periods).toEqual([
-      { start_date_time: at('10:00'), dimensions: [{ type: 'ENERGY', volume: 8 }, { type: 'TIME', volume: 0.5 }] },
-      { start_date_time: at('10:30'), dimensions: [{ type: 'ENERGY', volume: 0 }, { type: 'TIME', volume: 0 }] },
-      { start_date_time: at('10:45'), dimensions: [{ type: 'ENERGY', volume: 4 }, { type: 'TIME', volume: 0.25 }] },
-      { start_date_time: at('11:00'), dimensions: [{ type: 'ENERGY', volume: 0 }, { type: 'PARKING_TIME', volume: 0.5 }] },
+      {
+        start_date_time: at('10:00'),
+        dimensions: [
+          { type: 'ENERGY', volume: 8 },
+          { type: 'TIME', volume: 0.5 },
+        ],
+      },
+      {
+        start_date_time: at('10:30'),
+        dimensions: [
+          { type: 'ENERGY', volume: 0 },
+          { type: 'TIME', volume: 0 },
+        ],
+      },
+      {
+        start_date_time: at('10:45'),
+        dimensions: [
+          { type: 'ENERGY', volume: 4 },
+          { type: 'TIME', volume: 0.25 },
+        ],
+      },
+      {
+        start_date_time: at('11:00'),
+        dimensions: [
+          { type: 'ENERGY', volume: 0 },
+          { type: 'PARKING_TIME', volume: 0.5 },
+        ],
+      },
     ]);
     expect([cdr.total_time, cdr.total_parking_time]).toEqual([1.25, 0.5]);
   });
@@ -135,7 +177,12 @@ describe('total_cost', () => {
   });
 
   it('carries every tariff when it cannot tell which applied, and validation says why', () => {
-    const input = sessionEnded({ ...charged, location: location({}, null), tariffs: [perKwhAndParking, tariff([element([component('FLAT', 1)])], 'T2')], total_cost: 4.6 });
+    const input = sessionEnded({
+      ...charged,
+      location: location({}, null),
+      tariffs: [perKwhAndParking, tariff([element([component('FLAT', 1)])], 'T2')],
+      total_cost: 4.6,
+    });
     const cdr = buildCdr(input, NOW);
     expect(cdr.tariffs).toHaveLength(2);
     expect(validateCdr(cdr)).toEqual({

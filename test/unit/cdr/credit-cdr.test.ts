@@ -23,7 +23,14 @@ it('cancels the original: its own id, credit: true, the original id as reference
 });
 
 it('keeps everything else of the original, sub-totals included ("only the values in the total_cost field" are negative)', () => {
-  const { id: _id, total_cost: _total, credit: _credit, credit_reference_id: _reference, last_updated: _updated, ...rest } = creditCdrFor(original(), LATER);
+  const {
+    id: _id,
+    total_cost: _total,
+    credit: _credit,
+    credit_reference_id: _reference,
+    last_updated: _updated,
+    ...rest
+  } = creditCdrFor(original(), LATER);
   const { id: _originalId, total_cost: _originalTotal, last_updated: _originalUpdated, ...originalRest } = original();
   expect(rest).toEqual(originalRest);
   expect(rest.total_energy_cost).toEqual({ excl_vat: 6.4211, incl_vat: 7.7053 });
@@ -45,7 +52,7 @@ it('gives the same credit id every time, within the 39 characters OCPI 2.2.1 all
   expect(creditCdrIdFor('x'.repeat(36))).toHaveLength(38);
 });
 
-it('writes a free CDR\'s credit with zero amounts, not -0', () => {
+it("writes a free CDR's credit with zero amounts, not -0", () => {
   const free = { ...original(), total_cost: { excl_vat: 0, incl_vat: 0 } };
   expect(Object.is(creditCdrFor(free, LATER).total_cost.excl_vat, 0)).toBe(true);
 });

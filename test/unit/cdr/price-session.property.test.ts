@@ -56,7 +56,9 @@ it('cuts slices wherever a time-of-day, date, weekday or duration restriction co
         const inside = slice.start + Math.floor(where * (slice.end - slice.start - 1));
         const later = { ...slice.context, local: localTimeAt(zone, inside), elapsedMs: inside - Date.parse(cdr.start_date_time) };
         for (const { restrictions } of tariff.elements) {
-          expect(restrictionsMatch(restrictions, later)).toBe(restrictionsMatch(restrictions, { ...slice.context, local: localTimeAt(zone, slice.start) }));
+          expect(restrictionsMatch(restrictions, later)).toBe(
+            restrictionsMatch(restrictions, { ...slice.context, local: localTimeAt(zone, slice.start) }),
+          );
         }
       }
     }),
@@ -66,13 +68,25 @@ it('cuts slices wherever a time-of-day, date, weekday or duration restriction co
 
 it('reads the same wall clock as Intl, in any zone', () => {
   fc.assert(
-    fc.property(timeZoneArb, fc.integer({ min: Date.parse('2024-01-01T00:00:00Z'), max: Date.parse('2027-01-01T00:00:00Z') }), (zone, ms) => {
-      const local = localTimeAt(zone, ms);
-      const parts = new Intl.DateTimeFormat('en-CA', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' }).formatToParts(new Date(ms));
-      const part = (type: string) => parts.find((p) => p.type === type)?.value;
-      expect(local.date).toBe(`${part('year')}-${part('month')}-${part('day')}`);
-      expect(Math.floor(local.msOfDay / 60_000)).toBe(Number(part('hour')) * 60 + Number(part('minute')));
-    }),
+    fc.property(
+      timeZoneArb,
+      fc.integer({ min: Date.parse('2024-01-01T00:00:00Z'), max: Date.parse('2027-01-01T00:00:00Z') }),
+      (zone, ms) => {
+        const local = localTimeAt(zone, ms);
+        const parts = new Intl.DateTimeFormat('en-CA', {
+          timeZone: zone,
+          hourCycle: 'h23',
+          year: 'numeric',
+          month: '2-digit',
+          day: '2-digit',
+          hour: '2-digit',
+          minute: '2-digit',
+        }).formatToParts(new Date(ms));
+        const part = (type: string) => parts.find((p) => p.type === type)?.value;
+        expect(local.date).toBe(`${part('year')}-${part('month')}-${part('day')}`);
+        expect(Math.floor(local.msOfDay / 60_000)).toBe(Number(part('hour')) * 60 + Number(part('minute')));
+      },
+    ),
     RUNS,
   );
 });

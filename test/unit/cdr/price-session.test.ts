@@ -163,10 +163,7 @@ describe('elements that change during a period', () => {
   it('reads time of day in the location time zone across the October DST change', () => {
     // Sunday 26 October 2025: 03:00 CEST becomes 02:00 CET at 01:00Z. 22:00Z to 07:00Z is
     // 00:00 CEST to 08:00 CET: 7 real hours before 06:00 CET (05:00Z), then 2 hours.
-    const dayNight = tariff([
-      element([component('TIME', 1)], { start_time: '22:00', end_time: '06:00' }),
-      element([component('TIME', 3)]),
-    ]);
+    const dayNight = tariff([element([component('TIME', 1)], { start_time: '22:00', end_time: '06:00' }), element([component('TIME', 3)])]);
     const periods = [pricedPeriod('2025-10-25T22:00:00Z', '2025-10-26T07:00:00Z', 'charging', 30)];
     expect(total(dayNight, periods)).toBe(13);
   });

@@ -9,8 +9,7 @@ import { component, element, NOW, paris, sessionEndedInput, tariff } from './fix
 import { problemsOf } from './session-ended-problems';
 
 const at = (time: string) => paris(`2025-01-15 ${time}`);
-const valid = () =>
-  sessionEndedInput({ start: at('10:00'), stop: at('11:00'), tariffs: [tariff([element([component('ENERGY', 0.3)])])] });
+const valid = () => sessionEndedInput({ start: at('10:00'), stop: at('11:00'), tariffs: [tariff([element([component('ENERGY', 0.3)])])] });
 
 describe('strings', () => {
   it.each([

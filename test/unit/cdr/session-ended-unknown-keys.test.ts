@@ -90,7 +90,9 @@ describe('every object level of the input', () => {
 
   it.each(paths.map((path) => [formatPath(path), path] as const))('rejects an unknown key in %s', (_name, path) => {
     const problems = problemsOf(withKey(maximalSessionEnded(), path, 'x_vendor', 1));
-    expect(problems).toEqual([expect.stringMatching(new RegExp(`^${escapeRegExp(formatPath([...path, 'x_vendor']))}: is not a known field`))]);
+    expect(problems).toEqual([
+      expect.stringMatching(new RegExp(`^${escapeRegExp(formatPath([...path, 'x_vendor']))}: is not a known field`)),
+    ]);
   });
 });
 

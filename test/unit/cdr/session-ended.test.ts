@@ -3,8 +3,7 @@ import { component, element, paris, PARTY, sessionEndedInput, tariff } from './f
 import { problemsOf } from './session-ended-problems';
 
 const at = (time: string) => paris(`2025-01-15 ${time}`);
-const valid = () =>
-  sessionEndedInput({ start: at('10:00'), stop: at('11:00'), tariffs: [tariff([element([component('ENERGY', 0.3)])])] });
+const valid = () => sessionEndedInput({ start: at('10:00'), stop: at('11:00'), tariffs: [tariff([element([component('ENERGY', 0.3)])])] });
 
 it('accepts the simulated session used by the demo and the end-to-end tests', () => {
   const input = simulatedSessionEnded({ party: PARTY, sessionId: 'sim-1', start: new Date('2026-11-20T08:00:00Z') });
@@ -22,7 +21,9 @@ it("requires an evse_id that starts with the CPO's eMI3 operator id", () => {
   const evse = input.session.location.evses[0];
   expect(problemsOf(input)).toEqual([]);
   evse.evse_id = 'FR*ZZZ*E0001';
-  expect(problemsOf(input)).toEqual(["session.location.evses[0].evse_id: must be an eMI3 EVSE id starting with the CPO's operator id FR*AB1*E (GIREVE)"]);
+  expect(problemsOf(input)).toEqual([
+    "session.location.evses[0].evse_id: must be an eMI3 EVSE id starting with the CPO's operator id FR*AB1*E (GIREVE)",
+  ]);
   evse.evse_id = 'fr*ab1*e0001';
   expect(problemsOf(input)).toEqual([]);
   delete evse.evse_id;

@@ -13,7 +13,12 @@ import { problemsOf } from './session-ended-problems';
 const perKwh = tariff([element([component('ENERGY', 0.3)])]);
 // Fixtures' connector: AC_3_PHASE 230 V 32 A = 22.08 kW; with 10 % tolerance 24.288 kWh per hour.
 const oneHour = (kwh: number, overrides: Partial<SessionEndedInput> = {}) => ({
-  ...sessionEndedInput({ start: '2025-01-15T09:00:00Z', stop: '2025-01-15T10:00:00Z', periods: [{ at: '2025-01-15T09:00:00Z', kwh }], tariffs: [perKwh] }),
+  ...sessionEndedInput({
+    start: '2025-01-15T09:00:00Z',
+    stop: '2025-01-15T10:00:00Z',
+    periods: [{ at: '2025-01-15T09:00:00Z', kwh }],
+    tariffs: [perKwh],
+  }),
   ...overrides,
 });
 
@@ -65,8 +70,8 @@ describe('energy against the connector', () => {
 
   it('refuses 9e11 kWh on a 32 A connector, naming the session total and the period', () => {
     expect(problemsOf(oneHour(900_000_000_000))).toEqual([
-      'session.kwh: 900000000000 kWh is more than the connector can deliver in the session\'s 1 h of charging (22.08 kW, +10 %: at most 24.298 kWh)',
-      'session.charging_periods[0].dimensions: ENERGY 900000000000 kWh is more than the connector can deliver in the period\'s 1 h of charging (22.08 kW, +10 %: at most 24.298 kWh)',
+      "session.kwh: 900000000000 kWh is more than the connector can deliver in the session's 1 h of charging (22.08 kW, +10 %: at most 24.298 kWh)",
+      "session.charging_periods[0].dimensions: ENERGY 900000000000 kWh is more than the connector can deliver in the period's 1 h of charging (22.08 kW, +10 %: at most 24.298 kWh)",
     ]);
   });
 
@@ -77,14 +82,17 @@ describe('energy against the connector', () => {
     ['AC_1_PHASE', 230, 32, 8.1, 8.11],
     ['AC_3_PHASE', 230, 32, 24.29, 24.3],
     ['DC', 500, 125, 68.76, 68.77],
-  ] as const)('bounds the energy of one hour on %s %d V %d A: %d kWh pass, %d kWh do not', (power_type, voltage, amperage, most, tooMuch) => {
-    const connector = { power_type, voltage, amperage };
-    expect(problemsOf(withConnector(oneHour(most), connector))).toEqual([]);
-    expect(problemsOf(withConnector(oneHour(tooMuch), connector))).toEqual([
-      expect.stringMatching(new RegExp(`^session\\.kwh: ${tooMuch} kWh is more than the connector can deliver`)),
-      expect.stringMatching(/^session\.charging_periods\[0\]\.dimensions: ENERGY/),
-    ]);
-  });
+  ] as const)(
+    'bounds the energy of one hour on %s %d V %d A: %d kWh pass, %d kWh do not',
+    (power_type, voltage, amperage, most, tooMuch) => {
+      const connector = { power_type, voltage, amperage };
+      expect(problemsOf(withConnector(oneHour(most), connector))).toEqual([]);
+      expect(problemsOf(withConnector(oneHour(tooMuch), connector))).toEqual([
+        expect.stringMatching(new RegExp(`^session\\.kwh: ${tooMuch} kWh is more than the connector can deliver`)),
+        expect.stringMatching(/^session\.charging_periods\[0\]\.dimensions: ENERGY/),
+      ]);
+    },
+  );
 
   it('refuses energy metered while the EVSE was out of order the whole session', () => {
     const input = oneHour(14, { out_of_order: [{ start: '2025-01-15T09:00:00Z', end: '2025-01-15T10:00:00Z' }] });
@@ -99,7 +107,9 @@ describe('energy against the connector', () => {
     const input = oneHour(5, { out_of_order: [{ start: '2025-01-15T09:10:00Z', end: '2025-01-15T10:00:00Z' }] });
     expect(problemsOf(input)).toEqual([
       expect.stringMatching(/^session\.kwh: 5 kWh is more than the connector can deliver in the session's 0\.1667 h of charging/),
-      expect.stringMatching(/^session\.charging_periods\[0\]\.dimensions: ENERGY 5 kWh is more than the connector can deliver in the period's 0\.1667 h/),
+      expect.stringMatching(
+        /^session\.charging_periods\[0\]\.dimensions: ENERGY 5 kWh is more than the connector can deliver in the period's 0\.1667 h/,
+      ),
     ]);
   });
 
@@ -107,7 +117,10 @@ describe('energy against the connector', () => {
     const input = sessionEndedInput({
       start: '2025-01-15T09:00:00Z',
       stop: '2025-01-15T10:00:00Z',
-      periods: [{ at: '2025-01-15T09:00:00Z', kwh: 5 }, { at: '2025-01-15T09:30:00Z', kwh: 2 }],
+      periods: [
+        { at: '2025-01-15T09:00:00Z', kwh: 5 },
+        { at: '2025-01-15T09:30:00Z', kwh: 2 },
+      ],
       tariffs: [perKwh],
     });
     input.session.charging_periods![1]!.dimensions.push({ type: 'PARKING_TIME', volume: 0.5 });

@@ -25,7 +25,11 @@ describe('shape (zod schemas), with the field path', () => {
     [['auth_id'], 'A'.repeat(37), 'auth_id: must be at most 36 characters'],
     [['location', 'time_zone'], 'Europe/Atlantis', 'location.time_zone: must be an IANA time zone name like Europe/Paris'],
     [['remark'], '[*] free', 'remark: must not start with [*] or [?]: GIREVE reserves these prefixes'],
-    [['signed_data', 'signed_values', 0, 'signed_data'], '', 'signed_data.signed_values[0].signed_data: must not be empty: signed data must be well formed'],
+    [
+      ['signed_data', 'signed_values', 0, 'signed_data'],
+      '',
+      'signed_data.signed_values[0].signed_data: must not be empty: signed data must be well formed',
+    ],
     [['signed_data', 'encoding_method'], '', 'signed_data.encoding_method: must not be empty: signed data must be well formed'],
     [['total_cost'], 0.1 + 0.2, 'total_cost: must have at most 4 decimals'],
   ] as const)('refuses %j = %j', (path, value, message) => {
@@ -35,7 +39,9 @@ describe('shape (zod schemas), with the field path', () => {
 
 describe('time rules', () => {
   it('refuses a stop before the start', () => {
-    expect(errorsOf(withValue(cdr(), ['stop_date_time'], '2024-03-12T08:00:00Z'))).toContain('stop_date_time: must be after start_date_time');
+    expect(errorsOf(withValue(cdr(), ['stop_date_time'], '2024-03-12T08:00:00Z'))).toContain(
+      'stop_date_time: must be after start_date_time',
+    );
   });
 
   it('refuses periods that do not begin with the session', () => {
@@ -54,7 +60,9 @@ describe('time rules', () => {
   });
 
   it('refuses a period after the session, or starting as it stops', () => {
-    expect(errorsOf(withValue(cdr(), [...PERIOD_1], '2024-03-12T10:00:00Z'))).toContain('charging_periods[1].start_date_time: is after stop_date_time');
+    expect(errorsOf(withValue(cdr(), [...PERIOD_1], '2024-03-12T10:00:00Z'))).toContain(
+      'charging_periods[1].start_date_time: is after stop_date_time',
+    );
     expect(errorsOf(withValue(cdr(), [...PERIOD_1], '2024-03-12T09:30:00Z'))).toContain(
       "charging_periods[1].start_date_time: must be before stop_date_time: a period can't start as the session stops",
     );
@@ -114,7 +122,7 @@ describe('totals against periods', () => {
     );
   });
 
-  it("refuses a time volume longer than the period", () => {
+  it('refuses a time volume longer than the period', () => {
     expect(errorsOf(withValue(cdr(), ['charging_periods', 1, 'dimensions', 0, 'volume'], 0.5))).toContain(
       "charging_periods[1].dimensions: TIME and PARKING_TIME must not exceed the period's duration (0.25 h)",
     );
@@ -122,9 +130,7 @@ describe('totals against periods', () => {
 
   it('refuses totals the time volumes do not add up to', () => {
     const errors = errorsOf(withValue(cdr(), ['charging_periods', 0, 'dimensions', 2, 'volume'], 1));
-    expect(errors).toEqual([
-      "total_time: must equal the sum of the periods' TIME and PARKING_TIME volumes (1.25 h)",
-    ]);
+    expect(errors).toEqual(["total_time: must equal the sum of the periods' TIME and PARKING_TIME volumes (1.25 h)"]);
     expect(errorsOf(withValue(cdr(), ['total_parking_time'], 0.3))).toEqual([
       "total_parking_time: must equal the sum of the periods' PARKING_TIME volumes (0.25 h)",
     ]);

@@ -45,7 +45,7 @@ describe.each(folders)('2.2.1 variant of %s', (folder) => {
     expect(buildCdr(input(), NOW)).toEqual(readJson(folder, 'expected-cdr.json'));
   });
 
-  it('carries the 2.1.1 CDR\'s id, times and totals', () => {
+  it("carries the 2.1.1 CDR's id, times and totals", () => {
     const v211 = buildCdr(input(), NOW);
     const v221 = buildCdr221(input(), NOW);
     expect({

@@ -38,7 +38,11 @@ test('mTLS: the CA, the client pair and the server name become the connection op
 });
 
 test('an API key (Temporal Cloud) implies TLS with the system CAs', () => {
-  const config = temporalConfig({ TEMPORAL_ADDRESS: 'ns.acct.tmprl.cloud:7233', TEMPORAL_NAMESPACE: 'ns.acct', TEMPORAL_API_KEY: 'key-123' });
+  const config = temporalConfig({
+    TEMPORAL_ADDRESS: 'ns.acct.tmprl.cloud:7233',
+    TEMPORAL_NAMESPACE: 'ns.acct',
+    TEMPORAL_API_KEY: 'key-123',
+  });
   expect(temporalConnectionOptions(config)).toEqual({ address: 'ns.acct.tmprl.cloud:7233', tls: true, apiKey: 'key-123' });
   expect(temporalConnectionOptions(temporalConfig({ TEMPORAL_TLS: 'true' }))).toEqual({ address: '127.0.0.1:7233', tls: true });
 });
@@ -49,7 +53,9 @@ test('half a key pair names the missing variable', () => {
 });
 
 test('a file that cannot be read names its variable and path', () => {
-  const message = messageOf(() => temporalConfig({ TEMPORAL_TLS_CA: join(dir, 'missing.pem'), TEMPORAL_TLS_CERT: cert, TEMPORAL_TLS_KEY: key }));
+  const message = messageOf(() =>
+    temporalConfig({ TEMPORAL_TLS_CA: join(dir, 'missing.pem'), TEMPORAL_TLS_CERT: cert, TEMPORAL_TLS_KEY: key }),
+  );
   expect(message).toMatch(/TEMPORAL_TLS_CA: cannot read file .*missing\.pem/);
 });
 

@@ -28,7 +28,9 @@ function variablesOf(section: Section): VariableUse[] {
 }
 
 const sectionsOf = (names: string[]): Section[] =>
-  names.map((name) => (config as unknown as Record<string, Section>)[name]).filter((section): section is Section => typeof section === 'function');
+  names
+    .map((name) => (config as unknown as Record<string, Section>)[name])
+    .filter((section): section is Section => typeof section === 'function');
 
 /** Sections read by `cdrflow worker` and `cdrflow api` (observability ones when they exist). */
 export const WORKER_SECTIONS = sectionsOf([

@@ -55,7 +55,9 @@ test.each([
   ['api', API_SECTIONS],
 ])('the %s service sets every variable its process requires', (name, sections) => {
   const environment = services[name]?.environment ?? {};
-  const required = variablesRead(sections).filter((use) => use.required).map((use) => use.name);
+  const required = variablesRead(sections)
+    .filter((use) => use.required)
+    .map((use) => use.name);
   expect(required.length).toBeGreaterThan(0);
   for (const variable of required) expect(`${name}: ${variable}=${environment[variable] ?? '(missing)'}`).not.toMatch(/\(missing\)$/);
 });
@@ -110,7 +112,9 @@ test('no port is published beyond loopback, but the OCPI API GIREVE must reach',
 });
 
 test("Temporal's frontend and Web UI are published on loopback only", () => {
-  const loopbackOnly = publishedPorts().filter((port) => port.hostIp === '127.0.0.1').map((port) => `${port.service} ${port.target}`);
+  const loopbackOnly = publishedPorts()
+    .filter((port) => port.hostIp === '127.0.0.1')
+    .map((port) => `${port.service} ${port.target}`);
   expect(loopbackOnly).toEqual(expect.arrayContaining(['temporal 7233', 'temporal-ui 8080']));
 });
 
@@ -123,9 +127,15 @@ test("the stack adds the workflows' search attributes with cdrflow itself, on th
     expect(setup?.environment?.[variable]).toEqual(services.worker?.environment?.[variable]);
   }
   // What it adds is the workflows' own list (src/temporal/search-attribute-setup.ts reads it).
-  expect(Object.keys(searchAttributeRegistrations).sort()).toEqual(
-    ['CdrAttempts', 'CdrConnection', 'CdrDeliveryStatus', 'CdrId', 'CdrIop', 'CdrOperatorId', 'CdrSessionId'],
-  );
+  expect(Object.keys(searchAttributeRegistrations).sort()).toEqual([
+    'CdrAttempts',
+    'CdrConnection',
+    'CdrDeliveryStatus',
+    'CdrId',
+    'CdrIop',
+    'CdrOperatorId',
+    'CdrSessionId',
+  ]);
 });
 
 test('.env.example lists every variable cdrflow reads', () => {

@@ -62,13 +62,23 @@ describe('metrics beyond loopback demand METRICS_TOKEN', () => {
 });
 
 test.each([
-  ['observability', { LOG_LEVEL: 'verbose' }, observabilityConfig, /LOG_LEVEL: must be one of fatal, error, warn, info, debug, trace, silent/],
+  [
+    'observability',
+    { LOG_LEVEL: 'verbose' },
+    observabilityConfig,
+    /LOG_LEVEL: must be one of fatal, error, warn, info, debug, trace, silent/,
+  ],
   ['worker metrics', { WORKER_METRICS_PORT: '70000' }, workerMetricsConfig, /WORKER_METRICS_PORT: must be <= 65535/],
   ['worker metrics', { WORKER_METRICS_PORT: 'ninety' }, workerMetricsConfig, /WORKER_METRICS_PORT: /],
   ['API metrics', { API_METRICS_PORT: '-1' }, apiMetricsConfig, /API_METRICS_PORT: must be >= 0/],
   ['observability', { METRICS_TOKEN: 'short' }, observabilityConfig, /METRICS_TOKEN: must be at least 16 characters/],
   ['API metrics', { METRICS_TOKEN: 'short' }, apiMetricsConfig, /METRICS_TOKEN: must be at least 16 characters/],
-  ['observability', { METRICS_TOKEN: 'has a space in it, long enough' }, observabilityConfig, /METRICS_TOKEN: must be printable ASCII without spaces/],
+  [
+    'observability',
+    { METRICS_TOKEN: 'has a space in it, long enough' },
+    observabilityConfig,
+    /METRICS_TOKEN: must be printable ASCII without spaces/,
+  ],
 ] as const)('the %s section refuses %j naming the variable', (_section, env, read, message) => {
   expect(() => read(env)).toThrow(ConfigError);
   expect(() => read(env)).toThrow(message);

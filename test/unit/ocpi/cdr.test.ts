@@ -57,9 +57,7 @@ describe('cdrSchema', () => {
   });
 
   it('rejects a DateTime with an offset', () => {
-    expect(issuePaths(cdrSchema, withValue(cdr(), ['start_date_time'], '2024-03-12T08:00:00+00:00'))).toEqual([
-      'start_date_time',
-    ]);
+    expect(issuePaths(cdrSchema, withValue(cdr(), ['start_date_time'], '2024-03-12T08:00:00+00:00'))).toEqual(['start_date_time']);
   });
 
   it('rejects a latitude given as a number', () => {
@@ -86,9 +84,7 @@ describe('cdrSchema', () => {
   });
 
   it('rejects a charging period without dimensions', () => {
-    expect(issuePaths(cdrSchema, withValue(cdr(), ['charging_periods', 0, 'dimensions'], []))).toEqual([
-      'charging_periods.0.dimensions',
-    ]);
+    expect(issuePaths(cdrSchema, withValue(cdr(), ['charging_periods', 0, 'dimensions'], []))).toEqual(['charging_periods.0.dimensions']);
   });
 
   it('rejects a location with two EVSEs', () => {
@@ -146,9 +142,7 @@ describe('cdrSchema', () => {
   });
 
   it('rejects signed_data without signed values', () => {
-    expect(issuePaths(cdrSchema, withValue(cdr(), ['signed_data', 'signed_values'], []))).toEqual([
-      'signed_data.signed_values',
-    ]);
+    expect(issuePaths(cdrSchema, withValue(cdr(), ['signed_data', 'signed_values'], []))).toEqual(['signed_data.signed_values']);
   });
 
   it('accepts signed values up to the 2.2.1 size of 5000 characters', () => {

@@ -70,8 +70,16 @@ describe('cdr221Schema', () => {
   });
 
   it('refuses unknown keys at every level it was tried, 2.1.1 names included', () => {
-    expect(issueMessages(cdr221Schema, { ...cdr(), stop_date_time: '2024-03-12T10:00:00Z' })).toEqual(['Unrecognized key: "stop_date_time"']);
-    for (const path of [['cdr_token'], ['cdr_location'], ['total_cost'], ['tariffs', 0, 'elements', 1, 'restrictions'], ['charging_periods', 0]]) {
+    expect(issueMessages(cdr221Schema, { ...cdr(), stop_date_time: '2024-03-12T10:00:00Z' })).toEqual([
+      'Unrecognized key: "stop_date_time"',
+    ]);
+    for (const path of [
+      ['cdr_token'],
+      ['cdr_location'],
+      ['total_cost'],
+      ['tariffs', 0, 'elements', 1, 'restrictions'],
+      ['charging_periods', 0],
+    ]) {
       const withExtra = withValue(cdr(), [...path, 'x_vendor'], 1);
       expect(issuePaths(cdr221Schema, withExtra)).toEqual([path.join('.')]);
     }
@@ -107,7 +115,9 @@ describe('cdr221Schema', () => {
         'total_cost.incl_vat',
       ]);
       expect(issuePaths(cdr221Schema, withValue(normalCdr(), ['total_cost'], { excl_vat: -9.95 }))).toEqual(['total_cost.excl_vat']);
-      expect(issuePaths(cdr221Schema, withValue(cdr(), ['total_energy_cost'], { excl_vat: -6.75 }))).toEqual(['total_energy_cost.excl_vat']);
+      expect(issuePaths(cdr221Schema, withValue(cdr(), ['total_energy_cost'], { excl_vat: -6.75 }))).toEqual([
+        'total_energy_cost.excl_vat',
+      ]);
     });
   });
 });

@@ -15,15 +15,11 @@ describe('locationSchema', () => {
   });
 
   it('rejects a latitude given as a number', () => {
-    expect(issuePaths(locationSchema, withValue(location(), ['coordinates', 'latitude'], 48.844318))).toEqual([
-      'coordinates.latitude',
-    ]);
+    expect(issuePaths(locationSchema, withValue(location(), ['coordinates', 'latitude'], 48.844318))).toEqual(['coordinates.latitude']);
   });
 
   it('rejects a latitude with 5 decimals', () => {
-    expect(issuePaths(locationSchema, withValue(location(), ['coordinates', 'latitude'], '48.84431'))).toEqual([
-      'coordinates.latitude',
-    ]);
+    expect(issuePaths(locationSchema, withValue(location(), ['coordinates', 'latitude'], '48.84431'))).toEqual(['coordinates.latitude']);
   });
 
   it('rejects a latitude outside -90..90 and a longitude outside -180..180', () => {
@@ -96,8 +92,6 @@ describe('hoursSchema', () => {
   });
 
   it('rejects weekday 0 (the spec counts Monday 1 to Sunday 7)', () => {
-    expect(issuePaths(hoursSchema, { regular_hours: [{ ...week[0], weekday: 0 }] })).toEqual([
-      'regular_hours.0.weekday',
-    ]);
+    expect(issuePaths(hoursSchema, { regular_hours: [{ ...week[0], weekday: 0 }] })).toEqual(['regular_hours.0.weekday']);
   });
 });

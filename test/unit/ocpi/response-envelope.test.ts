@@ -1,11 +1,5 @@
 import { z } from 'zod';
-import {
-  cdrSchema,
-  ocpiEnvelope,
-  ocpiResponseEnvelopeSchema,
-  ocpiResponseSchema,
-  ocpiStatusCodes,
-} from '../../../src/ocpi';
+import { cdrSchema, ocpiEnvelope, ocpiResponseEnvelopeSchema, ocpiResponseSchema, ocpiStatusCodes } from '../../../src/ocpi';
 import { issuePaths, loadMaximalCdr } from './helpers';
 
 const NOW = new Date(Date.UTC(2024, 2, 12, 9, 31, 0));

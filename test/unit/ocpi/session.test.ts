@@ -50,9 +50,7 @@ describe('sessionSchema', () => {
   it('rejects a location with two EVSEs', () => {
     const session = completedSession();
     const evse = at(session, ['location', 'evses', 0]);
-    expect(issuePaths(sessionSchema, withValue(session, ['location', 'evses'], [evse, evse]))).toEqual([
-      'location.evses',
-    ]);
+    expect(issuePaths(sessionSchema, withValue(session, ['location', 'evses'], [evse, evse]))).toEqual(['location.evses']);
   });
 
   it('rejects an unknown session status', () => {

@@ -35,7 +35,9 @@ test('each problem names its option and the rule, and no token is echoed', () =>
 });
 
 test('a required option left out is named', () => {
-  expect(messageOf(() => readConnectionOptions({}, {}, ['cdrsUrl', 'tokenFile']))).toMatch(/--cdrs-url: is required\n.*--token-file: is required/);
+  expect(messageOf(() => readConnectionOptions({}, {}, ['cdrsUrl', 'tokenFile']))).toMatch(
+    /--cdrs-url: is required\n.*--token-file: is required/,
+  );
 });
 
 test('plain http only to loopback, unless IOP_ALLOW_INSECURE_HTTP says otherwise', () => {
@@ -51,7 +53,9 @@ test('a token file that is missing, empty or holds more than a token is refused 
   writeFileSync(empty, '\n');
   const two = join(dir, 'two');
   writeFileSync(two, 'token one\n');
-  expect(messageOf(() => readConnectionOptions({ tokenFile: join(dir, 'none') }, {}))).toMatch(/--token-file: cannot read .*none \(ENOENT\)/);
+  expect(messageOf(() => readConnectionOptions({ tokenFile: join(dir, 'none') }, {}))).toMatch(
+    /--token-file: cannot read .*none \(ENOENT\)/,
+  );
   expect(messageOf(() => readConnectionOptions({ tokenFile: empty }, {}))).toMatch(/--token-file: .*empty is empty/);
   expect(messageOf(() => readConnectionOptions({ tokenFile: two }, {}))).toMatch(/--token-file: .* must hold the token alone/);
 });

@@ -10,12 +10,28 @@ function serviceError(code: number, details: string): Error {
 }
 
 test.each([
-  [serviceError(3, 'Namespace cdrs has no mapping defined for search attribute CdrSessionId'), 'TEMPORAL_SEARCH_ATTRIBUTE_MISSING', /no search attribute CdrSessionId \(Keyword\).*--name CdrSessionId --type Keyword/],
-  [serviceError(5, 'Namespace cdrs is not found.'), 'TEMPORAL_NAMESPACE_NOT_FOUND', /namespace cdrs does not exist.*temporal operator namespace create --namespace cdrs/],
-  [Object.assign(new Error("Namespace not found: 'cdrs'"), { name: 'NamespaceNotFoundError' }), 'TEMPORAL_NAMESPACE_NOT_FOUND', /namespace cdrs does not exist/],
+  [
+    serviceError(3, 'Namespace cdrs has no mapping defined for search attribute CdrSessionId'),
+    'TEMPORAL_SEARCH_ATTRIBUTE_MISSING',
+    /no search attribute CdrSessionId \(Keyword\).*--name CdrSessionId --type Keyword/,
+  ],
+  [
+    serviceError(5, 'Namespace cdrs is not found.'),
+    'TEMPORAL_NAMESPACE_NOT_FOUND',
+    /namespace cdrs does not exist.*temporal operator namespace create --namespace cdrs/,
+  ],
+  [
+    Object.assign(new Error("Namespace not found: 'cdrs'"), { name: 'NamespaceNotFoundError' }),
+    'TEMPORAL_NAMESPACE_NOT_FOUND',
+    /namespace cdrs does not exist/,
+  ],
   [serviceError(16, 'Request unauthorized.'), 'TEMPORAL_AUTH', /refused our credentials.*TEMPORAL_API_KEY/],
   [serviceError(7, 'Request unauthorized.'), 'TEMPORAL_AUTH', /TEMPORAL_TLS_CERT/],
-  [serviceError(14, 'No connection established'), 'TEMPORAL_UNAVAILABLE', /cannot reach Temporal at temporal\.cpo\.internal:7233.*TEMPORAL_ADDRESS/],
+  [
+    serviceError(14, 'No connection established'),
+    'TEMPORAL_UNAVAILABLE',
+    /cannot reach Temporal at temporal\.cpo\.internal:7233.*TEMPORAL_ADDRESS/,
+  ],
   [new Error('Failed to connect before the deadline'), 'TEMPORAL_UNAVAILABLE', /is the server running/],
 ])('%s -> %s', (error, code, message) => {
   const explained = explainTemporalError(error, target);
