@@ -57,6 +57,9 @@ export interface QueueState {
   settings?: QueueSettings;
 }
 
+/** The queue workflow as clients start it by name (workflows/cpo-queue.ts is its body). */
+export type CpoQueueWorkflow = (initial: QueueState) => Promise<void>;
+
 export interface QueueSettings {
   /** Continue as new once the run's history has this many events. */
   continueAsNewAfterEvents?: number;

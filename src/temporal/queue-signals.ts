@@ -18,12 +18,12 @@ import {
   initialQueueState,
   wakeSignal,
   type CdrStoredNotice,
+  type CpoQueueWorkflow,
   type EnqueueRequest,
   type QueueSettings,
 } from '../../workflows/definitions';
 import { cpoQueueWorkflowId } from '../../workflows/ids';
 import { CdrOperatorId } from '../../workflows/search-attributes';
-import type { cpoQueueWorkflow } from '../../workflows/cpo-queue';
 
 /** How long a signal refused by the per-run cap is tried again. */
 const SIGNAL_CAP_PATIENCE_MS = 60_000;
@@ -69,7 +69,7 @@ export async function signalEnqueue(
   settings?: QueueSettings,
 ): Promise<void> {
   await signalQueue(() =>
-    client.workflow.signalWithStart<typeof cpoQueueWorkflow, [EnqueueRequest]>('cpoQueueWorkflow', {
+    client.workflow.signalWithStart<CpoQueueWorkflow, [EnqueueRequest]>('cpoQueueWorkflow', {
       ...queueStartOptions(taskQueue, party, settings),
       signal: enqueueSignal,
       signalArgs: [request],
@@ -80,7 +80,7 @@ export async function signalEnqueue(
 /** Starts the party's queue workflow if it is not running, and has it look at Postgres again. */
 export async function signalWake(client: Client, taskQueue: string, party: Party): Promise<void> {
   await signalQueue(() =>
-    client.workflow.signalWithStart<typeof cpoQueueWorkflow, []>('cpoQueueWorkflow', {
+    client.workflow.signalWithStart<CpoQueueWorkflow, []>('cpoQueueWorkflow', {
       ...queueStartOptions(taskQueue, party),
       signal: wakeSignal,
       signalArgs: [],
@@ -90,7 +90,7 @@ export async function signalWake(client: Client, taskQueue: string, party: Party
 
 export async function signalCdrStored(client: Client, taskQueue: string, party: Party, notice: CdrStoredNotice): Promise<void> {
   await signalQueue(() =>
-    client.workflow.signalWithStart<typeof cpoQueueWorkflow, [CdrStoredNotice]>('cpoQueueWorkflow', {
+    client.workflow.signalWithStart<CpoQueueWorkflow, [CdrStoredNotice]>('cpoQueueWorkflow', {
       ...queueStartOptions(taskQueue, party),
       signal: cdrStoredSignal,
       signalArgs: [notice],
