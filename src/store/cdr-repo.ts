@@ -20,9 +20,6 @@ export interface CdrRow extends CdrKey {
   validation_errors: string[] | null;
   attempts: number;
   last_error: string | null;
-  last_attempt_at: Date | null;
-  post_started_at: Date | null;
-  post_owner: string | null;
   /** The connection its last POST went to: where an unknown outcome is looked up, and a sent CDR checked. */
   post_connection: string | null;
   next_attempt_at: Date | null;
@@ -151,7 +148,7 @@ export async function requeueRejectedCdr(pool: Pool, key: CdrKey): Promise<{ ses
       `WITH before AS (
          SELECT status, check_status, coalesce(post_connection, 'default') AS sent_to FROM cdrs WHERE ${KEY}),
        requeued AS (
-         UPDATE cdrs SET status = 'queued', next_attempt_at = NULL, post_started_at = NULL, post_owner = NULL, updated_at = now(),
+         UPDATE cdrs SET status = 'queued', next_attempt_at = NULL, updated_at = now(),
                 check_status = CASE WHEN check_status = 'missing' THEN NULL ELSE check_status END,
                 check_detail = CASE WHEN check_status = 'missing' THEN 'was missing at the IOP; re-sent by an operator' ELSE check_detail END
          WHERE ${KEY} AND (status IN ('rejected', 'queued') OR (status = 'sent' AND check_status = 'missing'))

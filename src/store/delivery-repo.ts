@@ -43,7 +43,7 @@ export async function settleDelivery(pool: Pool, lane: Lane, id: string, outcome
            last_error = CASE WHEN $6 THEN last_error ELSE $8 END
          WHERE country_code = $1 AND party_id = $2 AND cdr_id = $3 AND connection = $4 AND status = 'queued'
          RETURNING 1)
-       UPDATE cdrs SET attempts = attempts + 1, last_attempt_at = now(), next_attempt_at = NULL, updated_at = now(),
+       UPDATE cdrs SET attempts = attempts + 1, next_attempt_at = NULL, updated_at = now(),
          iop_location = CASE WHEN $6 THEN coalesce(iop_location, $7) ELSE iop_location END,
          post_connection = CASE WHEN $6 THEN coalesce(post_connection, $4) ELSE post_connection END,
          last_error = CASE WHEN $6 THEN last_error ELSE $8 END
@@ -146,7 +146,7 @@ export async function recordFailedAttempt(
        WHERE country_code = $1 AND party_id = $2 AND cdr_id = $3 AND connection = $4 AND status = 'queued'
          AND EXISTS (SELECT 1 FROM cdr)
        RETURNING 1)
-     UPDATE cdrs SET attempts = attempts + 1, last_error = $5, last_attempt_at = now(), next_attempt_at = $6, updated_at = now()
+     UPDATE cdrs SET attempts = attempts + 1, last_error = $5, next_attempt_at = $6, updated_at = now()
      WHERE country_code = $1 AND party_id = $2 AND id = $3 AND EXISTS (SELECT 1 FROM lane)`,
     [lane.party.country_code, lane.party.party_id, id, lane.connection, error, nextAttemptAt, outcomeUnknown, postStartedAt],
   );

@@ -46,19 +46,10 @@ export async function sentCdrsAfter(pool: Pool, since: Date, after: SentPosition
   }));
 }
 
-/** The IOP holds it: noted, nothing else changes. */
-export async function markReconciled(pool: Pool, key: CdrKey): Promise<void> {
-  await pool.query('UPDATE cdrs SET reconciled_at = now() WHERE country_code = $1 AND party_id = $2 AND id = $3', [
-    key.country_code,
-    key.party_id,
-    key.id,
-  ]);
-}
-
 /** The IOP answered "unknown CDR" for a CDR it accepted: flagged for an operator (`cdrflow resend`). */
 export async function markMissingAtIop(pool: Pool, key: CdrKey): Promise<void> {
   await pool.query(
-    `UPDATE cdrs SET check_status = 'missing', checked_at = now(), reconciled_at = now(), updated_at = now(),
+    `UPDATE cdrs SET check_status = 'missing', checked_at = now(), updated_at = now(),
             check_detail = 'the IOP no longer has this CDR (reconciliation); re-send it with cdrflow resend'
      WHERE country_code = $1 AND party_id = $2 AND id = $3 AND status = 'sent'`,
     [key.country_code, key.party_id, key.id],

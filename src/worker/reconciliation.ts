@@ -13,7 +13,7 @@ import { operatorId } from '../ocpi/party';
 import { DEFAULT_RECEIVER, type ReceiverRoute, type ReceiverRouter } from '../delivery/receiver-router';
 import { presenceOf } from '../iop/presence-check';
 import type { DeliveryObserver, ReconcileVerdict } from '../observability/delivery-observer';
-import { markMissingAtIop, markReconciled, sentCdrsAfter, type SentCdr, type SentPosition } from '../store/reconcile-repo';
+import { markMissingAtIop, sentCdrsAfter, type SentCdr, type SentPosition } from '../store/reconcile-repo';
 
 /** Held by the worker that walks; the others skip their pass. */
 const RECONCILE_LOCK = 0x63647266_7265636fn; // "cdrfreco"
@@ -87,7 +87,7 @@ export function startReconciliation(deps: {
         const operator = operatorId(cdr);
         pass.checked++;
         if (presence.kind === 'held') {
-          await markReconciled(pool, cdr);
+          // The IOP holds it: nothing to note (the pass's cursor is where the walk resumes).
           count(operator, 'held');
         } else if (presence.kind === 'absent') {
           await markMissingAtIop(pool, cdr);
