@@ -27,6 +27,7 @@ import { createCdrWorker } from '../worker/create-worker';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import type { cdrSessionWorkflow } from '../../workflows/cdr-session';
 import { onShutdownSignal } from './process-lifecycle';
+import { ocpiTokenHeader } from '../ocpi/transport';
 
 const DEMO_PARTY = { country_code: 'FR', party_id: 'DEM' };
 /** On OCPI 2.2.1, through its own connection (as `cdrflow connection add` makes it). */
@@ -168,7 +169,7 @@ export async function runDemoCommand(options: { sessions: string; stay: boolean 
     ['2.2.1', started.v221],
   ] as const) {
     const pulled = await fetch(`${api.url}/ocpi/cpo/${version}/cdrs?limit=100`, {
-      headers: { authorization: `Token ${version === '2.2.1' ? Buffer.from(pullToken).toString('base64') : pullToken}` },
+      headers: { authorization: ocpiTokenHeader(version, pullToken) },
     });
     const pulledIds = new Set(((await pulled.json()) as { data: Array<{ id: string }> }).data.map((cdr) => cdr.id));
     say(
@@ -195,7 +196,7 @@ export async function runDemoCommand(options: { sessions: string; stay: boolean 
   );
   say(`pull them as GIREVE would:  curl -H 'Authorization: Token ${pullToken}' '${api.url}/ocpi/cpo/2.1.1/cdrs?limit=20'`);
   say(
-    `                  (2.2.1):  curl -H 'Authorization: Token ${Buffer.from(pullToken).toString('base64')}' '${api.url}/ocpi/cpo/2.2.1/cdrs?limit=20'`,
+    `                  (2.2.1):  curl -H 'Authorization: ${ocpiTokenHeader('2.2.1', pullToken)}' '${api.url}/ocpi/cpo/2.2.1/cdrs?limit=20'`,
   );
 
   if (!options.stay) {

@@ -1,4 +1,4 @@
-/** Reading configuration sections from environment variables: the shared rules of src/config.ts. */
+/** Reading configuration sections from environment variables: the shared rules of the sections in src/config/. */
 import { z } from 'zod';
 
 export class ConfigError extends Error {

@@ -15,8 +15,8 @@
  *
  * Errors name the entry by position, never by content: the value is a secret.
  */
-import type { Party } from '../ocpi/party';
-import { type PullScope } from '../ocpi/party';
+import type { Party, PullScope } from '../ocpi/party';
+import { ConfigError } from './env';
 
 export interface PullClient {
   /** `entry 2` (of OCPI_TOKENS): names the client in messages and rate-limit keys without its token. */
@@ -68,4 +68,14 @@ export function readPullClients(value: string): PullClient[] {
   });
   if (clients.length === 0) throw new PullClientsError('must list at least one token');
   return clients;
+}
+
+/** Tokens with their optional party scopes (the syntax above); errors name the variable. */
+export function readTokenList(variable: string, value: string): PullClient[] {
+  try {
+    return readPullClients(value);
+  } catch (error) {
+    if (!(error instanceof PullClientsError)) throw error;
+    throw new ConfigError(`invalid configuration:\n  ${variable}: ${error.message}`);
+  }
 }

@@ -7,7 +7,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse, type Server } from 'node:http';
 import type { Socket } from 'node:net';
-import { routingHeaders } from '../ocpi/transport';
+import { ocpiTokenHeader, routingHeaders } from '../ocpi/transport';
 
 export type MockBehaviour =
   | 'accept'
@@ -98,7 +98,7 @@ export async function startMockIop(
   const ocpiVersion = options.ocpiVersion ?? '2.1.1';
   const CDRS_PATH = `/ocpi/emsp/${ocpiVersion}/cdrs`;
   // 2.2.1 sends the token Base64-encoded (transport_and_format 4.1.1).
-  const expectedAuthorization = `Token ${ocpiVersion === '2.2.1' ? Buffer.from(token, 'utf8').toString('base64') : token}`;
+  const expectedAuthorization = ocpiTokenHeader(ocpiVersion, token);
   const state: Required<MockControl> = {
     behaviour: 'accept',
     failNext: 0,

@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { Agent, request } from 'undici';
 import type { Party } from '../ocpi/party';
 import type { OcpiVersion } from '../ocpi/versions';
-import { routingHeaders } from '../ocpi/transport';
+import { ocpiTokenHeader, routingHeaders } from '../ocpi/transport';
 import { cancelledOutcome, classifyAnswer, classifyNetworkError, type DeliveryOutcome, type IopAnswer } from './delivery-outcome';
 
 /** One receiver's wire settings (config's IopConfig for the IOP_* receiver, or a stored connection's). */
@@ -86,7 +86,7 @@ export function createIopClient(config: IopClientConfig, options: IopClientOptio
   const ocpiVersion = config.ocpiVersion ?? '2.1.1';
   const plainHeaders = {
     // OCPI 2.2.1 (transport_and_format, 4.1.1) sends the token Base64-encoded; 2.1.1 as is.
-    authorization: `Token ${ocpiVersion === '2.2.1' ? Buffer.from(config.token, 'utf8').toString('base64') : config.token}`,
+    authorization: ocpiTokenHeader(ocpiVersion, config.token),
     'content-type': 'application/json',
     accept: 'application/json',
   };

@@ -1,6 +1,6 @@
 /**
  * The environment variables each cdrflow process reads, found by running its config
- * sections on a recording environment (so the list can never drift from src/config.ts).
+ * sections on a recording environment (so the list can never drift from src/config/).
  */
 import * as config from '../../../src/config/index';
 
