@@ -28,3 +28,24 @@ test.each(files)('replays %s on the current workflow code', async (file) => {
   const history = historyFromJSON(JSON.parse(readFileSync(join(HISTORIES, file), 'utf8')));
   await Worker.runReplayHistory({ workflowBundle: bundle }, history, file);
 });
+
+/** The ids of the `patched()` markers a recorded history holds. */
+function patchesIn(file: string): string[] {
+  const { events } = JSON.parse(readFileSync(join(HISTORIES, file), 'utf8')) as {
+    events: { markerRecordedEventAttributes?: { markerName: string; details: Record<string, { payloads: { data: string }[] }> } }[];
+  };
+  return events.flatMap(({ markerRecordedEventAttributes: marker }) => {
+    if (marker?.markerName !== 'core_patch') return [];
+    const payload = marker.details['patch-data']?.payloads[0]?.data ?? '';
+    return [(JSON.parse(Buffer.from(payload, 'base64').toString('utf8')) as { id: string }).id];
+  });
+}
+
+test('histories recorded since the compatibility patches carry their markers, older ones none', () => {
+  const recordedSince = files.filter((file) => file.startsWith('v0.4-'));
+  expect(recordedSince.length).toBeGreaterThan(0);
+  for (const file of recordedSince) {
+    expect(patchesIn(file)).toContain(file.includes('-queue') ? 'queue-lanes' : 'session-connection');
+  }
+  for (const file of files.filter((file) => /^v0\.[123]-/.test(file))) expect(patchesIn(file)).toEqual([]);
+});
