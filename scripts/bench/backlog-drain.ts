@@ -53,7 +53,7 @@ async function main(): Promise<void> {
     const handInStart = Date.now();
     const base = Date.parse('2026-11-01T00:00:00Z');
     // One caller: 8 at once to one party is a storm of ~150 signals/s in which the queue's
-    // hand-over to a new run waits for a quiet moment (see src/client/queue-signals.ts). The
+    // hand-over to a new run waits for a quiet moment (see src/temporal/queue-signals.ts). The
     // FIFO order to check is the queue's own, as Postgres recorded it at hand-in.
     await runWithConcurrency(count, 1, async (index) => {
       const input = simulatedSessionEnded({ party, sessionId: `BENCH-${index}`, start: new Date(base + index * 60_000) });

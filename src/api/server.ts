@@ -8,7 +8,7 @@
  * Authorization header) and answered 500 / status 3000 without details. OCPI 2.2.1 routes
  * (src/api/routes.ts) also take the token Base64-encoded, carry X-Request-ID and
  * X-Correlation-ID on every answer, errors included, and (cdrs) the routing headers. With
- * metrics, every answer is counted (src/api/metrics-hook.ts); /metrics itself is served on
+ * metrics, every answer is counted (src/api/transport/metrics-hook.ts); /metrics itself is served on
  * its own port, never this public one.
  */
 import http from 'node:http';

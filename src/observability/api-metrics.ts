@@ -1,6 +1,6 @@
 /**
  * The API's metrics: pull requests by route and HTTP status, and the store-backed queue
- * gauges read at scrape time. The API server reports every answer (src/api/metrics-hook.ts);
+ * gauges read at scrape time. The API server reports every answer (src/api/transport/metrics-hook.ts);
  * `cdrflow api` serves the endpoint on its own port (API_METRICS_PORT), never on the
  * public OCPI port.
  */

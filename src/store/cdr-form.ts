@@ -5,8 +5,10 @@
  * form (`cdr_221` null, migration 006), and a 2.2.1 credit CDR has no 2.1.1 one (`cdr` null:
  * 2.1.1 has no credit CDRs, src/store/credit-repo.ts).
  */
+import type { OcpiVersion } from '../ocpi/versions';
 
-export type CdrForm = '2.1.1' | '2.2.1';
+/** A stored form is named by the OCPI version it is written in. */
+export type CdrForm = OcpiVersion;
 
 export interface CdrFormSql {
   /** The jsonb column holding this form of the CDR. */

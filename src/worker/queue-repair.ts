@@ -1,7 +1,7 @@
 /**
  * The worker heals lost queues without a person: at start and then periodically it looks
  * for parties whose queue in Postgres has no running queue workflow (terminated, reset, or
- * gone with Temporal's state) and starts it again (src/client/recover-queues.ts). Several
+ * gone with Temporal's state) and starts it again (src/temporal/recover-queues.ts). Several
  * workers may do it at once: starting a queue is idempotent.
  */
 import type { Client } from '@temporalio/client';
