@@ -3,39 +3,21 @@
  * up at the IOP again; one the IOP no longer has is flagged and can be re-sent. Real
  * Postgres, the mock IOP over loopback HTTP.
  */
-import { startMockIop, type MockIop } from '../../src/dev/mock-iop';
-import { createIopClient, type IopClient } from '../../src/iop/iop-client';
 import { singleReceiverRouter } from '../../src/delivery/receiver-router';
 import type { ReconcileVerdict } from '../../src/observability/delivery-observer';
 import { findCdr, insertCdr, requeueRejectedCdr } from '../../src/store/cdr-repo';
 import { markSent, readQueueHead } from '../support/deliveries';
 import { startReconciliation, type ReconcileLog } from '../../src/worker/reconciliation';
-import { createTestDatabase, type TestDatabase } from '../support/db';
+import { useStack } from '../support/stack';
 
-let db: TestDatabase;
-let mock: MockIop;
-let iop: IopClient;
+const stack = useStack({ iopClient: { requestTimeoutMs: 1_000 } });
 let partyCount = 0;
 const quiet: ReconcileLog = { warn: () => undefined, info: () => undefined };
 
-beforeAll(async () => {
-  [db, mock] = await Promise.all([createTestDatabase(), startMockIop()]);
-  iop = createIopClient({
-    cdrsUrl: mock.cdrsUrl,
-    token: mock.token,
-    checkUrlTemplate: `${mock.cdrsUrl}/{cdr_id}`,
-    requestTimeoutMs: 1_000,
-  });
-});
-afterAll(async () => {
-  await iop.close();
-  await mock.close();
-  await db.drop();
-});
 beforeEach(async () => {
-  mock.control({ checkBehaviour: 'normal', latencyMs: 0 });
+  stack.mockIop.control({ checkBehaviour: 'normal', latencyMs: 0 });
   // Each test walks only its own CDRs.
-  await db.pool.query(`UPDATE cdrs SET sent_at = now() - interval '30 days' WHERE status = 'sent'`);
+  await stack.db.pool.query(`UPDATE cdrs SET sent_at = now() - interval '30 days' WHERE status = 'sent'`);
 });
 
 const newParty = () => ({ country_code: 'FR', party_id: `R${String(partyCount++).padStart(2, '0')}` });
@@ -43,17 +25,17 @@ const newParty = () => ({ country_code: 'FR', party_id: `R${String(partyCount++)
 /** A CDR delivered `hoursAgo`; `heldByIop` puts it in the mock IOP's store. */
 async function sentCdr(party: { country_code: string; party_id: string }, id: string, heldByIop: boolean, hoursAgo = 1): Promise<void> {
   const cdr = { id, total_cost: 1 };
-  await insertCdr(db.pool, { ...party, id, session_id: `s-${id}`, cdr, status: 'queued' });
-  await markSent(db.pool, { ...party, id }, null);
-  await db.pool.query(`UPDATE cdrs SET sent_at = now() - make_interval(hours => $2) WHERE id = $1`, [id, hoursAgo]);
-  if (heldByIop) mock.received.push({ id, cdr, receivedAt: new Date(), headers: {} });
+  await insertCdr(stack.db.pool, { ...party, id, session_id: `s-${id}`, cdr, status: 'queued' });
+  await markSent(stack.db.pool, { ...party, id }, null);
+  await stack.db.pool.query(`UPDATE cdrs SET sent_at = now() - make_interval(hours => $2) WHERE id = $1`, [id, hoursAgo]);
+  if (heldByIop) stack.mockIop.received.push({ id, cdr, receivedAt: new Date(), headers: {} });
 }
 
 function reconciliation(perSecond = 50) {
   const verdicts: Array<[string, ReconcileVerdict]> = [];
   const job = startReconciliation({
-    pool: db.pool,
-    router: singleReceiverRouter(iop),
+    pool: stack.db.pool,
+    router: singleReceiverRouter(stack.iopClient),
     settings: { everyMs: 0, windowMs: 24 * 3_600_000, perSecond },
     log: quiet,
     observer: { attemptEnded: () => undefined, reconciled: (operator, verdict) => verdicts.push([operator, verdict]) },
@@ -68,20 +50,20 @@ test('a CDR the IOP no longer has is flagged missing and counted; CDRs it holds,
   await sentCdr(party, 'kept-2', true);
   await sentCdr(party, 'old-lost', false, 48);
   const { job, verdicts } = reconciliation();
-  const checksBefore = mock.checkCount();
+  const checksBefore = stack.mockIop.checkCount();
 
   expect(await job.runOnce()).toEqual({ walked: true, checked: 3, missing: 1, unclear: 0 });
   await job.stop();
-  expect(mock.checkCount() - checksBefore).toBe(3);
+  expect(stack.mockIop.checkCount() - checksBefore).toBe(3);
   expect(verdicts).toEqual([
     ['FR*R00', 'held'],
     ['FR*R00', 'missing'],
     ['FR*R00', 'held'],
   ]);
-  expect(await findCdr(db.pool, { ...party, id: 'lost-1' })).toMatchObject({ status: 'sent', check_status: 'missing' });
-  expect((await findCdr(db.pool, { ...party, id: 'lost-1' }))?.check_detail).toMatch(/cdrflow resend/);
+  expect(await findCdr(stack.db.pool, { ...party, id: 'lost-1' })).toMatchObject({ status: 'sent', check_status: 'missing' });
+  expect((await findCdr(stack.db.pool, { ...party, id: 'lost-1' }))?.check_detail).toMatch(/cdrflow resend/);
   for (const id of ['kept-1', 'kept-2', 'old-lost']) {
-    expect((await findCdr(db.pool, { ...party, id }))?.check_status).toBeNull();
+    expect((await findCdr(stack.db.pool, { ...party, id }))?.check_status).toBeNull();
   }
 });
 
@@ -89,19 +71,19 @@ test('an unclear answer (the IOP offers no GET, or fails) flags nothing', async 
   const party = newParty();
   await sentCdr(party, 'unclear-1', false);
   for (const checkBehaviour of ['bare404', 'http500', 'http429'] as const) {
-    mock.control({ checkBehaviour });
+    stack.mockIop.control({ checkBehaviour });
     const { job } = reconciliation();
     expect(await job.runOnce()).toMatchObject({ walked: true, checked: 1, missing: 0, unclear: 1 });
     await job.stop();
   }
-  expect((await findCdr(db.pool, { ...party, id: 'unclear-1' }))?.check_status).toBeNull();
+  expect((await findCdr(stack.db.pool, { ...party, id: 'unclear-1' }))?.check_status).toBeNull();
 });
 
 test('one worker walks at a time, however many run the job', async () => {
   const party = newParty();
   for (let i = 0; i < 4; i++) await sentCdr(party, `both-${i}`, true);
   // Slow lookups, so the two walks would overlap.
-  mock.control({ latencyMs: 100 });
+  stack.mockIop.control({ latencyMs: 100 });
   const first = reconciliation();
   const second = reconciliation();
   const passes = await Promise.all([first.job.runOnce(), second.job.runOnce()]);
@@ -116,10 +98,10 @@ test('a CDR flagged missing is re-sent by an operator: queued again at the tail,
   const { job } = reconciliation();
   await job.runOnce();
   await job.stop();
-  expect(await requeueRejectedCdr(db.pool, { ...party, id: 'gone' })).toEqual({ sessionId: 's-gone' });
-  expect(await findCdr(db.pool, { ...party, id: 'gone' })).toMatchObject({ status: 'queued', check_status: null });
-  expect((await readQueueHead(db.pool, party, 10)).map((entry) => entry.cdrId)).toEqual(['gone']);
+  expect(await requeueRejectedCdr(stack.db.pool, { ...party, id: 'gone' })).toEqual({ sessionId: 's-gone' });
+  expect(await findCdr(stack.db.pool, { ...party, id: 'gone' })).toMatchObject({ status: 'queued', check_status: null });
+  expect((await readQueueHead(stack.db.pool, party, 10)).map((entry) => entry.cdrId)).toEqual(['gone']);
   // A CDR the IOP still has is not re-sendable.
   await sentCdr(party, 'there', true);
-  expect(await requeueRejectedCdr(db.pool, { ...party, id: 'there' })).toBeUndefined();
+  expect(await requeueRejectedCdr(stack.db.pool, { ...party, id: 'there' })).toBeUndefined();
 });

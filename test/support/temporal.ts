@@ -14,6 +14,7 @@ import { startMockIop, type MockControl, type MockIop } from '../../src/dev/mock
 import type { DeliveryObserver } from '../../src/observability/delivery-observer';
 import { createCdrWorker, type CdrWorker } from '../../src/worker/create-worker';
 import { createTestDatabase, type TestDatabase } from './db';
+import { setUp } from './stack';
 
 let runtimeInstalled = false;
 function quietRuntime(): void {
@@ -148,19 +149,15 @@ export function usePipeline(
     await state.pipeline?.stop();
     await state.db?.drop();
   });
-  const ready = <T>(value: T | undefined, name: string): T => {
-    if (value === undefined) throw new Error(`${name} is set up in beforeAll: use it inside a test or hook`);
-    return value;
-  };
   return {
     get db() {
-      return ready(state.db, 'db');
+      return setUp(state.db, 'db');
     },
     get pipeline() {
-      return ready(state.pipeline, 'pipeline');
+      return setUp(state.pipeline, 'pipeline');
     },
     get bundle() {
-      return ready(state.bundle, 'bundle');
+      return setUp(state.bundle, 'bundle');
     },
   };
 }

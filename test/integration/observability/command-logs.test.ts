@@ -5,8 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { operatorId } from '../../../src/ocpi/party';
-import { startMockIop, type MockIop } from '../../../src/dev/mock-iop';
-import { createTestDatabase, type TestDatabase } from '../../support/db';
+import { useStack } from '../../support/stack';
 import { parseExposition, valueOf } from '../../support/prometheus-text';
 import { handIn, resultOf, simulatedSessions } from '../../support/sessions';
 import { connectClient, randomParty, temporalAddress, waitFor } from '../../support/temporal';
@@ -16,18 +15,11 @@ const IOP_TOKEN = 'iop-token-never-logged-5d1f';
 const PULL_TOKEN = 'pull-token-never-logged-c09a';
 const METRICS_TOKEN = 'metrics-token-never-logged-77e2';
 
-let db: TestDatabase;
-let iop: MockIop;
+const stack = useStack({ mockIop: { token: IOP_TOKEN } });
 const processes: CdrflowProcess[] = [];
 
-beforeAll(async () => {
-  db = await createTestDatabase();
-  iop = await startMockIop({ token: IOP_TOKEN });
-});
 afterAll(async () => {
   for (const started of processes) await started.kill();
-  await iop?.close();
-  await db?.drop();
 });
 
 type LogLine = Record<string, unknown>;
@@ -60,10 +52,10 @@ async function scrape(url: string) {
 test('the worker logs JSON lines, activity logs carry the workflow, CPO and CDR ids, and its metrics count the delivery', async () => {
   const taskQueue = `cdrflow-logs-${randomBytes(4).toString('hex')}`;
   const worker = await spawnWorker({
-    DATABASE_URL: db.url,
+    DATABASE_URL: stack.db.url,
     TEMPORAL_ADDRESS: temporalAddress(),
     TEMPORAL_TASK_QUEUE: taskQueue,
-    IOP_CDRS_URL: iop.cdrsUrl,
+    IOP_CDRS_URL: stack.mockIop.cdrsUrl,
     IOP_TOKEN,
     IOP_RETRY_INITIAL_MS: '50',
     WORKER_METRICS_PORT: '0',
@@ -79,7 +71,7 @@ test('the worker logs JSON lines, activity logs carry the workflow, CPO and CDR 
   });
 
   const party = randomParty();
-  iop.control({ failNext: 1, failNextBehaviour: 'reject' });
+  stack.mockIop.control({ failNext: 1, failNextBehaviour: 'reject' });
   const client = await connectClient();
   try {
     const [started] = await handIn(client, taskQueue, simulatedSessions(1, 'logs-rejected', party));
@@ -107,7 +99,7 @@ test('the worker logs JSON lines, activity logs carry the workflow, CPO and CDR 
 test('the API logs JSON lines and serves /metrics on API_METRICS_PORT, not its public port, counting the pulls it answered', async () => {
   const api = await spawnCdrflow(
     'api',
-    { DATABASE_URL: db.url, API_PORT: '0', API_METRICS_PORT: '0', OCPI_TOKENS: PULL_TOKEN, METRICS_TOKEN },
+    { DATABASE_URL: stack.db.url, API_PORT: '0', API_METRICS_PORT: '0', OCPI_TOKENS: PULL_TOKEN, METRICS_TOKEN },
     'cdrflow api: listening on',
   );
   processes.push(api);
@@ -159,9 +151,9 @@ test.each(['worker', 'api'])(
   async (command) => {
     const prefix = command === 'worker' ? 'WORKER' : 'API';
     const env = {
-      DATABASE_URL: db.url,
+      DATABASE_URL: stack.db.url,
       TEMPORAL_ADDRESS: temporalAddress(),
-      IOP_CDRS_URL: iop.cdrsUrl,
+      IOP_CDRS_URL: stack.mockIop.cdrsUrl,
       IOP_TOKEN,
       API_PORT: '0',
       OCPI_TOKENS: PULL_TOKEN,
