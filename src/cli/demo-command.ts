@@ -6,7 +6,7 @@
  * 2.2.1 through a connection of its own, with a credit CDR. Stays up for the Temporal UI
  * until Ctrl-C when run from a terminal.
  */
-import { mkdirSync } from 'node:fs';
+import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { startApiServer } from '../api/server';
 import { startCdr } from '../client/start-cdr';
@@ -38,25 +38,35 @@ const DATA_DIR = process.env.CDRFLOW_DATA_DIR ?? join(packageRoot(), '.data');
 
 export async function runDemoCommand(options: { sessions: string; stay: boolean }): Promise<void> {
   const say = (line: string) => process.stdout.write(`${line}\n`);
-  Runtime.install({ logger: new DefaultLogger('WARN') });
   mkdirSync(DATA_DIR, { recursive: true });
+  // The screen tells the story; the worker's and the API's own logs go to a file.
+  const logFile = join(DATA_DIR, 'demo.log');
+  const logLine = (line: string) => appendFileSync(logFile, `${new Date().toISOString()} ${line}\n`);
+  Runtime.install({
+    logger: new DefaultLogger('INFO', ({ level, message, meta }) =>
+      logLine(`${level} ${message}${meta ? ` ${JSON.stringify(meta)}` : ''}`),
+    ),
+  });
+  say(`logs         ${logFile} (worker, API and database server)`);
   const stopActions: Array<() => Promise<unknown>> = [];
   const stopAll = async () => {
     for (const stop of stopActions.reverse()) await stop().catch(() => undefined);
   };
 
-  // DATABASE_URL set: that server. Unset: an embedded Postgres (PGlite) under .data/, nothing to install.
+  // DATABASE_URL set: that server. Unset: the embedded PostgreSQL server (scripts/setup installs it), data under .data/.
   let databaseUrl = process.env.DATABASE_URL;
   if (databaseUrl) {
     await ensureDatabase(databaseUrl);
     say(`database     ${new URL(databaseUrl).pathname.slice(1)} on ${new URL(databaseUrl).host} (DATABASE_URL)`);
   } else {
-    const embedded = await startEmbeddedPostgres({ dataDir: join(DATA_DIR, 'pglite') });
+    const dataDir = join(DATA_DIR, 'postgres');
+    const embedded = await startEmbeddedPostgres({ dataDir, logFile });
     stopActions.push(() => embedded.stop());
-    databaseUrl = embedded.url;
-    say(
-      `database     embedded Postgres (PGlite) in ${join(DATA_DIR, 'pglite')}, at ${new URL(databaseUrl).host}; set DATABASE_URL to use a server`,
-    );
+    const url = new URL(embedded.url);
+    url.pathname = '/cdrflow';
+    databaseUrl = url.toString();
+    await ensureDatabase(databaseUrl);
+    say(`database     embedded PostgreSQL in ${dataDir}; in another terminal: export DATABASE_URL=${databaseUrl}`);
   }
   const pool = createPool(databaseUrl);
   stopActions.push(() => pool.end());
@@ -109,7 +119,7 @@ export async function runDemoCommand(options: { sessions: string; stay: boolean 
     OCPI_BASE_URL: process.env.OCPI_BASE_URL ?? `http://127.0.0.1:${process.env.API_PORT ?? '8080'}`,
   });
   const pullToken = apiSettings.clients[0]!.token;
-  const api = await startApiServer({ pool, config: apiSettings });
+  const api = await startApiServer({ pool, config: apiSettings, logError: (error) => logLine(`ERROR api: ${String(error)}`) });
   // Port 0 (tests): the public base URL is known only once the API listens.
   if (apiSettings.port === 0) apiSettings.baseUrl = api.url;
   stopActions.push(() => api.close());

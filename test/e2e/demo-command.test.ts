@@ -1,9 +1,10 @@
 /**
- * The README's run command, as a process: with DATABASE_URL unset it runs on an embedded
- * Postgres (PGlite), with DATABASE_URL set on that server; both end with the CDRs at the
- * mock IOP, in order, and pullable. (It reuses the test run's Temporal dev server.)
+ * The README's run command, as a process: with DATABASE_URL unset it runs on the embedded
+ * PostgreSQL server, with DATABASE_URL set on that server; both end with the CDRs at the
+ * mock IOP, in order, and pullable, on a screen that tells only the story (the logs go to
+ * a file). (It reuses the test run's Temporal dev server.)
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../support/cli';
@@ -11,6 +12,8 @@ import { createTestDatabase, type TestDatabase } from '../support/db';
 import { temporalAddress } from '../support/temporal';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'cdrflow-demo-'));
+// The embedded server may run as another user (nobody, under root): its folder must be reachable.
+chmodSync(dataDir, 0o755);
 let db: TestDatabase;
 beforeAll(async () => {
   db = await createTestDatabase({ migrate: false });
@@ -30,7 +33,11 @@ const demoEnv = (extra: Record<string, string> = {}) => ({
 });
 
 test.each([
-  ['unset: embedded Postgres (PGlite)', {}, /embedded Postgres \(PGlite\)/],
+  [
+    'unset: the embedded PostgreSQL server',
+    {},
+    /embedded PostgreSQL in .*; in another terminal: export DATABASE_URL=postgres:\/\/postgres@127\.0\.0\.1:\d+\/cdrflow/,
+  ],
   ['set: that Postgres server', { DATABASE_URL: '' }, /\(DATABASE_URL\)/],
 ])(
   'the demo delivers and serves the CDRs with DATABASE_URL %s',
@@ -49,6 +56,11 @@ test.each([
     expect(result.stdout).toContain('a GIREVE pull (OCPI 2.1.1) returns them too: 3 of 3');
     expect(result.stdout).toContain('a GIREVE pull (OCPI 2.2.1) returns them too: 3 of 3');
     expect(result.stdout).toMatch(/credit CDR \S+-C reached the 2\.2\.1 IOP after the CDR it cancels: yes/);
+    // The story only: no stack, no warning, no error on either stream (they are in the log file).
+    const screen = `${result.stdout}\n${result.stderr}`;
+    expect(screen).not.toMatch(/^\s+at \S+.*\(?.*:\d+:\d+\)?$/m);
+    expect(screen).not.toMatch(/\b(WARN|ERROR)\b/);
+    expect(result.stdout).toContain(`logs         ${join(dataDir, 'demo.log')}`);
   },
   180_000,
 );

@@ -161,7 +161,7 @@ test('workflow code takes values only from its own folder and the Temporal workf
 });
 
 test('the OCPI schemas and the CDR logic do no I/O', () => {
-  const io = /^(node:|pg$|undici$|@temporalio\/(client|worker|activity)$|@electric-sql)/;
+  const io = /^(node:|pg$|undici$|@temporalio\/(client|worker|activity)$)/;
   const offending = imports.filter(
     (line) =>
       (line.file.startsWith('src/ocpi/') || line.file.startsWith('src/cdr/')) &&
