@@ -21,6 +21,10 @@ export type MockBehaviour =
   | 'store-then-timeout'
   /** Stores the CDR, then answers HTTP 500: a receiver that failed after its insert. */
   | 'store-then-500'
+  /** Stores the CDR, then a proxy in front answers a bare HTTP 502 (its upstream's answer was lost). */
+  | 'store-then-502'
+  /** Stores the CDR, then a hub answers OCPI 4002: it forwarded the CDR and its receiver's answer timed out. */
+  | 'store-then-4002'
   /** Closes the connection without an answer, nothing stored. */
   | 'drop'
   /** HTTP 400 with OCPI 2001: the CDR is refused as invalid. */
@@ -55,8 +59,11 @@ export interface MockControl {
   failOperators?: string[];
   /** Added to every answer, in ms. */
   latencyMs?: number;
-  /** A POST of an id already held is answered OCPI 3000 (a receiver that refuses a second create). */
-  refuseDuplicates?: boolean;
+  /**
+   * A POST of an id already held is refused: `true` with OCPI 3000 (a receiver that refuses a
+   * second create), `'as-invalid'` with HTTP 400 and OCPI 2001 "already exists".
+   */
+  refuseDuplicates?: boolean | 'as-invalid';
   /** Answer accepted POSTs with a Location header (GIREVE itself sends none). */
   withLocation?: boolean;
   /** Check CDR answers with a CDR whose total_cost differs from what was received. */
@@ -196,6 +203,7 @@ export async function startMockIop(
       return answer(res, 500, 3000, null, 'internal error for this operator');
     }
     if (state.refuseDuplicates && received.some((entry) => entry.id === id)) {
+      if (state.refuseDuplicates === 'as-invalid') return answer(res, 400, 2001, null, `CDR ${id} already exists`);
       return answer(res, 200, 3000, null, `CDR ${id} already exists`);
     }
     if (behaviour === 'reject' || state.rejectIds.includes(id)) {
@@ -219,6 +227,14 @@ export async function startMockIop(
       case 'store-then-500':
         received.push({ id, cdr, receivedAt: new Date(), headers });
         return answer(res, 500, 3000, null, 'internal error after the insert');
+      case 'store-then-502':
+        received.push({ id, cdr, receivedAt: new Date(), headers });
+        res.writeHead(502, { 'content-type': 'text/html' });
+        res.end('<html><body>502 Bad Gateway</body></html>');
+        return;
+      case 'store-then-4002':
+        received.push({ id, cdr, receivedAt: new Date(), headers });
+        return answer(res, 200, 4002, null, 'timeout on forwarded request');
       case 'accept': {
         received.push({ id, cdr, receivedAt: new Date(), headers });
         if (state.withLocation) res.setHeader('location', `${baseUrl}${CDRS_PATH}/${encodeURIComponent(id)}`);

@@ -8,6 +8,8 @@
  * | HTTP 401 / 403                                        | retry     | retry the head, credentials alert  |
  * | HTTP 404 / 408 / 429, other 4xx without 2xxx (400 and  | retry     | retry the head                     |
  * | 422 from a proxy, without an OCPI envelope, included)   |           |                                    |
+ * | HTTP 502 / 504 (a proxy lost the answer), OCPI 4002    | retry     | retry the head; outcome unknown:   |
+ * | (a hub forwarded it, its answer timed out)             |           | check at the IOP before re-POSTing |
  * | HTTP 5xx, OCPI 3xxx, unparseable answer               | retry     | retry the head                     |
  * | timeout, connection reset                             | retry     | retry the head; outcome unknown:   |
  * |                                                       |           | check at the IOP before re-POSTing |
@@ -53,6 +55,9 @@ export function envelopeOf(answer: IopAnswer): OcpiResponseEnvelope | undefined 
   return parsed.success ? parsed.data : undefined;
 }
 
+/** OCPI 2.2.1 hub status 4002: the hub forwarded the request and its answer timed out. */
+const HUB_FORWARD_TIMEOUT = 4002;
+
 export function classifyAnswer(answer: IopAnswer): DeliveryOutcome {
   const { httpStatus } = answer;
   const envelope = envelopeOf(answer);
@@ -60,7 +65,8 @@ export function classifyAnswer(answer: IopAnswer): DeliveryOutcome {
     ? `HTTP ${httpStatus}, OCPI ${envelope.status_code}${envelope.status_message ? ` ${envelope.status_message}` : ''}`
     : `HTTP ${httpStatus}`;
   const isBusinessError = envelope !== undefined && envelope.status_code >= 2000 && envelope.status_code < 3000;
-
+  // The CDR went past whoever answered (a gateway, a hub), which never heard back: the receiver may hold it.
+  if (httpStatus === 502 || httpStatus === 504 || envelope?.status_code === HUB_FORWARD_TIMEOUT) return retry(said, true);
   if (httpStatus >= 200 && httpStatus < 300) {
     if (!envelope) return retry(`${said}: answer is not an OCPI envelope`, true);
     if (envelope.status_code === 1000) return { kind: 'delivered', location: answer.location };

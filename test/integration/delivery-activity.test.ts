@@ -420,3 +420,27 @@ test('the claim taken ahead for the next CDR is released unmarked when the run s
   expect(next.settled.map((s) => s.cdrId)).toEqual(['p1', 'p2']);
   expect(postsOf(['p1', 'p2'])).toEqual(['p1', 'p2']);
 });
+
+describe('after an answer that says the receiver may hold the CDR (a proxy or a hub lost its answer)', () => {
+  test.each(['store-then-502', 'store-then-4002'] as const)(
+    'a CDR the receiver stored and answered %s is looked up, not POSTed again into a duplicate',
+    async (behaviour) => {
+      const party = newParty();
+      // Ids of their own: the mock refuses a duplicate id whoever sent it.
+      const [h1, h2] = [`${behaviour}-1`, `${behaviour}-2`];
+      await queued(party, [h1, h2]);
+      // A second POST of the first would be refused as "already exists": the CDR would read rejected while the receiver holds it.
+      stack.mockIop.control({ failNext: 1, failNextBehaviour: behaviour, refuseDuplicates: 'as-invalid' });
+      const first = await activities().deliverCdrs(request(party));
+      expect(first.end).toMatchObject({ kind: 'retry', cdrId: h1 });
+      expect((await deliveryRow(stack.db.pool, { ...party, id: h1 }))?.post_started_at).toBeInstanceOf(Date);
+      const next = await activities().deliverCdrs(request(party, { head: { cdrId: h1, failedAttempts: 1 } }));
+      expect(next.settled.map((settled) => [settled.cdrId, settled.result?.status])).toEqual([
+        [h1, 'delivered'],
+        [h2, 'delivered'],
+      ]);
+      expect(postsOf([h1, h2])).toEqual([h1, h2]);
+      stack.mockIop.control({ refuseDuplicates: false });
+    },
+  );
+});

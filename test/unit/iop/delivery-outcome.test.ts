@@ -55,6 +55,22 @@ describe('classifyAnswer', () => {
   test('an unparseable 2xx leaves the outcome unknown: the IOP may have stored it', () => {
     expect(classifyAnswer({ httpStatus: 200, body: undefined, location: null })).toMatchObject({ unknownOutcome: true });
   });
+
+  test.each([
+    ["a proxy's 502", { httpStatus: 502, body: undefined, location: null }],
+    ["a proxy's 504", { httpStatus: 504, body: '<html>Gateway Timeout</html>', location: null }],
+    ['a 502 with an OCPI 3000', { httpStatus: 502, body: envelope(3000, 'bad gateway'), location: null }],
+    ["a hub's OCPI 4002 (forwarded, answer timed out)", { httpStatus: 200, body: envelope(4002, 'timeout'), location: null }],
+    ['OCPI 4002 with HTTP 504', { httpStatus: 504, body: envelope(4002, 'timeout'), location: null }],
+  ])('%s leaves the outcome unknown: the receiver may hold the CDR, so it is looked up before any re-POST', (_name, answer) => {
+    expect(classifyAnswer(answer)).toMatchObject({ kind: 'retry', unknownOutcome: true });
+  });
+
+  test('a 500 or a 503 from the receiver itself is retried as not taken', () => {
+    for (const httpStatus of [500, 503]) {
+      expect(classifyAnswer({ httpStatus, body: envelope(3000, 'internal'), location: null })).toMatchObject({ unknownOutcome: false });
+    }
+  });
 });
 
 describe('classifyNetworkError', () => {

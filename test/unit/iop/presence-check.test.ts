@@ -19,3 +19,20 @@ test.each([
 ])('the check answered %s: %s', (_what, checked, verdict) => {
   expect(presenceOf('cdr-1', checked).kind).toBe(verdict);
 });
+
+test.each([
+  ['2001 (a misconfigured check URL: missing or invalid parameters)', 2001],
+  ['2002 (not enough information: 2.2.1 headers missing)', 2002],
+])('an OCPI %s says nothing of the CDR: unclear, never absent', (_what, statusCode) => {
+  for (const httpStatus of [200, 400, 404]) {
+    expect(presenceOf('cdr-1', answer(httpStatus, { status_code: statusCode, timestamp: '2026-11-29T00:00:00Z' })).kind).toBe('unclear');
+  }
+});
+
+test.each([
+  [404, 2003],
+  [200, 2000],
+  [200, 2003],
+])('HTTP %s with OCPI %s is a clear "unknown CDR": absent', (httpStatus, statusCode) => {
+  expect(presenceOf('cdr-1', answer(httpStatus, { status_code: statusCode, timestamp: '2026-11-29T00:00:00Z' })).kind).toBe('absent');
+});
