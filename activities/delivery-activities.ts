@@ -155,13 +155,33 @@ export function createDeliveryActivities(deps: DeliveryActivityDeps) {
         claim.catch(() => undefined);
         return claim;
       };
+      // What every CDR of this run shares; none without a route (a disabled connection).
+      const run: RunContext | undefined = route && {
+        pool,
+        lane,
+        route,
+        retry: deps.retry,
+        checkSettleMs: deps.checkSettleMs,
+        leaseMs,
+        requestTimeoutMs: deps.requestTimeoutMs,
+        writes,
+        report,
+        cancelled,
+        // A CDR that every receiver has settled with this write: its session workflow learns the outcome.
+        settledAll: (state: SettledCdrState | undefined) => {
+          if (!state) return;
+          const done = settledFrom(state, sessionOf.get(state.id) ?? '');
+          settled.push(done);
+          telling?.tell(done);
+        },
+      };
       // The next CDR's claim is taken while this one is on the wire: off the per-CDR path.
       let nextClaim: PendingClaim | undefined;
       let end: RunEnd | undefined;
       try {
         for (const [index, entry] of ready.entries()) {
           const failedAttempts = request.head?.cdrId === entry.cdrId ? request.head.failedAttempts : 0;
-          if (!route) {
+          if (!run) {
             const reason = laneRoute.held ?? `connection ${lane.connection} has no route`;
             end = {
               kind: 'retry',
@@ -189,25 +209,6 @@ export function createDeliveryActivities(deps: DeliveryActivityDeps) {
           posted.add(entry.cdrId);
           const following = ready[index + 1];
           if (following) nextClaim = claimOf(following);
-          const run: RunContext = {
-            pool,
-            lane,
-            route,
-            retry: deps.retry,
-            checkSettleMs: deps.checkSettleMs,
-            leaseMs,
-            requestTimeoutMs: deps.requestTimeoutMs,
-            writes,
-            report,
-            cancelled,
-            // A CDR that every receiver has settled with this write: its session workflow learns the outcome.
-            settledAll: (state: SettledCdrState | undefined) => {
-              if (!state) return;
-              const done = settledFrom(state, sessionOf.get(state.id) ?? '');
-              settled.push(done);
-              telling?.tell(done);
-            },
-          };
           const result = await postOne(run, { claim, claimedAt, failedAttempts });
           if (result.kind === 'retry') {
             end = {
