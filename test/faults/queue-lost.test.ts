@@ -14,6 +14,7 @@ import { findCdr } from '../../src/store/cdr-repo';
 import { summarizeQueue } from '../../src/store/queue-repo';
 import { freePort, startDevServer, type DevServer } from '../../src/temporal/dev-server';
 import { createCdrWorker } from '../../src/worker/create-worker';
+import { cdrStoredSignal } from '../../workflows/definitions';
 import { cpoQueueWorkflowId } from '../../workflows/ids';
 import { runCli } from '../support/cli';
 import { createTestDatabase, type TestDatabase } from '../support/db';
@@ -124,6 +125,16 @@ describe('when Temporal loses its whole state', () => {
       await waitFor('every CDR stored', async () => {
         const rows = await Promise.all(started.map((one) => findCdr(pool, { ...party, id: one.cdrId })));
         return rows.every((row) => row?.status === 'queued') ? true : undefined;
+      });
+      // And every stored notice taken by the old server: a notice still on the wire at the kill
+      // is retried by the client and would start the queue on the new server by itself.
+      const queue = client.workflow.getHandle(cpoQueueWorkflowId(party));
+      await waitFor('every stored notice signalled', async () => {
+        const history = await queue.fetchHistory();
+        const notices = history.events!.filter(
+          (event) => event.workflowExecutionSignaledEventAttributes?.signalName === cdrStoredSignal.name,
+        );
+        return notices.length === 8 ? true : undefined;
       });
 
       server.process.kill('SIGKILL');
