@@ -23,7 +23,13 @@ export type MockBehaviour =
   /** HTTP 400 with OCPI 2001: the CDR is refused as invalid. */
   | 'reject'
   /** HTTP 401: our token is refused. */
-  | 'unauthorized';
+  | 'unauthorized'
+  /** HTTP 413 without an OCPI body, nothing stored: a proxy's body limit, met by one large CDR. */
+  | 'http413'
+  /** HTTP 404 with OCPI 2003, nothing stored: the hub knows no location of this CDR. */
+  | 'unknown-location'
+  /** HTTP 308 to another URL, nothing stored. */
+  | 'redirect';
 
 /** How the Check CDR GET answers, whatever the IOP holds (`normal`: the CDR, or 404 + OCPI 2000 "unknown CDR"). */
 export type MockCheckBehaviour =
@@ -48,6 +54,8 @@ export interface MockControl {
   failNextBehaviour?: MockBehaviour;
   /** CDR ids refused as invalid whatever the behaviour. */
   rejectIds?: string[];
+  /** CDR ids that meet their own behaviour, whatever `behaviour` says. */
+  behaviourOfIds?: Record<string, MockBehaviour>;
   /** eMI3 operator ids (`FR*ABC`, read from the CDR's evse_id) whose CDRs get HTTP 500: a per-CPO outage. */
   failOperators?: string[];
   /** Added to every answer, in ms. */

@@ -52,6 +52,7 @@ export async function startMockIop(
     failNext: 0,
     failNextBehaviour: 'http500',
     rejectIds: [],
+    behaviourOfIds: {},
     failOperators: [],
     latencyMs: 0,
     refuseDuplicates: false,
@@ -140,6 +141,7 @@ export async function startMockIop(
     }
     const id = typeof cdr.id === 'string' ? cdr.id : '';
     if (!id) return answer(res, 400, 2001, null, 'id: is required');
+    behaviour = state.behaviourOfIds[id] ?? behaviour;
     if (state.failOperators.some((operator) => evseIdOf(cdr).startsWith(`${operator}*`))) {
       return answer(res, 500, 3000, null, 'internal error for this operator');
     }
@@ -157,6 +159,16 @@ export async function startMockIop(
         return answer(res, 200, 3000, null, 'temporarily unable to process');
       case 'unauthorized':
         return answer(res, 401, 2000, null, 'token refused');
+      case 'http413':
+        res.writeHead(413, { 'content-type': 'text/html' });
+        res.end('<html><body>413 Request Entity Too Large</body></html>');
+        return;
+      case 'unknown-location':
+        return answer(res, 404, 2003, null, `unknown location of CDR ${id}`);
+      case 'redirect':
+        res.writeHead(308, { location: `${baseUrl}/moved${CDRS_PATH}` });
+        res.end();
+        return;
       case 'drop':
         res.socket?.destroy();
         return;

@@ -5,6 +5,9 @@
  * |-------------------------------------------------------|-----------|------------------------------------|
  * | HTTP 2xx, status_code 1000                            | delivered | keep Location, move to next CDR    |
  * | HTTP 2xx/400/422 or other 4xx, status_code 2xxx       | rejected  | park as rejected, move on          |
+ * | HTTP 404 with status_code 2xxx                        | rejected  | park as rejected, move on          |
+ * | HTTP 413 (a body limit: this CDR is too large)        | rejected  | park as rejected, move on          |
+ * | HTTP 3xx (redirects are never followed)               | rejected  | park as rejected, move on          |
  * | HTTP 401 / 403                                        | retry     | retry the head, credentials alert  |
  * | HTTP 404 / 408 / 429, other 4xx without 2xxx (400 and  | retry     | retry the head                     |
  * | 422 from a proxy, without an OCPI envelope, included)   |           |                                    |
@@ -18,8 +21,10 @@
  * |                                                       |           | unknown, as for a timeout          |
  *
  * GIREVE's store-and-forward rule counts anything but a correct 2xx as not delivered;
- * only an answer that says the CDR itself is invalid may take it off the head, or one
- * bad CDR would block its CPO's queue forever.
+ * an answer that one CDR causes (the receiver's word that it is invalid, a body it will
+ * not take, a redirect that would be retried unchanged forever) takes it off the head,
+ * parked as rejected with the reason and resendable, or it would block its CPO's lane
+ * forever. Everything else says nothing of the CDR and is retried.
  */
 import { ocpiResponseEnvelopeSchema, type OcpiResponseEnvelope } from '../ocpi/response-envelope';
 
@@ -73,7 +78,12 @@ export function classifyAnswer(answer: IopAnswer): DeliveryOutcome {
     if (isBusinessError) return { kind: 'rejected', reason: said };
     return retry(said);
   }
+  if (httpStatus >= 300 && httpStatus < 400) {
+    return { kind: 'rejected', reason: `${said}: a redirect${answer.location ? ` to ${answer.location}` : ''}, never followed` };
+  }
+  if (httpStatus === 413) return { kind: 'rejected', reason: `${said}: the CDR is larger than the receiver, or a proxy before it, takes` };
   if (httpStatus === 401 || httpStatus === 403) return retry(`${said}: IOP refused our credentials`, false, true);
+  if (httpStatus === 404 && isBusinessError) return { kind: 'rejected', reason: said };
   if (httpStatus === 404 || httpStatus === 408 || httpStatus === 429) return retry(said);
   // Only the IOP's own word that the CDR is invalid (an OCPI 2xxx) parks it; a bare 400
   // from a proxy in between says nothing about the CDR and is retried.

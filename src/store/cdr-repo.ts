@@ -5,6 +5,7 @@
 import type { Pool, PoolClient } from 'pg';
 import type { CdrKey } from '../ocpi/party';
 import type { CheckStatus } from '../receivers/receiver';
+import { lockReceiverSetShared } from './receiver-set-lock';
 import { inTransaction } from './transaction';
 
 export type CdrStatus = 'queued' | 'sent' | 'rejected' | 'invalid';
@@ -143,6 +144,8 @@ export async function requeueRejectedCdr(pool: Pool, key: CdrKey): Promise<{ ses
   // Locked first, so the state this decides on is the one it changes (a lane settling the CDR
   // at the same moment commits before or after, never in between).
   return inTransaction(pool, async (client) => {
+    // Its receivers held still first (a connection added now waits, or is seen), then the CDR.
+    await lockReceiverSetShared(client, key);
     await client.query(`SELECT 1 FROM cdrs WHERE ${KEY} FOR UPDATE`, keyParams(key));
     const result = await client.query<{ session_id: string }>(
       `WITH before AS (

@@ -7,6 +7,7 @@ import type { Party } from '../ocpi/party';
 import type { OcpiVersion } from '../ocpi/versions';
 import type { Connection, ConnectionListing, ConnectionSettings } from '../receivers/receiver';
 import { backfillLane, releaseWaitingDeliveries } from './lane-changes';
+import { lockReceiverSetExclusive } from './receiver-set-lock';
 import { inTransaction } from './transaction';
 
 interface ConnectionRow {
@@ -70,6 +71,7 @@ export async function addConnection(
 ): Promise<ConnectionListing & { backfilled: number }> {
   try {
     return await inTransaction(pool, async (client) => {
+      await lockReceiverSetExclusive(client, connection.party);
       const result = await client.query<ConnectionRow>(
         `INSERT INTO connections (country_code, party_id, name, ocpi_version, cdrs_url, token, check_url_template, enabled)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
@@ -103,8 +105,11 @@ export async function updateConnection(
   changes: Partial<ConnectionSettings> & { enabled?: boolean },
 ): Promise<ConnectionListing | undefined> {
   try {
-    const result = await pool.query<ConnectionRow>(
-      `UPDATE connections SET
+    // Enabling or disabling changes who receives the party's CDRs: no hand-in in between.
+    const result = await inTransaction(pool, async (client) => {
+      await lockReceiverSetExclusive(client, party);
+      return client.query<ConnectionRow>(
+        `UPDATE connections SET
          ocpi_version = coalesce($4, ocpi_version),
          cdrs_url = coalesce($5, cdrs_url),
          token = coalesce($6, token),
@@ -113,18 +118,19 @@ export async function updateConnection(
          updated_at = now()
        WHERE country_code = $1 AND party_id = $2 AND name = $3
        RETURNING *`,
-      [
-        party.country_code,
-        party.party_id,
-        name,
-        changes.ocpiVersion ?? null,
-        changes.cdrsUrl ?? null,
-        changes.token ?? null,
-        changes.checkUrlTemplate !== undefined,
-        changes.checkUrlTemplate ?? null,
-        changes.enabled ?? null,
-      ],
-    );
+        [
+          party.country_code,
+          party.party_id,
+          name,
+          changes.ocpiVersion ?? null,
+          changes.cdrsUrl ?? null,
+          changes.token ?? null,
+          changes.checkUrlTemplate !== undefined,
+          changes.checkUrlTemplate ?? null,
+          changes.enabled ?? null,
+        ],
+      );
+    });
     const row = result.rows[0];
     return row ? withoutToken(fromRow(row)) : undefined;
   } catch (error) {
@@ -172,6 +178,7 @@ export type Removal =
 export async function removeConnection(pool: Pool, party: Party, name: string): Promise<Removal> {
   const params = [party.country_code, party.party_id, name];
   return inTransaction(pool, async (client): Promise<Removal> => {
+    await lockReceiverSetExclusive(client, party);
     const target = (
       await client.query<{ enabled: boolean }>(
         'SELECT enabled FROM connections WHERE country_code = $1 AND party_id = $2 AND name = $3 FOR UPDATE',

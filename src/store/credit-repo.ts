@@ -6,7 +6,9 @@
  */
 import type { Pool } from 'pg';
 import { type CdrKey } from '../ocpi/party';
+import { DEFAULT_RECEIVER } from '../receivers/receiver';
 import { insertCdr } from './cdr-repo';
+import { lockReceiverSetShared } from './receiver-set-lock';
 import { inTransaction } from './transaction';
 
 export type StoredCredit =
@@ -27,6 +29,20 @@ export async function storeCreditCdr(
 ): Promise<StoredCredit> {
   // Nothing is written before a refusal: those paths commit an empty transaction.
   return inTransaction(pool, async (client): Promise<StoredCredit> => {
+    // The receivers held still, then the ones chosen checked again: one removed since has no lane.
+    await lockReceiverSetShared(client, original);
+    const live = await client.query<{ receiver: string }>(
+      `SELECT receiver FROM unnest($3::text[]) AS receiver
+       WHERE EXISTS (SELECT 1 FROM connections WHERE country_code = $1 AND party_id = $2 AND name = receiver)
+          OR (receiver = $4 AND NOT EXISTS (SELECT 1 FROM connections WHERE country_code = $1 AND party_id = $2))`,
+      [original.country_code, original.party_id, receivers, DEFAULT_RECEIVER],
+    );
+    const targets = live.rows.map((row) => row.receiver);
+    if (targets.length === 0) {
+      return {
+        refused: `the receivers that took CDR ${original.id} (${receivers.join(', ')}) were removed meanwhile: nothing to credit there`,
+      };
+    }
     // The original stays as checked until the credit is queued: a re-send (of a CDR the hub
     // lost) cannot slip in between and land behind its own credit (see requeueRejectedCdr).
     const locked = await client.query<{ status: string; check_status: string | null }>(
@@ -64,7 +80,7 @@ export async function storeCreditCdr(
          VALUES ($1, $2, $3, $4, now()) RETURNING seq)
        INSERT INTO deliveries (country_code, party_id, cdr_id, connection, seq)
        SELECT $1, $2, $3, receiver, queued.seq FROM queued CROSS JOIN unnest($5::text[]) AS receiver`,
-      [original.country_code, original.party_id, credit.id, original.session_id, receivers],
+      [original.country_code, original.party_id, credit.id, original.session_id, targets],
     );
     return { issued: true, status: 'queued' };
   });

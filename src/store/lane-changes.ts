@@ -9,28 +9,35 @@ import { DEFAULT_RECEIVER } from '../receivers/receiver';
 import { settleWhenDone } from './delivery-repo';
 
 /**
- * Queues the party's CDRs stored since `from` for one receiver: each gets a delivery there,
- * numbered in hand-in order, and a queue entry again if it had left the queue (its overall
- * state goes back to `queued` until the new receiver has settled it too).
+ * Queues the party's CDRs handed in or stored since `from` for one receiver: each gets a
+ * delivery there, numbered in hand-in order, and a queue entry again if it had left the
+ * queue (its overall state goes back to `queued` until the new receiver has settled it too).
+ * Run under the exclusive receiver-set lock (src/store/receiver-set-lock.ts), so no hand-in
+ * commits between what this reads and what it writes.
  */
 export async function backfillLane(client: PoolClient, party: Party, name: string, version: OcpiVersion, from: Date): Promise<number> {
   // $1, $2: the party; `from` and `is221`: the placeholders of the date and of "2.2.1 receiver".
+  // Two sources: the queue's entries (a CDR handed in and not built yet is there, not in
+  // cdrs) and the CDRs stored since, settled and gone from the queue.
   const candidates = (from: string, is221: string) => `
+    SELECT q.cdr_id AS id, q.session_id, coalesce(c.created_at, q.enqueued_at) AS created_at
+    FROM queue_entries q
+    LEFT JOIN cdrs c ON c.country_code = $1 AND c.party_id = $2 AND c.id = q.cdr_id
+    WHERE q.country_code = $1 AND q.party_id = $2 AND coalesce(c.created_at, q.enqueued_at) >= ${from}
+      -- Not stored yet: its form is not known; one without the form this receiver takes is
+      -- set aside there once stored (visible, replayable).
+      AND (c.id IS NULL OR (c.status <> 'invalid' AND ${takesForm(is221)}))
+    UNION ALL
     SELECT c.id, c.session_id, c.created_at FROM cdrs c
-    WHERE c.country_code = $1 AND c.party_id = $2 AND c.created_at >= ${from} AND c.status <> 'invalid'
-      -- The form this receiver takes (a credit CDR has no 2.1.1 one; a session without
-      -- cdr_token no 2.2.1 one): the others would only be set aside there.
-      AND CASE WHEN ${is221} THEN c.cdr_221 IS NOT NULL ELSE c.cdr IS NOT NULL END
-      -- A CDR still on its way to its queue (its hand-in not written yet) gets its deliveries then.
-      AND (c.status <> 'queued' OR EXISTS (
-        SELECT 1 FROM queue_entries q WHERE q.country_code = $1 AND q.party_id = $2 AND q.cdr_id = c.id))`;
+    WHERE c.country_code = $1 AND c.party_id = $2 AND c.created_at >= ${from}
+      AND c.status IN ('sent', 'rejected') AND ${takesForm(is221)}
+      AND NOT EXISTS (SELECT 1 FROM queue_entries q WHERE q.country_code = $1 AND q.party_id = $2 AND q.cdr_id = c.id)`;
   // Locked first: a lane settling one of them meanwhile commits before this reads it, or after.
-  await client.query(`${candidates('$3', '$4')} ORDER BY c.id FOR UPDATE OF c`, [
-    party.country_code,
-    party.party_id,
-    from,
-    version === '2.2.1',
-  ]);
+  await client.query(
+    `SELECT id FROM cdrs WHERE country_code = $1 AND party_id = $2 AND id IN (SELECT id FROM (${candidates('$3', '$4')}) candidate)
+     ORDER BY id FOR UPDATE`,
+    [party.country_code, party.party_id, from, version === '2.2.1'],
+  );
   const result = await client.query(
     `WITH stored AS (
        SELECT candidate.*,
@@ -62,6 +69,12 @@ export async function backfillLane(client: PoolClient, party: Party, name: strin
 }
 
 /**
+ * The form this receiver takes (a credit CDR has no 2.1.1 one; a session without cdr_token
+ * no 2.2.1 one): the others would only be set aside there.
+ */
+const takesForm = (is221: string) => `CASE WHEN ${is221} THEN c.cdr_221 IS NOT NULL ELSE c.cdr IS NOT NULL END`;
+
+/**
  * The CDRs that waited for a connection just deleted: they go to IOP_* when it was the
  * party's last connection; otherwise they will not be sent there, and those no other
  * receiver waits for are settled.
@@ -85,11 +98,15 @@ export async function releaseWaitingDeliveries(
     const moved = await client.query<{ cdr_id: string }>(
       `WITH waiting AS (
            DELETE FROM deliveries WHERE country_code = $1 AND party_id = $2 AND connection = $3 AND status = 'queued'
-           RETURNING cdr_id, seq)
-         INSERT INTO deliveries (country_code, party_id, cdr_id, connection, seq)
-         SELECT $1, $2, cdr_id, $4, seq FROM waiting
+           RETURNING cdr_id, seq, attempts, last_error, post_started_at, post_owner)
+         -- With their in-flight marks and claims: a POST whose outcome is unknown (or still on
+         -- the wire) may have reached the hub IOP_* names too, so it is looked up there first.
+         INSERT INTO deliveries (country_code, party_id, cdr_id, connection, seq, attempts, last_error, post_started_at, post_owner)
+         SELECT $1, $2, cdr_id, $4, seq, attempts, last_error, post_started_at, post_owner FROM waiting
          -- IOP_* took some of them before (their history from before connections): not again.
-         ON CONFLICT (country_code, party_id, cdr_id, connection) DO UPDATE SET status = 'queued', seq = excluded.seq
+         ON CONFLICT (country_code, party_id, cdr_id, connection) DO UPDATE
+           SET status = 'queued', seq = excluded.seq, attempts = excluded.attempts, last_error = excluded.last_error,
+               post_started_at = excluded.post_started_at, post_owner = excluded.post_owner
            WHERE deliveries.status = 'skipped'
          RETURNING cdr_id`,
       [...lane, DEFAULT_RECEIVER],

@@ -3,11 +3,13 @@
  * The queue workflow writes hand-ins here in the order its signals arrived and reads the
  * head from here; nothing else about the queue's content lives in Temporal.
  */
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import type { Party } from '../ocpi/party';
 import { type CdrKey } from '../ocpi/party';
 import type { CdrStatus } from './cdr-repo';
 import type { HandIn } from '../../workflows/definitions';
+import { lockReceiverSetShared } from './receiver-set-lock';
+import { inTransaction } from './transaction';
 
 /**
  * The tail of a statement whose CTE `queued` (cdr_id, seq) took new places in the party's
@@ -24,6 +26,14 @@ const DELIVERIES_OF_QUEUED = `,
          SET status = 'queued', seq = excluded.seq, updated_at = now() WHERE deliveries.status = 'skipped')
      SELECT cdr_id FROM queued`;
 
+/** Writes new deliveries with the party's receivers held still (src/store/receiver-set-lock.ts). */
+function withReceiverSet<T>(pool: Pool, party: Party, write: (client: PoolClient) => Promise<T>): Promise<T> {
+  return inTransaction(pool, async (client) => {
+    await lockReceiverSetShared(client, party);
+    return write(client);
+  });
+}
+
 /**
  * Takes each CDR's place at the tail, in the given order. A CDR already queued keeps its
  * place; one that already left the queue (sent, rejected, invalid) is not queued again.
@@ -34,8 +44,9 @@ export async function recordHandIns(pool: Pool, party: Party, handIns: HandIn[])
   // Rows are inserted in ORDER BY order, so the sequence numbers follow the arrival order.
   // Each new entry gets a delivery per receiver of the party at this moment (migration 009),
   // in the same place.
-  const result = await pool.query<{ cdr_id: string }>(
-    `WITH queued AS (
+  const result = await withReceiverSet(pool, party, (client) =>
+    client.query<{ cdr_id: string }>(
+      `WITH queued AS (
        INSERT INTO queue_entries (country_code, party_id, cdr_id, session_id, enqueued_at)
        SELECT $1, $2, hand_in.cdr_id, hand_in.session_id, hand_in.enqueued_at
        FROM unnest($3::text[], $4::text[], $5::timestamptz[]) WITH ORDINALITY
@@ -46,13 +57,14 @@ export async function recordHandIns(pool: Pool, party: Party, handIns: HandIn[])
        ORDER BY hand_in.arrival
        ON CONFLICT (country_code, party_id, cdr_id) DO NOTHING
        RETURNING cdr_id, seq)${DELIVERIES_OF_QUEUED}`,
-    [
-      party.country_code,
-      party.party_id,
-      handIns.map((handIn) => handIn.cdrId),
-      handIns.map((handIn) => handIn.sessionId),
-      handIns.map((handIn) => new Date(handIn.at)),
-    ],
+      [
+        party.country_code,
+        party.party_id,
+        handIns.map((handIn) => handIn.cdrId),
+        handIns.map((handIn) => handIn.sessionId),
+        handIns.map((handIn) => new Date(handIn.at)),
+      ],
+    ),
   );
   return result.rows.map((row) => row.cdr_id);
 }
@@ -191,8 +203,9 @@ export async function summarizeQueue(pool: Pool, party: Party): Promise<QueueSum
  * Returns how many were queued.
  */
 export async function queueOrphanedCdrs(pool: Pool, party: Party, storedBefore: Date): Promise<number> {
-  const result = await pool.query(
-    `WITH queued AS (
+  const result = await withReceiverSet(pool, party, (client) =>
+    client.query(
+      `WITH queued AS (
        INSERT INTO queue_entries (country_code, party_id, cdr_id, session_id, enqueued_at)
        SELECT c.country_code, c.party_id, c.id, c.session_id, c.created_at FROM cdrs c
        WHERE c.country_code = $1 AND c.party_id = $2 AND c.status = 'queued' AND c.created_at < $3
@@ -200,7 +213,8 @@ export async function queueOrphanedCdrs(pool: Pool, party: Party, storedBefore: 
        ORDER BY c.created_at, c.id
        ON CONFLICT (country_code, party_id, cdr_id) DO NOTHING
        RETURNING cdr_id, seq)${DELIVERIES_OF_QUEUED}`,
-    [party.country_code, party.party_id, storedBefore],
+      [party.country_code, party.party_id, storedBefore],
+    ),
   );
   return result.rowCount ?? 0;
 }

@@ -164,6 +164,43 @@ test('an operator re-sends a rejected CDR after a fix; it goes to the tail of th
   expect(arrived).toEqual([started[1]!.cdrId, started[0]!.cdrId]);
 });
 
+test('an answer that one CDR causes (a body limit, a redirect, an unknown location) parks that CDR as rejected: the lane goes on', async () => {
+  const party = randomParty();
+  // Nothing is taken until each CDR's answer is set.
+  suite.pipeline.iop.control({ behaviour: 'http500' });
+  const started = await handIn(suite.pipeline.client, suite.pipeline.taskQueue, simulatedSessions(5, 'one-cdr-answers', party));
+  const [first, large, moved, unlocated, last] = started.map((one) => one.cdrId) as [string, string, string, string, string];
+  suite.pipeline.iop.control({
+    behaviour: 'accept',
+    behaviourOfIds: { [large]: 'http413', [moved]: 'redirect', [unlocated]: 'unknown-location' },
+  });
+  try {
+    expect((await resultsOf(suite.pipeline.client, started)).map((r) => r.status)).toEqual([
+      'delivered',
+      'rejected',
+      'rejected',
+      'rejected',
+      'delivered',
+    ]);
+    const reasonOf = async (id: string) => (await findCdr(suite.db.pool, { ...party, id }))?.last_error;
+    expect(await reasonOf(large)).toMatch(/HTTP 413: the CDR is larger than/);
+    expect(await reasonOf(moved)).toMatch(/HTTP 308: a redirect to http:\/\/127\.0\.0\.1:\d+\/moved\//);
+    expect(await reasonOf(unlocated)).toMatch(/HTTP 404, OCPI 2003 unknown location/);
+    expect(suite.pipeline.iop.received.map((r) => r.id).filter((id) => started.some((one) => one.cdrId === id))).toEqual([first, last]);
+
+    // Visible and resendable: once the receiver takes it, the CDR goes out at the tail.
+    suite.pipeline.iop.control({ behaviourOfIds: {} });
+    expect(await queueHandle(party).executeUpdate(resendUpdate, { args: [{ cdrId: large }] })).toMatchObject({ requeued: true });
+    const key = { ...party, id: large };
+    await waitFor('the re-sent CDR to be delivered', async () =>
+      (await findCdr(suite.db.pool, key))?.status === 'sent' ? true : undefined,
+    );
+    expect(suite.pipeline.iop.received.filter((r) => r.id === large)).toHaveLength(1);
+  } finally {
+    suite.pipeline.iop.control({ behaviourOfIds: {} });
+  }
+});
+
 test('the queue continues as new without losing a signal or its order', async () => {
   const party = randomParty();
   suite.pipeline.iop.control({ latencyMs: 20 });

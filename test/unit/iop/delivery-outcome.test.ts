@@ -23,7 +23,13 @@ describe('classifyAnswer', () => {
     ['HTTP 503 without body', 503, undefined, null, 'retry'],
     ['HTTP 401', 401, envelope(2000), null, 'retry'],
     ['HTTP 403', 403, undefined, null, 'retry'],
-    ['HTTP 404 + OCPI 2000', 404, envelope(2000), null, 'retry'],
+    // The receiver's own word about the CDR (an unknown location): it would never change.
+    ['HTTP 404 + OCPI 2003', 404, envelope(2003), null, 'rejected'],
+    ['HTTP 404 without envelope (a wrong URL, a proxy)', 404, undefined, null, 'retry'],
+    ['HTTP 404 + OCPI 3000', 404, envelope(3000), null, 'retry'],
+    ['HTTP 413 without envelope (a proxy body limit)', 413, '<html>413</html>', null, 'rejected'],
+    ['HTTP 308 redirect', 308, undefined, 'https://elsewhere/cdrs', 'rejected'],
+    ['HTTP 302 redirect', 302, undefined, null, 'rejected'],
     ['HTTP 408', 408, undefined, null, 'retry'],
     ['HTTP 429 + OCPI 2000', 429, envelope(2000), null, 'retry'],
     ['HTTP 409 without envelope', 409, undefined, null, 'retry'],
@@ -41,6 +47,17 @@ describe('classifyAnswer', () => {
   test('keeps the IOP message of a rejection for the operator', () => {
     const outcome = classifyAnswer({ httpStatus: 400, body: envelope(2001, 'total_cost mismatch'), location: null });
     expect(outcome).toEqual({ kind: 'rejected', reason: 'HTTP 400, OCPI 2001 total_cost mismatch' });
+  });
+
+  test('a redirect names where it pointed; a 413 says the CDR is too large', () => {
+    expect(classifyAnswer({ httpStatus: 308, body: undefined, location: 'https://elsewhere/cdrs' })).toEqual({
+      kind: 'rejected',
+      reason: 'HTTP 308: a redirect to https://elsewhere/cdrs, never followed',
+    });
+    expect(classifyAnswer({ httpStatus: 413, body: undefined, location: null })).toEqual({
+      kind: 'rejected',
+      reason: 'HTTP 413: the CDR is larger than the receiver, or a proxy before it, takes',
+    });
   });
 
   test('raises a credentials alert on 401 and 403, and retries', () => {
