@@ -20,6 +20,7 @@ import { retryDelayMs, type RetrySchedule } from '../src/iop/retry-backoff';
 import type { DeliveryAttempt, DeliveryObserver } from '../src/observability/delivery-observer';
 import type { Lane } from '../src/receivers/receiver';
 import { skipInvalidCdr, type SettledCdrState } from '../src/store/delivery-repo';
+import { pausedSince } from '../src/store/pause-repo';
 import { claimLapsesInMs, claimPost, releaseClaims, type PostClaim } from '../src/store/post-claims';
 import { readLaneHead, readSettledEntries, removeSettledEntries, type HeadEntry } from '../src/store/queue-repo';
 import type { SessionNotifier } from '../src/temporal/notify-session';
@@ -80,16 +81,18 @@ export function createDeliveryActivities(deps: DeliveryActivityDeps) {
   /** The lane's route, and (first lane) the CDRs settled by every receiver but never told. */
   async function readLane(
     request: DeliverRequest,
-  ): Promise<{ lanes: string[]; laneRoute?: LaneRoute; untold: SettledCdr[]; head: HeadEntry[] }> {
+  ): Promise<{ lanes: string[]; laneRoute?: LaneRoute; paused: boolean; untold: SettledCdr[]; head: HeadEntry[] }> {
     const { party } = request;
     const first = request.connection === undefined;
     const routes = await router.lanesFor(party);
     const lanes = routes.map((one) => one.connection);
     const laneRoute = first ? routes[0] : routes.find((one) => one.connection === request.connection);
-    if (!laneRoute) return { lanes, untold: [], head: [] };
+    if (!laneRoute) return { lanes, paused: false, untold: [], head: [] };
+    if (first) await removeSettledEntries(pool, party, request.reported);
+    // Paused in Postgres (by an operator, before this queue run started perhaps): no POST.
+    if ((await pausedSince(pool, party)) !== null) return { lanes, laneRoute, paused: true, untold: [], head: [] };
     let untold: SettledCdr[] = [];
     if (first) {
-      await removeSettledEntries(pool, party, request.reported);
       // Settled by every receiver but not told (a run that died, Temporal unreachable).
       untold = (await readSettledEntries(pool, party, request.maxPosts)).map((entry) =>
         settledFrom(
@@ -99,7 +102,7 @@ export function createDeliveryActivities(deps: DeliveryActivityDeps) {
       );
     }
     const head = await readLaneHead(pool, party, laneRoute.connection, request.maxPosts);
-    return { lanes, laneRoute, untold, head };
+    return { lanes, laneRoute, paused: false, untold, head };
   }
 
   return {
@@ -125,6 +128,10 @@ export function createDeliveryActivities(deps: DeliveryActivityDeps) {
       if (!laneRoute) {
         heartbeats.stop();
         return { settled: [], told: [], end: { kind: 'lane-gone' }, connection: request.connection, lanes };
+      }
+      if (read.paused) {
+        heartbeats.stop();
+        return { settled: [], told: [], end: { kind: 'paused' }, connection: laneRoute.connection, lanes };
       }
       const lane: Lane = { party, connection: laneRoute.connection };
       const { route } = laneRoute;

@@ -1,7 +1,7 @@
 /**
  * The CPO queue's activities besides its POSTs: writing hand-ins in arrival order, what to
  * do with a head entry whose CDR has not been stored for a while (the store and Temporal know whether its session workflow is
- * still building it, ended before storing it, or never ran), and an operator's re-send.
+ * still building it, ended before storing it, or never ran), an operator's re-send, and a pause.
  */
 import { log } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
@@ -11,6 +11,7 @@ import { restartSessionWorkflow } from '../src/temporal/restart-session-workflow
 import type { DeliveryObserver } from '../src/observability/delivery-observer';
 import { type CdrKey } from '../src/ocpi/party';
 import { findCdr, requeueRejectedCdr } from '../src/store/cdr-repo';
+import { setPaused } from '../src/store/pause-repo';
 import { dropUnstoredEntry, queueOrphanedCdrs, recordHandIns, removeSettledEntries, summarizeQueue } from '../src/store/queue-repo';
 import type { ReceiverRouter } from '../src/delivery/receiver-router';
 import type { HandIn, HandInsWritten } from '../workflows/definitions';
@@ -60,6 +61,11 @@ export function createQueueActivities(deps: QueueActivityDeps) {
       // The lanes these CDRs wait in: a receiver added meanwhile starts at once, even while
       // the first lane backs off.
       return { lanes: (await deps.router.lanesFor(input.party)).map((lane) => lane.connection) };
+    },
+
+    /** Records a pause or a resume the queue workflow was signalled (Postgres keeps it across runs). */
+    async recordPause(input: { party: Party; paused: boolean }): Promise<void> {
+      await setPaused(pool, input.party, input.paused);
     },
 
     /**

@@ -130,7 +130,9 @@ export type RunEnd =
   /** Another run holds the head's claim (it may still be POSTing it): wait for it to end or lapse. */
   | { kind: 'held-elsewhere'; cdrId: string; sessionId: string; retryAfterMs: number }
   /** The lane's connection was removed: nothing more to do for it. */
-  | { kind: 'lane-gone' };
+  | { kind: 'lane-gone' }
+  /** The party is paused in Postgres (cdrflow pause): nothing POSTed until it is resumed. */
+  | { kind: 'paused' };
 
 export interface DeliverRun {
   settled: SettledCdr[];

@@ -200,7 +200,8 @@ async function setEnabled(operator: string, name: string, enabled: boolean, opti
 }
 
 /** These commands need only the database: the party's queue sees a change at its next run. */
-const WAKE_HINT = (operator: string) => ` (the queue takes them up at its next run; \`cdrflow resume ${operator}\` starts it now)`;
+// `recover` wakes the queue (or starts it), and leaves a pause as it is, unlike `resume`.
+const WAKE_HINT = (operator: string) => ` (the queue takes them up at its next run; \`cdrflow recover ${operator}\` starts it now)`;
 
 function parseBackfillDate(value: string): Date {
   const date = new Date(value);

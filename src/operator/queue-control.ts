@@ -2,6 +2,7 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { Party } from '../ocpi/party';
 import { countCdrsByStatus } from '../store/cdr-listing';
+import { pausedSince, setPaused } from '../store/pause-repo';
 import { laneDepths, summarizeQueue } from '../store/queue-repo';
 import {
   pauseSignal,
@@ -68,7 +69,8 @@ export async function queueReport({ client, pool }: OperatorContext, party: Part
       };
     }),
     depth: queue.depth,
-    paused: status?.paused ?? false,
+    // Postgres holds the pause; a running queue may have been paused by a signal not yet written.
+    paused: (await pausedSince(pool, party)) !== null || (status?.paused ?? false),
     head: queue.headCdrId,
     activity: status?.activity ?? null,
     oldestAgeSeconds: queue.oldestEnqueuedAt ? Math.round((now - queue.oldestEnqueuedAt.getTime()) / 1000) : null,
@@ -78,12 +80,27 @@ export async function queueReport({ client, pool }: OperatorContext, party: Part
   };
 }
 
-export async function pauseQueue({ client }: OperatorContext, party: Party): Promise<void> {
-  await client.workflow.getHandle(cpoQueueWorkflowId(party)).signal(pauseSignal);
+/**
+ * Pauses in Postgres first (a queue workflow started again later reads it there), then tells
+ * the running queue, which stops after the run under way; none running is fine.
+ */
+export async function pauseQueue({ client, pool }: OperatorContext, party: Party): Promise<void> {
+  await setPaused(pool, party, true);
+  await signalIfRunning(() => client.workflow.getHandle(cpoQueueWorkflowId(party)).signal(pauseSignal));
 }
 
-export async function resumeQueue({ client }: OperatorContext, party: Party): Promise<void> {
-  await client.workflow.getHandle(cpoQueueWorkflowId(party)).signal(resumeSignal);
+/** Resumes in Postgres, then tells the running queue (which also cuts a retry backoff short). */
+export async function resumeQueue({ client, pool }: OperatorContext, party: Party): Promise<void> {
+  await setPaused(pool, party, false);
+  await signalIfRunning(() => client.workflow.getHandle(cpoQueueWorkflowId(party)).signal(resumeSignal));
+}
+
+async function signalIfRunning(signal: () => Promise<void>): Promise<void> {
+  try {
+    await signal();
+  } catch (error) {
+    if (!(error instanceof WorkflowNotFoundError)) throw error;
+  }
 }
 
 export async function resendCdr({ client }: OperatorContext, party: Party, cdrId: string): Promise<ResendResult> {

@@ -42,10 +42,14 @@ function patchesIn(file: string): string[] {
 }
 
 test('histories recorded since the compatibility patches carry their markers, older ones none', () => {
-  const recordedSince = files.filter((file) => file.startsWith('v0.4-'));
+  const recordedSince = files.filter((file) => /^v0\.[45]-/.test(file));
   expect(recordedSince.length).toBeGreaterThan(0);
   for (const file of recordedSince) {
     expect(patchesIn(file)).toContain(file.includes('-queue') ? 'queue-lanes' : 'session-connection');
+  }
+  // A queue run keeps its pause in Postgres since v0.5; v0.4's runs do not.
+  for (const file of files.filter((file) => file.includes('-queue'))) {
+    expect(patchesIn(file).includes('pause-in-postgres')).toBe(file.startsWith('v0.5-'));
   }
   for (const file of files.filter((file) => /^v0\.[123]-/.test(file))) expect(patchesIn(file)).toEqual([]);
 });

@@ -19,7 +19,7 @@ export const { deliverCdrs } = proxyActivities<Activities>({
 });
 
 // Local: a hand-in write costs no extra workflow task.
-export const { recordHandIns } = proxyLocalActivities<Activities>({ startToCloseTimeout: '1 minute', retry });
+export const { recordHandIns, recordPause } = proxyLocalActivities<Activities>({ startToCloseTimeout: '1 minute', retry });
 
 // The slow path: a head whose CDR is not stored, an operator's re-send.
 export const { inspectHead, requeueRejected } = proxyActivities<Activities>({

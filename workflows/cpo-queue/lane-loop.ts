@@ -5,7 +5,7 @@
 import { ActivityFailure, condition, getExternalWorkflowHandle, patched, workflowInfo } from '@temporalio/workflow';
 import { deliveryResultSignal, type DeliverRun, type HandInsWritten, type RunEnd, type SettledCdr } from '../definitions';
 import { cdrWorkflowId } from '../ids';
-import { deliverCdrs, inspectHead, recordHandIns } from './activities';
+import { deliverCdrs, inspectHead, recordHandIns, recordPause } from './activities';
 import type { LaneLoop, QueueRun } from './state';
 import { show } from './status';
 
@@ -36,9 +36,11 @@ export async function runLane(run: QueueRun, lane: LaneLoop): Promise<void> {
     if (!isFirst && lane.connection === run.firstServes) return;
     lane.nudged = false;
     lane.resumed = false;
+    if (run.pauseToRecord(lane)) await recordPauseChange(run);
     if (run.paused) {
       show(run, lane, 'paused');
-      await waitFor(run, lane, () => !run.paused);
+      // A pause the store could not take yet is written again after a while.
+      await waitFor(run, lane, () => !run.paused, run.pauseToRecord(lane) ? STORE_BACKOFF_MAX_MS : undefined);
       continue;
     }
 
@@ -69,11 +71,28 @@ export async function runLane(run: QueueRun, lane: LaneLoop): Promise<void> {
   }
 }
 
+/** Writes the pause or resume signalled; left to the next turn when the store fails. */
+async function recordPauseChange(run: QueueRun): Promise<void> {
+  const paused = run.paused;
+  try {
+    await recordPause({ party: run.party, paused });
+    run.pauseRecorded = paused;
+  } catch (error) {
+    if (!(error instanceof ActivityFailure)) throw error;
+  }
+}
+
 /** What the lane does between runs, by why the last one stopped; false: the lane is gone. */
 async function afterRun(run: QueueRun, lane: LaneLoop, end: RunEnd): Promise<boolean> {
   switch (end.kind) {
     case 'lane-gone':
       return false;
+    case 'paused':
+      // Paused in Postgres (cdrflow pause, or before this run started): the loop waits at its
+      // top. A resume signalled while the run looked wins: it is written at the top.
+      if (!lane.resumed) run.paused = true;
+      run.pauseRecorded = true;
+      return true;
     case 'more':
       lane.head = null;
       show(run, lane, 'draining');
@@ -82,7 +101,7 @@ async function afterRun(run: QueueRun, lane: LaneLoop, end: RunEnd): Promise<boo
       lane.head = null;
       show(run, lane, 'idle');
       // What was just reported leaves the queue now, so its depth reads 0 while idle.
-      await waitFor(run, lane, () => lane.nudged || lane.resumed || run.pending.length > 0);
+      await waitFor(run, lane, () => lane.nudged || lane.resumed || run.pending.length > 0 || run.pauseToRecord(lane));
       return true;
     case 'waiting-for-store':
       lane.head = { cdrId: end.cdrId, sessionId: end.sessionId, attempts: 0, lastError: null };
@@ -95,7 +114,7 @@ async function afterRun(run: QueueRun, lane: LaneLoop, end: RunEnd): Promise<boo
           ? { ...lane.head, attempts: lane.head.attempts + 1, lastError: end.reason }
           : { cdrId: end.cdrId, sessionId: end.sessionId, attempts: 1, lastError: end.reason };
       show(run, lane, 'retrying');
-      await waitFor(run, lane, () => lane.resumed, end.retryAfterMs);
+      await waitFor(run, lane, () => lane.resumed || run.pauseToRecord(lane), end.retryAfterMs);
       return true;
     case 'held-elsewhere':
       show(run, lane, 'draining');
