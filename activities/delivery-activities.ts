@@ -13,7 +13,7 @@
 import { randomUUID } from 'node:crypto';
 import { Context } from '@temporalio/activity';
 import type { Pool } from 'pg';
-import { heldElsewhereWaitMs, postClaimLeaseMs } from '../src/delivery/claim-lease';
+import { heldElsewhereWaitMs, latestPostStartMs, postClaimLeaseMs } from '../src/delivery/claim-lease';
 import { settledFrom, splitHead } from '../src/delivery/lane-head';
 import type { LaneRoute, ReceiverRouter } from '../src/delivery/receiver-router';
 import { retryDelayMs, type RetrySchedule } from '../src/iop/retry-backoff';
@@ -154,7 +154,11 @@ export function createDeliveryActivities(deps: DeliveryActivityDeps) {
       const posted = new Set<string>();
       const claimOf = (entry: HeadEntry): PendingClaim => {
         const at = performance.now();
-        const claim = claimPost(pool, lane, entry.cdrId, { owner, leaseMs, postDelayMs: deps.requestTimeoutMs }).then((claimed) => ({
+        const claim = claimPost(pool, lane, entry.cdrId, {
+          owner,
+          leaseMs,
+          postDelayMs: latestPostStartMs(leaseMs, deps.requestTimeoutMs),
+        }).then((claimed) => ({
           claim: claimed,
           at,
         }));

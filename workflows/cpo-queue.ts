@@ -18,6 +18,7 @@ import {
   queueStatusQuery,
   resendUpdate,
   resumeSignal,
+  retryNowSignal,
   wakeSignal,
   type QueueState,
 } from './definitions';
@@ -42,6 +43,7 @@ export async function cpoQueueWorkflow(initial: QueueState): Promise<void> {
   setHandler(pauseSignal, () => void (run.paused = true));
   setHandler(wakeSignal, () => run.nudgeAll());
   setHandler(resumeSignal, () => run.resume());
+  setHandler(retryNowSignal, () => run.retryHeadsNow());
   setHandler(queueStatusQuery, () => queueStatus(run));
   setHandler(resendUpdate, async ({ cdrId }) => {
     const requeued = await requeueRejected({ ...party, id: cdrId });

@@ -160,6 +160,8 @@ export const pauseSignal = defineSignal('pause');
 /** Look at the queue in Postgres again (sent by `cdrflow recover` and the worker's queue repair). */
 export const wakeSignal = defineSignal('wake');
 export const resumeSignal = defineSignal('resume');
+/** Every lane's head is tried again now, its backoff cut short; a pause stays (sent by `cdrflow resolve`). */
+export const retryNowSignal = defineSignal('retryNow');
 export const queueStatusQuery = defineQuery<QueueStatus>('queueStatus');
 
 export type ResendResult = { requeued: true; depth: number } | { requeued: false; reason: string };

@@ -17,6 +17,7 @@ const load = {
   listing: () => import('../store/cdr-listing'),
   recover: () => import('../temporal/recover-queues'),
   credit: () => import('../operator/credit-cdr'),
+  resolve: () => import('../operator/resolve-delivery'),
 };
 
 async function withOperatorContext<T>(run: (context: OperatorContext) => Promise<T>): Promise<T> {
@@ -95,6 +96,39 @@ export function registerOperatorCommands(program: Command): void {
       );
       if (!result.requeued) process.exitCode = 1;
     });
+
+  program
+    .command('resolve')
+    .description(
+      "settle by hand a delivery only a person can settle: a POST of unknown outcome whose checks answer nothing clear (the receiver's back office says whether it holds the CDR)",
+    )
+    .argument('<operator>', 'CPO operator id, e.g. FR*ABC')
+    .argument('<cdr-id>', 'the CDR id')
+    .option('--connection <name>', 'the receiver (default: the only one the CDR waits for)')
+    .option('--held', 'the receiver holds the CDR: record it sent there')
+    .option('--not-held', 'the receiver does not hold it: POST it again, without asking first')
+    .option('--note <text>', 'why, for the record (who confirmed it, a ticket)')
+    .option('--json', 'JSON output')
+    .action(
+      async (
+        operator: string,
+        cdrId: string,
+        options: OutputOptions & { connection?: string; held?: boolean; notHeld?: boolean; note?: string },
+      ) => {
+        if (options.held === options.notHeld) throw new Error('resolve: give exactly one of --held or --not-held');
+        const { resolveStuckDelivery } = await load.resolve();
+        const verdict = options.held ? 'held' : 'not-held';
+        const party = parseOperatorId(operator);
+        const resolved = await withOperatorContext((context) =>
+          resolveStuckDelivery(context, party, cdrId, { connection: options.connection, verdict, note: options.note }),
+        );
+        print(resolved, options, () =>
+          verdict === 'held'
+            ? `CDR ${cdrId} recorded as held by ${resolved.connection}${resolved.cdrStatus ? ` (the CDR is ${resolved.cdrStatus} now)` : ''}; its lane goes on`
+            : `CDR ${cdrId} will be POSTed to ${resolved.connection} again at once, without asking first`,
+        );
+      },
+    );
 
   program
     .command('credit')

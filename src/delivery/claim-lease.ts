@@ -13,11 +13,18 @@ export function postClaimLeaseMs(requestTimeoutMs: number): number {
 }
 
 /**
- * Whether a claim taken `heldForMs` ago is too old to start a POST on: the POST (within the
- * request timeout) and a margin must end before the lease lapses and another run may take over.
+ * The latest a run starts a POST after its claim: the POST (within the request timeout) and a
+ * margin must end before the lease lapses and another run may take over. A run that takes a
+ * lapsed claim over counts the earlier POST as started this long after that claim (never
+ * sooner: the settle delay before believing "unknown CDR" would end too early).
  */
+export function latestPostStartMs(leaseMs: number, requestTimeoutMs: number): number {
+  return leaseMs - requestTimeoutMs - 2_000;
+}
+
+/** Whether a claim taken `heldForMs` ago is too old to start a POST on (see latestPostStartMs). */
 export function claimTooOldToPost(heldForMs: number, leaseMs: number, requestTimeoutMs: number): boolean {
-  return heldForMs > leaseMs - requestTimeoutMs - 2_000;
+  return heldForMs > latestPostStartMs(leaseMs, requestTimeoutMs);
 }
 
 /** How long to wait for another run's claim to end or lapse: looked at again every few seconds. */

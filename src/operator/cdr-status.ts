@@ -5,6 +5,7 @@ import { findCdrBySession } from '../store/cdr-repo';
 import { cdrWorkflowId } from '../../workflows/ids';
 import type { OperatorContext } from './operator-context';
 import { deliveriesOf } from '../store/delivery-repo';
+import { resolutionsOf } from '../store/resolution-repo';
 import { describeLanes, partyLanes } from './party-connection';
 
 export interface CdrStatusReport {
@@ -14,6 +15,15 @@ export interface CdrStatusReport {
   connection: string;
   /** Where the CDR goes and how far it got at each receiver. */
   deliveries: { connection: string; status: string; attempts: number; lastError: string | null; sentAt: string | null }[];
+  /** Deliveries an operator resolved by hand (cdrflow resolve), oldest first. */
+  resolutions: {
+    connection: string;
+    verdict: string;
+    note: string | null;
+    attempts: number;
+    lastError: string | null;
+    resolvedAt: string;
+  }[];
   cdrId: string | null;
   status: string | null;
   attempts: number | null;
@@ -40,6 +50,9 @@ export async function cdrStatus({ client, pool }: OperatorContext, party: Party,
     connection: describeLanes(await partyLanes(pool, party)),
     deliveries: row
       ? (await deliveriesOf(pool, row)).map((delivery) => ({ ...delivery, sentAt: delivery.sentAt?.toISOString() ?? null }))
+      : [],
+    resolutions: row
+      ? (await resolutionsOf(pool, row)).map((resolution) => ({ ...resolution, resolvedAt: resolution.resolvedAt.toISOString() }))
       : [],
     cdrId: row?.id ?? null,
     status: row?.status ?? null,

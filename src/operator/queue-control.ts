@@ -3,6 +3,7 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import type { Party } from '../ocpi/party';
 import { countCdrsByStatus } from '../store/cdr-listing';
 import { pausedSince, setPaused } from '../store/pause-repo';
+import { countResolutions } from '../store/resolution-repo';
 import { laneDepths, summarizeQueue } from '../store/queue-repo';
 import {
   pauseSignal,
@@ -40,6 +41,8 @@ export interface QueueReport {
   headAttempts: number;
   currentError: string | null;
   storedByStatus: Record<string, number>;
+  /** Deliveries operators resolved by hand (cdrflow resolve), by verdict. */
+  resolvedByOperator: Record<string, number>;
 }
 
 export async function queueReport({ client, pool }: OperatorContext, party: Party, now = Date.now()): Promise<QueueReport> {
@@ -77,6 +80,7 @@ export async function queueReport({ client, pool }: OperatorContext, party: Part
     headAttempts: status?.headAttempts ?? 0,
     currentError: status?.headLastError ?? null,
     storedByStatus: await countCdrsByStatus(pool, party),
+    resolvedByOperator: await countResolutions(pool, party),
   };
 }
 

@@ -9,7 +9,7 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
 import { createDeliveryActivities, type DeliveryActivityDeps } from '../../activities/delivery-activities';
 import { createQueueActivities } from '../../activities/queue-activities';
-import { postClaimLeaseMs } from '../../src/delivery/claim-lease';
+import { latestPostStartMs, postClaimLeaseMs } from '../../src/delivery/claim-lease';
 import { singleReceiverRouter } from '../../src/delivery/receiver-router';
 import type { DeliverRequest, DeliverRun } from '../../workflows/definitions';
 import type { MockCheckBehaviour } from '../../src/dev/mock-iop';
@@ -335,6 +335,26 @@ test("a live run's claim is never taken over; a dead run's claim is, once its le
   expect(taken.settled.map((s) => s.cdrId)).toEqual(['l1']);
   expect(stack.mockIop.checkCount()).toBe(checksBefore + 1); // asked the IOP first: the dead run may have POSTed it
   expect(postsOf(['l1'])).toEqual(['l1']);
+});
+
+test("a dead run's lapsed claim: its POST counts as started as late as the stall guard let it, and the settle delay runs from then", async () => {
+  const party = newParty();
+  await queued(party, ['g1']);
+  const lease = postClaimLeaseMs(REQUEST_TIMEOUT_MS);
+  // Lapsed a second ago; the dead run may have started its POST up to latestPostStartMs after its claim.
+  await stack.db.pool.query(
+    `UPDATE deliveries SET post_owner = 'dead-run', post_started_at = now() - make_interval(secs => $2) WHERE party_id = $1`,
+    [party.party_id, (lease + 1_000) / 1000],
+  );
+  const settle = { checkSettleMs: 6_000 };
+  const run = await activities(settle).deliverCdrs(request(party));
+  // Its POST may have begun 4 s ago (lease + 1 s - latest start): "unknown CDR" is believed 2 s from now.
+  const latestStart = latestPostStartMs(lease, REQUEST_TIMEOUT_MS);
+  const expectedWait = latestStart + settle.checkSettleMs - (lease + 1_000);
+  expect(run.end).toMatchObject({ kind: 'retry', cdrId: 'g1', reason: expect.stringMatching(/may still be settling/) });
+  expect(run.end.kind === 'retry' && run.end.retryAfterMs).toBeGreaterThan(expectedWait - 1_000);
+  expect(run.end.kind === 'retry' && run.end.retryAfterMs).toBeLessThanOrEqual(expectedWait);
+  expect(postsOf(['g1'])).toEqual([]);
 });
 
 test('a run that stalled past its claim before a POST does not make it: the CDR keeps its mark for the next run', async () => {

@@ -36,6 +36,7 @@ export async function runLane(run: QueueRun, lane: LaneLoop): Promise<void> {
     if (!isFirst && lane.connection === run.firstServes) return;
     lane.nudged = false;
     lane.resumed = false;
+    lane.retryNow = false;
     if (run.pauseToRecord(lane)) await recordPauseChange(run);
     if (run.paused) {
       show(run, lane, 'paused');
@@ -114,7 +115,7 @@ async function afterRun(run: QueueRun, lane: LaneLoop, end: RunEnd): Promise<boo
           ? { ...lane.head, attempts: lane.head.attempts + 1, lastError: end.reason }
           : { cdrId: end.cdrId, sessionId: end.sessionId, attempts: 1, lastError: end.reason };
       show(run, lane, 'retrying');
-      await waitFor(run, lane, () => lane.resumed || run.pauseToRecord(lane), end.retryAfterMs);
+      await waitFor(run, lane, () => lane.retryNow || run.pauseToRecord(lane), end.retryAfterMs);
       return true;
     case 'held-elsewhere':
       show(run, lane, 'draining');

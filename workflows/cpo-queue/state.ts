@@ -31,11 +31,13 @@ export interface LaneLoop {
   nudged: boolean;
   /** An operator resumed: also cuts a retry backoff short (they know the IOP is back). */
   resumed: boolean;
+  /** Cut the retry backoff short (a resume, or an operator's resolve of the head). */
+  retryNow: boolean;
   lastLook?: { cdrId: string; at: number };
 }
 
 function newLane(connection: string | undefined, head: HeadState | null): LaneLoop {
-  return { connection, head, activity: 'draining', storeFailures: 0, storeError: null, nudged: false, resumed: false };
+  return { connection, head, activity: 'draining', storeFailures: 0, storeError: null, nudged: false, resumed: false, retryNow: false };
 }
 
 export class QueueRun {
@@ -102,7 +104,15 @@ export class QueueRun {
 
   resume(): void {
     this.paused = false;
-    for (const lane of this.lanes) lane.resumed = true;
+    for (const lane of this.lanes) {
+      lane.resumed = true;
+      lane.retryNow = true;
+    }
+  }
+
+  /** Every lane tries its head again now; a pause stays as it is. */
+  retryHeadsNow(): void {
+    for (const lane of this.lanes) lane.retryNow = true;
   }
 
   /** A pause or resume signalled that the first lane has yet to write to Postgres. */
