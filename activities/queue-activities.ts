@@ -70,11 +70,12 @@ export function createQueueActivities(deps: QueueActivityDeps) {
 
     /**
      * Puts a rejected CDR back at the tail of its queue, and its session workflow back to
-     * waiting for it. The queue's depth after, or undefined when the CDR was not rejected.
+     * waiting for it. The queue's depth after, or undefined when the CDR was not rejected
+     * (`refused`: no receiver would wait for it).
      */
-    async requeueRejected(key: CdrKey): Promise<{ sessionId: string; depth: number } | undefined> {
+    async requeueRejected(key: CdrKey): Promise<{ sessionId: string; depth: number } | { refused: string } | undefined> {
       const requeued = await requeueRejectedCdr(deps.pool, key);
-      if (!requeued) return undefined;
+      if (!requeued || 'refused' in requeued) return requeued;
       await restartSessionWorkflow(deps.temporal, deps.taskQueue, key, requeued.sessionId);
       return { sessionId: requeued.sessionId, depth: (await summarizeQueue(deps.pool, key)).depth };
     },

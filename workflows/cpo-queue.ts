@@ -47,6 +47,7 @@ export async function cpoQueueWorkflow(initial: QueueState): Promise<void> {
   setHandler(queueStatusQuery, () => queueStatus(run));
   setHandler(resendUpdate, async ({ cdrId }) => {
     const requeued = await requeueRejected({ ...party, id: cdrId });
+    if (requeued && 'refused' in requeued) return { requeued: false, reason: requeued.refused };
     if (!requeued)
       return {
         requeued: false,

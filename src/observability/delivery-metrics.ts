@@ -66,6 +66,13 @@ export function createDeliveryMetrics(registry: Registry): DeliveryObserver {
     registers: [registry],
   });
 
+  const repaired = new Counter({
+    name: `${METRIC_PREFIX}deliveries_repaired_total`,
+    help: 'CDRs the worker settled that nothing else would have, by CPO and kind (lane-gone: their connection no longer exists; unserved: no receiver waited for them)',
+    labelNames: ['cpo', 'kind'] as const,
+    registers: [registry],
+  });
+
   const reconciled = new Counter({
     name: `${METRIC_PREFIX}reconcile_checked_total`,
     help: 'Sent CDRs looked up at the IOP by reconciliation, by CPO and verdict (held, missing, unclear)',
@@ -112,6 +119,9 @@ export function createDeliveryMetrics(registry: Registry): DeliveryObserver {
     },
     queueRestarted(operator) {
       restartedQueues.inc({ cpo: operator });
+    },
+    deliveriesRepaired(operator, kind, count) {
+      repaired.inc({ cpo: operator, kind }, count);
     },
     reconciled(operator, verdict) {
       reconciled.inc({ cpo: operator, verdict });

@@ -30,6 +30,8 @@ export interface DeliveryObserver {
   handInDropped?(dropped: DroppedHandIn): void;
   /** The worker's queue repair found a party's queue workflow gone and started it again. */
   queueRestarted?(operator: string): void;
+  /** The worker's delivery repair settled CDRs nothing would have (src/store/delivery-repair.ts). */
+  deliveriesRepaired?(operator: string, kind: 'lane-gone' | 'unserved', count: number): void;
   /** Reconciliation looked a sent CDR up at the IOP (src/worker/reconciliation.ts). */
   reconciled?(operator: string, verdict: ReconcileVerdict): void;
 }

@@ -47,6 +47,10 @@ export async function replaySession(
   }
   if (input === undefined) throw new ReplayRefusedError(`no workflow for session ${sessionId}: hand it in with session-ended`);
 
-  if (row) await deleteUnsentCdr(pool, row);
+  if (row && (await deleteUnsentCdr(pool, row)) === 'every-receiver-holds-it') {
+    throw new ReplayRefusedError(
+      `every receiver of ${party.country_code}*${party.party_id} holds CDR ${row.id} already (the one that refused it was removed): nothing to replay`,
+    );
+  }
   return startCdr(client, input, { taskQueue: context.taskQueue, replay: true });
 }

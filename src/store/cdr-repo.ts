@@ -136,11 +136,13 @@ export async function recordCheck(pool: Pool, key: CdrKey, status: CheckStatus, 
  * history. A CDR already queued is accepted too and keeps its place, so a retried call
  * (its first run committed) still answers.
  */
-export async function requeueRejectedCdr(pool: Pool, key: CdrKey): Promise<{ sessionId: string } | undefined> {
+export async function requeueRejectedCdr(pool: Pool, key: CdrKey): Promise<{ sessionId: string } | { refused: string } | undefined> {
   // A rejected CDR's entry may still be in the queue (kept until the rejection was reported):
   // it moves to the tail. One already queued again keeps its place. The receivers that
   // refused it (or lost it) get it again, in that new place; the others keep what they have.
   // A CDR no receiver took (its receivers were removed) goes to the party's receivers now.
+  // Only receivers that still exist get it again: a re-send that would leave no receiver
+  // waiting for it (the one that refused it was removed, the others hold it) is refused.
   // Locked first, so the state this decides on is the one it changes (a lane settling the CDR
   // at the same moment commits before or after, never in between).
   return inTransaction(pool, async (client) => {
@@ -169,6 +171,8 @@ export async function requeueRejectedCdr(pool: Pool, key: CdrKey): Promise<{ ses
          UPDATE deliveries SET status = 'queued', seq = (SELECT seq FROM tail), next_attempt_at = NULL,
                 post_started_at = NULL, post_owner = NULL, updated_at = now()
          WHERE country_code = $1 AND party_id = $2 AND cdr_id = $3 AND EXISTS (SELECT 1 FROM tail)
+           AND (EXISTS (SELECT 1 FROM connections c WHERE c.country_code = $1 AND c.party_id = $2 AND c.name = deliveries.connection)
+                OR (deliveries.connection = 'default' AND NOT EXISTS (SELECT 1 FROM connections c WHERE c.country_code = $1 AND c.party_id = $2)))
            AND (status = 'rejected'
                 OR (status = 'sent' AND (SELECT check_status FROM before) = 'missing' AND connection = (SELECT sent_to FROM before)))
          RETURNING connection),
@@ -183,23 +187,55 @@ export async function requeueRejectedCdr(pool: Pool, key: CdrKey): Promise<{ ses
       keyParams(key),
     );
     const row = result.rows[0];
-    return row ? { sessionId: row.session_id } : undefined;
+    if (!row) return undefined;
+    const waiting = await client.query(
+      `SELECT 1 FROM deliveries WHERE country_code = $1 AND party_id = $2 AND cdr_id = $3 AND status = 'queued' LIMIT 1`,
+      keyParams(key),
+    );
+    // Undone (the transaction rolls back): the CDR would wait in the queue for no receiver.
+    if (waiting.rowCount === 0) throw new NoReceiverLeft(key);
+    return { sessionId: row.session_id };
+  }).catch((error: unknown) => {
+    if (error instanceof NoReceiverLeft) return { refused: error.message };
+    throw error;
   });
+}
+
+class NoReceiverLeft extends Error {
+  constructor(key: CdrKey) {
+    super(
+      `no receiver of ${key.country_code}*${key.party_id} is left to send CDR ${key.id} to: the one that refused it was removed, and the others hold it`,
+    );
+  }
 }
 
 /**
  * Operator replay: forget a CDR that never reached the IOP (invalid or rejected), so it can
  * be rebuilt. Its deliveries go too, except to receivers that took it (a CDR rejected by one
- * receiver and taken by another is not sent to that one again).
+ * receiver and taken by another is not sent to that one again). Kept when every receiver of
+ * the party holds it already (the one that refused it was removed since): its rebuild would
+ * wait in the queue for nobody.
  */
-export async function deleteUnsentCdr(pool: Pool, key: CdrKey): Promise<boolean> {
-  const result = await pool.query(
-    `WITH forgotten AS (
-       DELETE FROM cdrs WHERE ${KEY} AND status IN ('invalid', 'rejected') RETURNING id),
-     lanes AS (
-       DELETE FROM deliveries WHERE country_code = $1 AND party_id = $2 AND cdr_id IN (SELECT id FROM forgotten) AND status <> 'sent')
-     SELECT id FROM forgotten`,
-    keyParams(key),
-  );
-  return (result.rowCount ?? 0) > 0;
+export async function deleteUnsentCdr(pool: Pool, key: CdrKey): Promise<'forgotten' | 'not-unsent' | 'every-receiver-holds-it'> {
+  return inTransaction(pool, async (client) => {
+    await lockReceiverSetShared(client, key);
+    const state = await client.query<{ status: string; someone_waits: boolean }>(
+      `SELECT status, EXISTS (
+           SELECT 1 FROM cdrflow_receivers($1, $2) AS receiver
+           WHERE NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.country_code = $1 AND d.party_id = $2 AND d.cdr_id = $3
+                               AND d.connection = receiver AND d.status = 'sent')) AS someone_waits
+       FROM cdrs WHERE ${KEY} FOR UPDATE`,
+      keyParams(key),
+    );
+    const row = state.rows[0];
+    if (!row || (row.status !== 'invalid' && row.status !== 'rejected')) return 'not-unsent';
+    if (!row.someone_waits) return 'every-receiver-holds-it';
+    await client.query(
+      `WITH forgotten AS (
+         DELETE FROM cdrs WHERE ${KEY} RETURNING id)
+       DELETE FROM deliveries WHERE country_code = $1 AND party_id = $2 AND cdr_id IN (SELECT id FROM forgotten) AND status <> 'sent'`,
+      keyParams(key),
+    );
+    return 'forgotten';
+  });
 }

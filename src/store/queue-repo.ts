@@ -8,6 +8,7 @@ import type { Party } from '../ocpi/party';
 import { type CdrKey } from '../ocpi/party';
 import type { CdrStatus } from './cdr-repo';
 import type { HandIn } from '../../workflows/definitions';
+import { settleUnservedEntries } from './delivery-repair';
 import { lockReceiverSetShared } from './receiver-set-lock';
 import { inTransaction } from './transaction';
 
@@ -44,8 +45,8 @@ export async function recordHandIns(pool: Pool, party: Party, handIns: HandIn[])
   // Rows are inserted in ORDER BY order, so the sequence numbers follow the arrival order.
   // Each new entry gets a delivery per receiver of the party at this moment (migration 009),
   // in the same place.
-  const result = await withReceiverSet(pool, party, (client) =>
-    client.query<{ cdr_id: string }>(
+  const result = await withReceiverSet(pool, party, async (client) => {
+    const written = await client.query<{ cdr_id: string }>(
       `WITH queued AS (
        INSERT INTO queue_entries (country_code, party_id, cdr_id, session_id, enqueued_at)
        SELECT $1, $2, hand_in.cdr_id, hand_in.session_id, hand_in.enqueued_at
@@ -64,8 +65,15 @@ export async function recordHandIns(pool: Pool, party: Party, handIns: HandIn[])
         handIns.map((handIn) => handIn.sessionId),
         handIns.map((handIn) => new Date(handIn.at)),
       ],
-    ),
-  );
+    );
+    // A CDR every receiver holds already (a replay of one the others took) waits for nobody.
+    await settleUnservedEntries(
+      client,
+      party,
+      written.rows.map((row) => row.cdr_id),
+    );
+    return written;
+  });
   return result.rows.map((row) => row.cdr_id);
 }
 

@@ -168,7 +168,9 @@ describe('Location and redirects: the token goes to the configured IOP origin on
     }
   });
 
-  test('a 307 to another origin is not followed: the POST is retried and that host never sees the token', async () => {
+  // A redirect would meet every POST of the CDR unchanged: it parks the CDR (rejected, naming
+  // where it pointed, re-sendable) instead of holding its lane forever (issue 23, item 4).
+  test('a 307 to another origin is not followed: the CDR is parked naming the redirect, and that host never sees the token', async () => {
     const redirecting = await startHttpRecorder((_req, res) => {
       res.writeHead(307, { location: `${otherHost.baseUrl}/cdrs` }).end();
     });
@@ -179,7 +181,10 @@ describe('Location and redirects: the token goes to the configured IOP origin on
       requestTimeoutMs: 300,
     });
     try {
-      expect(await client.postCdr(cdr('r1'))).toMatchObject({ kind: 'retry', reason: 'HTTP 307', unknownOutcome: false });
+      expect(await client.postCdr(cdr('r1'))).toEqual({
+        kind: 'rejected',
+        reason: `HTTP 307: a redirect to ${otherHost.baseUrl}/cdrs, never followed`,
+      });
       expect(await client.getCdr(client.checkUrl('r1', null))).toMatchObject({ httpStatus: 307 });
       expect(redirecting.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['POST /cdrs', 'GET /cdrs/r1']);
       expect(otherHost.requests).toEqual([]);
