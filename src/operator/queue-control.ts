@@ -5,6 +5,7 @@ import { countCdrsByStatus } from '../store/cdr-listing';
 import { pausedSince, setPaused } from '../store/pause-repo';
 import { countResolutions } from '../store/resolution-repo';
 import { laneDepths, summarizeQueue } from '../store/queue-repo';
+import { signalQueueIfRunning } from '../temporal/queue-signals';
 import {
   pauseSignal,
   queueStatusQuery,
@@ -90,21 +91,13 @@ export async function queueReport({ client, pool }: OperatorContext, party: Part
  */
 export async function pauseQueue({ client, pool }: OperatorContext, party: Party): Promise<void> {
   await setPaused(pool, party, true);
-  await signalIfRunning(() => client.workflow.getHandle(cpoQueueWorkflowId(party)).signal(pauseSignal));
+  await signalQueueIfRunning(client, party, pauseSignal);
 }
 
 /** Resumes in Postgres, then tells the running queue (which also cuts a retry backoff short). */
 export async function resumeQueue({ client, pool }: OperatorContext, party: Party): Promise<void> {
   await setPaused(pool, party, false);
-  await signalIfRunning(() => client.workflow.getHandle(cpoQueueWorkflowId(party)).signal(resumeSignal));
-}
-
-async function signalIfRunning(signal: () => Promise<void>): Promise<void> {
-  try {
-    await signal();
-  } catch (error) {
-    if (!(error instanceof WorkflowNotFoundError)) throw error;
-  }
+  await signalQueueIfRunning(client, party, resumeSignal);
 }
 
 export async function resendCdr({ client }: OperatorContext, party: Party, cdrId: string): Promise<ResendResult> {

@@ -5,12 +5,11 @@
  * keeps answering errors for). Recorded with what the delivery read before
  * (src/store/resolution-repo.ts), then the queue tries its lanes' heads again at once.
  */
-import { WorkflowNotFoundError } from '@temporalio/client';
 import { operatorId, type Party } from '../ocpi/party';
 import { deliveriesOf } from '../store/delivery-repo';
 import { resolveDelivery, type ResolutionVerdict } from '../store/resolution-repo';
+import { signalQueueIfRunning } from '../temporal/queue-signals';
 import { retryNowSignal } from '../../workflows/definitions';
-import { cpoQueueWorkflowId } from '../../workflows/ids';
 import type { OperatorContext } from './operator-context';
 
 export interface ResolvedDelivery {
@@ -35,11 +34,7 @@ export async function resolveStuckDelivery(
   const outcome = await resolveDelivery(context.pool, { party, connection }, cdrId, request.verdict, request.note?.trim() || null);
   if (!outcome.resolved) throw new ResolveRefusedError(outcome.reason);
   // The lane's head changed: its backoff is cut short (a pause stays); no queue running is fine.
-  try {
-    await context.client.workflow.getHandle(cpoQueueWorkflowId(party)).signal(retryNowSignal);
-  } catch (error) {
-    if (!(error instanceof WorkflowNotFoundError)) throw error;
-  }
+  await signalQueueIfRunning(context.client, party, retryNowSignal);
   return { cdrId, connection, verdict: request.verdict, cdrStatus: outcome.settled?.status ?? null };
 }
 

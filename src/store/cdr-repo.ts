@@ -5,8 +5,7 @@
 import type { Pool, PoolClient } from 'pg';
 import type { CdrKey } from '../ocpi/party';
 import type { CheckStatus } from '../receivers/receiver';
-import { lockReceiverSetShared } from './receiver-set-lock';
-import { inTransaction } from './transaction';
+import { isLiveReceiverSql, withReceiverSetShared } from './receiver-set-lock';
 
 export type CdrStatus = 'queued' | 'sent' | 'rejected' | 'invalid';
 
@@ -145,9 +144,8 @@ export async function requeueRejectedCdr(pool: Pool, key: CdrKey): Promise<{ ses
   // waiting for it (the one that refused it was removed, the others hold it) is refused.
   // Locked first, so the state this decides on is the one it changes (a lane settling the CDR
   // at the same moment commits before or after, never in between).
-  return inTransaction(pool, async (client) => {
-    // Its receivers held still first (a connection added now waits, or is seen), then the CDR.
-    await lockReceiverSetShared(client, key);
+  // Its receivers held still first (a connection added now waits, or is seen), then the CDR.
+  return withReceiverSetShared(pool, key, async (client) => {
     await client.query(`SELECT 1 FROM cdrs WHERE ${KEY} FOR UPDATE`, keyParams(key));
     const result = await client.query<{ session_id: string }>(
       `WITH before AS (
@@ -171,8 +169,7 @@ export async function requeueRejectedCdr(pool: Pool, key: CdrKey): Promise<{ ses
          UPDATE deliveries SET status = 'queued', seq = (SELECT seq FROM tail), next_attempt_at = NULL,
                 post_started_at = NULL, post_owner = NULL, updated_at = now()
          WHERE country_code = $1 AND party_id = $2 AND cdr_id = $3 AND EXISTS (SELECT 1 FROM tail)
-           AND (EXISTS (SELECT 1 FROM connections c WHERE c.country_code = $1 AND c.party_id = $2 AND c.name = deliveries.connection)
-                OR (deliveries.connection = 'default' AND NOT EXISTS (SELECT 1 FROM connections c WHERE c.country_code = $1 AND c.party_id = $2)))
+           AND ${isLiveReceiverSql('deliveries.connection', '$1', '$2')}
            AND (status = 'rejected'
                 OR (status = 'sent' AND (SELECT check_status FROM before) = 'missing' AND connection = (SELECT sent_to FROM before)))
          RETURNING connection),
@@ -217,8 +214,7 @@ class NoReceiverLeft extends Error {
  * wait in the queue for nobody.
  */
 export async function deleteUnsentCdr(pool: Pool, key: CdrKey): Promise<'forgotten' | 'not-unsent' | 'every-receiver-holds-it'> {
-  return inTransaction(pool, async (client) => {
-    await lockReceiverSetShared(client, key);
+  return withReceiverSetShared(pool, key, async (client) => {
     const state = await client.query<{ status: string; someone_waits: boolean }>(
       `SELECT status, EXISTS (
            SELECT 1 FROM cdrflow_receivers($1, $2) AS receiver

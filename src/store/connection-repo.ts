@@ -7,8 +7,7 @@ import type { Party } from '../ocpi/party';
 import type { OcpiVersion } from '../ocpi/versions';
 import type { Connection, ConnectionListing, ConnectionSettings } from '../receivers/receiver';
 import { backfillLane, releaseWaitingDeliveries } from './lane-changes';
-import { lockReceiverSetExclusive } from './receiver-set-lock';
-import { inTransaction } from './transaction';
+import { withReceiverSetExclusive } from './receiver-set-lock';
 
 interface ConnectionRow {
   country_code: string;
@@ -70,8 +69,7 @@ export async function addConnection(
   backfillFrom?: Date,
 ): Promise<ConnectionListing & { backfilled: number }> {
   try {
-    return await inTransaction(pool, async (client) => {
-      await lockReceiverSetExclusive(client, connection.party);
+    return await withReceiverSetExclusive(pool, connection.party, async (client) => {
       const result = await client.query<ConnectionRow>(
         `INSERT INTO connections (country_code, party_id, name, ocpi_version, cdrs_url, token, check_url_template, enabled)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
@@ -106,9 +104,8 @@ export async function updateConnection(
 ): Promise<ConnectionListing | undefined> {
   try {
     // Enabling or disabling changes who receives the party's CDRs: no hand-in in between.
-    const result = await inTransaction(pool, async (client) => {
-      await lockReceiverSetExclusive(client, party);
-      return client.query<ConnectionRow>(
+    const result = await withReceiverSetExclusive(pool, party, (client) =>
+      client.query<ConnectionRow>(
         `UPDATE connections SET
          ocpi_version = coalesce($4, ocpi_version),
          cdrs_url = coalesce($5, cdrs_url),
@@ -129,8 +126,8 @@ export async function updateConnection(
           changes.checkUrlTemplate ?? null,
           changes.enabled ?? null,
         ],
-      );
-    });
+      ),
+    );
     const row = result.rows[0];
     return row ? withoutToken(fromRow(row)) : undefined;
   } catch (error) {
@@ -177,8 +174,7 @@ export type Removal =
  */
 export async function removeConnection(pool: Pool, party: Party, name: string): Promise<Removal> {
   const params = [party.country_code, party.party_id, name];
-  return inTransaction(pool, async (client): Promise<Removal> => {
-    await lockReceiverSetExclusive(client, party);
+  return withReceiverSetExclusive(pool, party, async (client): Promise<Removal> => {
     const target = (
       await client.query<{ enabled: boolean }>(
         'SELECT enabled FROM connections WHERE country_code = $1 AND party_id = $2 AND name = $3 FOR UPDATE',

@@ -6,10 +6,8 @@
  */
 import type { Pool } from 'pg';
 import { type CdrKey } from '../ocpi/party';
-import { DEFAULT_RECEIVER } from '../receivers/receiver';
 import { insertCdr } from './cdr-repo';
-import { lockReceiverSetShared } from './receiver-set-lock';
-import { inTransaction } from './transaction';
+import { isLiveReceiverSql, withReceiverSetShared } from './receiver-set-lock';
 
 export type StoredCredit =
   | {
@@ -28,14 +26,11 @@ export async function storeCreditCdr(
   receivers: string[],
 ): Promise<StoredCredit> {
   // Nothing is written before a refusal: those paths commit an empty transaction.
-  return inTransaction(pool, async (client): Promise<StoredCredit> => {
-    // The receivers held still, then the ones chosen checked again: one removed since has no lane.
-    await lockReceiverSetShared(client, original);
+  // The receivers held still, then the ones chosen checked again: one removed since has no lane.
+  return withReceiverSetShared(pool, original, async (client): Promise<StoredCredit> => {
     const live = await client.query<{ receiver: string }>(
-      `SELECT receiver FROM unnest($3::text[]) AS receiver
-       WHERE EXISTS (SELECT 1 FROM connections WHERE country_code = $1 AND party_id = $2 AND name = receiver)
-          OR (receiver = $4 AND NOT EXISTS (SELECT 1 FROM connections WHERE country_code = $1 AND party_id = $2))`,
-      [original.country_code, original.party_id, receivers, DEFAULT_RECEIVER],
+      `SELECT receiver FROM unnest($3::text[]) AS receiver WHERE ${isLiveReceiverSql('receiver', '$1', '$2')}`,
+      [original.country_code, original.party_id, receivers],
     );
     const targets = live.rows.map((row) => row.receiver);
     if (targets.length === 0) {

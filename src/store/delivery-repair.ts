@@ -8,10 +8,8 @@
  */
 import type { Pool, PoolClient } from 'pg';
 import type { Party } from '../ocpi/party';
-import { DEFAULT_RECEIVER } from '../receivers/receiver';
 import { settleWhenDone } from './delivery-repo';
-import { lockReceiverSetShared } from './receiver-set-lock';
-import { inTransaction } from './transaction';
+import { isLiveReceiverSql, withReceiverSetShared } from './receiver-set-lock';
 
 export interface PartyRepair {
   party: Party;
@@ -21,11 +19,8 @@ export interface PartyRepair {
   unserved: number;
 }
 
-/** A delivery's connection exists (`default`: the party has no connection of its own). */
-const LIVE_CONNECTION = (alias: string) => `(
-  EXISTS (SELECT 1 FROM connections c WHERE c.country_code = ${alias}.country_code AND c.party_id = ${alias}.party_id AND c.name = ${alias}.connection)
-  OR (${alias}.connection = '${DEFAULT_RECEIVER}'
-      AND NOT EXISTS (SELECT 1 FROM connections c WHERE c.country_code = ${alias}.country_code AND c.party_id = ${alias}.party_id)))`;
+/** A delivery (alias) whose connection exists (`default`: the party has no connection of its own). */
+const LIVE_CONNECTION = (alias: string) => isLiveReceiverSql(`${alias}.connection`, `${alias}.country_code`, `${alias}.party_id`);
 
 /** One pass over every party; at most `limit` CDRs repaired per party and kind. */
 export async function repairDeliveries(pool: Pool, limit = 1_000): Promise<PartyRepair[]> {
@@ -50,8 +45,7 @@ const UNSERVED_ENTRY = `
                       AND d.cdr_id = q.cdr_id AND d.status = 'queued')`;
 
 async function repairParty(pool: Pool, party: Party, limit: number): Promise<PartyRepair> {
-  return inTransaction(pool, async (client) => {
-    await lockReceiverSetShared(client, party);
+  return withReceiverSetShared(pool, party, async (client) => {
     const params = [party.country_code, party.party_id, limit];
     const gone = await client.query<{ cdr_id: string }>(
       `UPDATE deliveries SET status = 'skipped', post_owner = NULL, updated_at = now(), last_error = 'its connection no longer exists'

@@ -3,14 +3,13 @@
  * The queue workflow writes hand-ins here in the order its signals arrived and reads the
  * head from here; nothing else about the queue's content lives in Temporal.
  */
-import type { Pool, PoolClient } from 'pg';
+import type { Pool } from 'pg';
 import type { Party } from '../ocpi/party';
 import { type CdrKey } from '../ocpi/party';
 import type { CdrStatus } from './cdr-repo';
 import type { HandIn } from '../../workflows/definitions';
 import { settleUnservedEntries } from './delivery-repair';
-import { lockReceiverSetShared } from './receiver-set-lock';
-import { inTransaction } from './transaction';
+import { withReceiverSetShared } from './receiver-set-lock';
 
 /**
  * The tail of a statement whose CTE `queued` (cdr_id, seq) took new places in the party's
@@ -27,14 +26,6 @@ const DELIVERIES_OF_QUEUED = `,
          SET status = 'queued', seq = excluded.seq, updated_at = now() WHERE deliveries.status = 'skipped')
      SELECT cdr_id FROM queued`;
 
-/** Writes new deliveries with the party's receivers held still (src/store/receiver-set-lock.ts). */
-function withReceiverSet<T>(pool: Pool, party: Party, write: (client: PoolClient) => Promise<T>): Promise<T> {
-  return inTransaction(pool, async (client) => {
-    await lockReceiverSetShared(client, party);
-    return write(client);
-  });
-}
-
 /**
  * Takes each CDR's place at the tail, in the given order. A CDR already queued keeps its
  * place; one that already left the queue (sent, rejected, invalid) is not queued again.
@@ -45,7 +36,7 @@ export async function recordHandIns(pool: Pool, party: Party, handIns: HandIn[])
   // Rows are inserted in ORDER BY order, so the sequence numbers follow the arrival order.
   // Each new entry gets a delivery per receiver of the party at this moment (migration 009),
   // in the same place.
-  const result = await withReceiverSet(pool, party, async (client) => {
+  const result = await withReceiverSetShared(pool, party, async (client) => {
     const written = await client.query<{ cdr_id: string }>(
       `WITH queued AS (
        INSERT INTO queue_entries (country_code, party_id, cdr_id, session_id, enqueued_at)
@@ -211,7 +202,7 @@ export async function summarizeQueue(pool: Pool, party: Party): Promise<QueueSum
  * Returns how many were queued.
  */
 export async function queueOrphanedCdrs(pool: Pool, party: Party, storedBefore: Date): Promise<number> {
-  const result = await withReceiverSet(pool, party, (client) =>
+  const result = await withReceiverSetShared(pool, party, (client) =>
     client.query(
       `WITH queued AS (
        INSERT INTO queue_entries (country_code, party_id, cdr_id, session_id, enqueued_at)

@@ -9,7 +9,8 @@
  * signals arrive): the cap is that moment, the next run takes signals within a second or so.
  * So a refused signal is sent again for a while before the caller hears of it.
  */
-import type { Client } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { SignalDefinition } from '@temporalio/common';
 import type { Party } from '../ocpi/party';
 import { operatorId } from '../ocpi/party';
 import {
@@ -96,4 +97,13 @@ export async function signalCdrStored(client: Client, taskQueue: string, party: 
       signalArgs: [notice],
     }),
   );
+}
+
+/** Signals the party's queue workflow if it runs; none running is fine (it reads Postgres when it starts). */
+export async function signalQueueIfRunning(client: Client, party: Party, signal: SignalDefinition<[]>): Promise<void> {
+  try {
+    await client.workflow.getHandle(cpoQueueWorkflowId(party)).signal(signal);
+  } catch (error) {
+    if (!(error instanceof WorkflowNotFoundError)) throw error;
+  }
 }
