@@ -15,13 +15,13 @@ import { Context } from '@temporalio/activity';
 import type { Pool } from 'pg';
 import { heldElsewhereWaitMs, latestPostStartMs, postClaimLeaseMs } from '../src/delivery/claim-lease';
 import { settledFrom, splitHead } from '../src/delivery/lane-head';
-import type { LaneRoute, ReceiverRouter } from '../src/delivery/receiver-router';
+import { heldReason, type LaneRoute, type ReceiverRouter } from '../src/delivery/receiver-router';
 import { retryDelayMs, type RetrySchedule } from '../src/iop/retry-backoff';
 import type { DeliveryAttempt, DeliveryObserver } from '../src/observability/delivery-observer';
 import type { Lane } from '../src/receivers/receiver';
 import { skipInvalidCdr, type SettledCdrState } from '../src/store/delivery-repo';
 import { pausedSince } from '../src/store/pause-repo';
-import { claimLapsesInMs, claimPost, releaseClaims, type PostClaim } from '../src/store/post-claims';
+import { claimPost, releaseClaims, whyNotClaimed, type PostClaim } from '../src/store/post-claims';
 import { readLaneHead, readSettledEntries, removeSettledEntries, type HeadEntry } from '../src/store/queue-repo';
 import type { SessionNotifier } from '../src/temporal/notify-session';
 import type { DeliverRequest, DeliverRun, RunEnd, SettledCdr } from '../workflows/definitions';
@@ -213,8 +213,22 @@ export function createDeliveryActivities(deps: DeliveryActivityDeps) {
           if (cancelled.aborted) throw new Error('delivery run cancelled');
           if (posted.size > 0 && performance.now() - startedAt > RUN_BUDGET_MS) break;
           if (!claim) {
-            const retryAfterMs = heldElsewhereWaitMs(await claimLapsesInMs(pool, lane, entry.cdrId, leaseMs));
-            end = { kind: 'held-elsewhere', cdrId: entry.cdrId, sessionId: entry.sessionId, retryAfterMs };
+            const why = await whyNotClaimed(pool, lane, entry.cdrId, leaseMs);
+            end =
+              why.kind === 'held'
+                ? {
+                    kind: 'held-elsewhere',
+                    cdrId: entry.cdrId,
+                    sessionId: entry.sessionId,
+                    retryAfterMs: heldElsewhereWaitMs(why.lapsesInMs),
+                  }
+                : {
+                    kind: 'retry',
+                    cdrId: entry.cdrId,
+                    sessionId: entry.sessionId,
+                    reason: heldReason(party, lane.connection),
+                    retryAfterMs: retryDelayMs(failedAttempts + 1, deps.retry),
+                  };
             break;
           }
           posted.add(entry.cdrId);

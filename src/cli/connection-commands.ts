@@ -94,14 +94,13 @@ export function registerConnectionCommands(program: Command): void {
             backfillFrom,
           ),
         );
-        const { backfilled, ...listing } = added;
         if (options.json) {
-          process.stdout.write(`${JSON.stringify({ ...listing, backfilled }, null, 2)}\n`);
+          process.stdout.write(`${JSON.stringify(added, null, 2)}\n`);
           return;
         }
+        const { backfilled: _backfilled, creditedLeftOut: _creditedLeftOut, ...listing } = added;
         print(listing, options);
-        if (backfillFrom)
-          process.stdout.write(`${backfilled} CDRs stored since ${backfillFrom.toISOString()} queued for it${WAKE_HINT(operator)}\n`);
+        if (backfillFrom) process.stdout.write(backfillReport(operator, backfillFrom, added));
       },
     );
 
@@ -135,7 +134,8 @@ export function registerConnectionCommands(program: Command): void {
       const { updateConnection } = await load.repo();
       const updated = await withStore((pool) => updateConnection(pool, party, name, changes));
       if (!updated) throw new Error(`${operator} has no connection named ${name} (cdrflow connection list ${operator})`);
-      print(updated, options);
+      const { backfilled: _backfilled, creditedLeftOut: _creditedLeftOut, ...listing } = updated;
+      print(listing, options);
     });
 
   connection
@@ -145,10 +145,21 @@ export function registerConnectionCommands(program: Command): void {
     )
     .argument('<operator>', 'CPO operator id, e.g. FR*ABC')
     .argument('<name>', 'the connection name')
+    .option(
+      '--backfill-from <date>',
+      'also deliver the CDRs stored since this ISO 8601 date that it did not get (handed in while it was disabled)',
+    )
     .option('--json', 'JSON output')
-    .action(async (operator: string, name: string, options: JsonOption) => {
-      await setEnabled(operator, name, true, options);
-      if (!options.json) process.stdout.write(`${operator}/${name} delivers again${WAKE_HINT(operator)}\n`);
+    .action(async (operator: string, name: string, options: JsonOption & { backfillFrom?: string }) => {
+      const backfillFrom = options.backfillFrom === undefined ? undefined : parseBackfillDate(options.backfillFrom);
+      const enabled = await setEnabled(operator, name, true, options, backfillFrom);
+      if (options.json) return;
+      if (backfillFrom) process.stdout.write(backfillReport(operator, backfillFrom, enabled));
+      else
+        process.stdout.write(
+          `${operator}/${name} delivers again${WAKE_HINT(operator)}; CDRs handed in while it was disabled went only to the ` +
+            `other receivers: --backfill-from <date> queues them for it too\n`,
+        );
     });
 
   connection
@@ -161,7 +172,8 @@ export function registerConnectionCommands(program: Command): void {
       await setEnabled(operator, name, false, options);
       if (!options.json) {
         process.stdout.write(
-          `CDRs handed in from now on go to ${operator}'s other enabled connections; with none left enabled they wait for ` +
+          `A delivery run under way stops after the POST on the wire (its outcome is recorded). ` +
+            `CDRs handed in from now on go to ${operator}'s other enabled connections; with none left enabled they wait for ` +
             `its connections (never the shared IOP_* receiver). \`cdrflow connection remove\` of its last connection hands it back to IOP_*\n`,
         );
       }
@@ -176,9 +188,20 @@ export function registerConnectionCommands(program: Command): void {
     .argument('<name>', 'the connection name')
     .action(async (operator: string, name: string) => {
       const party = parseOperatorId(operator);
-      const { removeConnection } = await load.repo();
-      const removal = await withStore((pool) => removeConnection(pool, party, name));
+      const [{ removeConnection }, { iopRequestTimeoutMs }, { postClaimLeaseMs }] = await Promise.all([
+        load.repo(),
+        import('../config/iop'),
+        import('../delivery/claim-lease'),
+      ]);
+      // The worker's lease (same IOP_REQUEST_TIMEOUT_MS): a claim older than that is a dead run's.
+      const leaseMs = postClaimLeaseMs(iopRequestTimeoutMs());
+      const removal = await withStore((pool) => removeConnection(pool, party, name, leaseMs));
       if (removal.outcome === 'enabled') throw new Error(`${operator}/${name} is enabled: disable it first`);
+      if (removal.outcome === 'in-flight')
+        throw new Error(
+          `a delivery run still holds a CDR at ${operator}/${name} (a POST on the wire, or its outcome not written yet): ` +
+            `nothing removed; try again in ${Math.ceil(removal.retryInMs / 1000)} s`,
+        );
       if (removal.outcome === 'unknown')
         throw new Error(`${operator} has no connection named ${name} (cdrflow connection list ${operator})`);
       const waited =
@@ -191,12 +214,30 @@ export function registerConnectionCommands(program: Command): void {
     });
 }
 
-async function setEnabled(operator: string, name: string, enabled: boolean, options: JsonOption): Promise<void> {
+async function setEnabled(
+  operator: string,
+  name: string,
+  enabled: boolean,
+  options: JsonOption,
+  backfillFrom?: Date,
+): Promise<ConnectionListing & { backfilled: number; creditedLeftOut: number }> {
   const party = parseOperatorId(operator);
   const { updateConnection } = await load.repo();
-  const changed = await withStore((pool) => updateConnection(pool, party, name, { enabled }));
+  const changed = await withStore((pool) => updateConnection(pool, party, name, { enabled }, backfillFrom));
   if (!changed) throw new Error(`${operator} has no connection named ${name} (cdrflow connection list ${operator})`);
-  print(changed, options);
+  const { backfilled: _backfilled, creditedLeftOut: _creditedLeftOut, ...listing } = changed;
+  if (options.json && backfillFrom) process.stdout.write(`${JSON.stringify(changed, null, 2)}\n`);
+  else print(listing, options);
+  return changed;
+}
+
+/** What a backfill queued, and the credited CDRs it left out on purpose. */
+function backfillReport(operator: string, from: Date, backfill: { backfilled: number; creditedLeftOut: number }): string {
+  const leftOut =
+    backfill.creditedLeftOut > 0
+      ? `; ${backfill.creditedLeftOut} credit CDRs and CDRs they cancel, stored since, were left out (they cancel out)`
+      : '';
+  return `${backfill.backfilled} CDRs stored since ${from.toISOString()} queued for it${leftOut}${WAKE_HINT(operator)}\n`;
 }
 
 /** These commands need only the database: the party's queue sees a change at its next run. */

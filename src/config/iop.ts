@@ -5,6 +5,14 @@ import { defaultCheckUrlTemplate } from '../receivers/receiver';
 import { checkUrlTemplateSchema, exposesTokenInClear, httpUrl, INSECURE_URL_RULE } from '../receivers/receiver-url-rules';
 import { booleanFromEnv, ConfigError, integerFromEnv, parseSection, type Env } from './env';
 
+/** How long one request to a receiver may take (every receiver's client uses it). */
+const requestTimeoutSchema = integerFromEnv(100, 120_000).default(10_000);
+
+/** IOP_REQUEST_TIMEOUT_MS alone: for commands that must know the worker's claim lease. */
+export function iopRequestTimeoutMs(env: Env = process.env): number {
+  return parseSection({ IOP_REQUEST_TIMEOUT_MS: requestTimeoutSchema }, env).IOP_REQUEST_TIMEOUT_MS;
+}
+
 export function iopConfig(env: Env = process.env) {
   const section = parseSection(
     {
@@ -14,7 +22,7 @@ export function iopConfig(env: Env = process.env) {
       IOP_OCPI_VERSION: ocpiVersionSchema.default('2.1.1'),
       /** Check CDR URL when the IOP gave no Location; `{cdr_id}` is replaced. */
       IOP_CDR_CHECK_URL_TEMPLATE: checkUrlTemplateSchema.optional(),
-      IOP_REQUEST_TIMEOUT_MS: integerFromEnv(100, 120_000).default(10_000),
+      IOP_REQUEST_TIMEOUT_MS: requestTimeoutSchema,
       IOP_RETRY_INITIAL_MS: integerFromEnv(10, 3_600_000).default(1_000),
       IOP_RETRY_MAX_MS: integerFromEnv(10, 86_400_000).default(60_000),
       /**

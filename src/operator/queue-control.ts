@@ -31,6 +31,8 @@ export interface QueueReport {
     head: string | null;
     headAttempts: number;
     currentError: string | null;
+    /** When the oldest CDR waiting here was stored (or handed in): a replacement's --backfill-from. */
+    oldestWaitingSince: string | null;
   }[];
   /** From Postgres, the queue's system of record: hand-ins waiting, CDRs built or not. */
   depth: number;
@@ -65,7 +67,8 @@ export async function queueReport({ client, pool }: OperatorContext, party: Part
       const loop = status?.lanes?.find((one) => one.connection === name);
       return {
         connection: name,
-        depth: depths.get(name) ?? 0,
+        depth: depths.get(name)?.depth ?? 0,
+        oldestWaitingSince: depths.get(name)?.oldestWaitingSince?.toISOString() ?? null,
         activity: loop?.activity ?? null,
         head: loop?.head?.cdrId ?? null,
         headAttempts: loop?.headAttempts ?? 0,

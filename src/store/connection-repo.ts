@@ -6,7 +6,7 @@ import type { Pool } from 'pg';
 import type { Party } from '../ocpi/party';
 import type { OcpiVersion } from '../ocpi/versions';
 import type { Connection, ConnectionListing, ConnectionSettings } from '../receivers/receiver';
-import { backfillLane, releaseWaitingDeliveries } from './lane-changes';
+import { backfillLane, releaseWaitingDeliveries, type Backfill } from './lane-changes';
 import { withReceiverSetExclusive } from './receiver-set-lock';
 
 interface ConnectionRow {
@@ -67,7 +67,7 @@ export async function addConnection(
   pool: Pool,
   connection: ConnectionSettings & { party: Party; name: string; enabled: boolean },
   backfillFrom?: Date,
-): Promise<ConnectionListing & { backfilled: number }> {
+): Promise<ConnectionListing & Backfill> {
   try {
     return await withReceiverSetExclusive(pool, connection.party, async (client) => {
       const result = await client.query<ConnectionRow>(
@@ -85,27 +85,32 @@ export async function addConnection(
           connection.enabled,
         ],
       );
-      const backfilled = backfillFrom
+      const backfill = backfillFrom
         ? await backfillLane(client, connection.party, connection.name, connection.ocpiVersion, backfillFrom)
-        : 0;
-      return { ...withoutToken(fromRow(result.rows[0]!)), backfilled };
+        : { backfilled: 0, creditedLeftOut: 0 };
+      return { ...withoutToken(fromRow(result.rows[0]!)), ...backfill };
     });
   } catch (error) {
     return explainUniqueViolation(error, connection.party, connection.name);
   }
 }
 
-/** Changes the given settings (and enabled); undefined when the party has no such connection. */
+/**
+ * Changes the given settings (and enabled); undefined when the party has no such connection.
+ * With `backfillFrom` (when enabling), also queues there the party's CDRs stored since then
+ * that it has no delivery of (those handed in while it was disabled), as addConnection does.
+ */
 export async function updateConnection(
   pool: Pool,
   party: Party,
   name: string,
   changes: Partial<ConnectionSettings> & { enabled?: boolean },
-): Promise<ConnectionListing | undefined> {
+  backfillFrom?: Date,
+): Promise<(ConnectionListing & Backfill) | undefined> {
   try {
     // Enabling or disabling changes who receives the party's CDRs: no hand-in in between.
-    const result = await withReceiverSetExclusive(pool, party, (client) =>
-      client.query<ConnectionRow>(
+    return await withReceiverSetExclusive(pool, party, async (client) => {
+      const result = await client.query<ConnectionRow>(
         `UPDATE connections SET
          ocpi_version = coalesce($4, ocpi_version),
          cdrs_url = coalesce($5, cdrs_url),
@@ -126,10 +131,14 @@ export async function updateConnection(
           changes.checkUrlTemplate ?? null,
           changes.enabled ?? null,
         ],
-      ),
-    );
-    const row = result.rows[0];
-    return row ? withoutToken(fromRow(row)) : undefined;
+      );
+      const row = result.rows[0];
+      if (!row) return undefined;
+      const backfill = backfillFrom
+        ? await backfillLane(client, party, name, row.ocpi_version, backfillFrom)
+        : { backfilled: 0, creditedLeftOut: 0 };
+      return { ...withoutToken(fromRow(row)), ...backfill };
+    });
   } catch (error) {
     return explainUniqueViolation(error, party, name);
   }
@@ -165,14 +174,18 @@ export type Removal =
       /** Will not be sent there. */ dropped: number;
     }
   | { outcome: 'enabled' }
+  /** A run still holds a claim there (a POST on the wire, or its outcome not written yet). */
+  | { outcome: 'in-flight'; retryInMs: number }
   | { outcome: 'unknown' };
 
 /**
  * Deletes a disabled connection (an enabled one is refused: disable it first). The CDRs
  * that waited for it go to IOP_* when it was the party's last connection; otherwise they
- * will not be sent there, and those no other receiver waits for are settled.
+ * will not be sent there, and those no other receiver waits for are settled. Refused while a
+ * run's claim there is younger than `claimLeaseMs`: the outcome of a POST on the wire would
+ * be lost (a claim older than that belongs to a run that died).
  */
-export async function removeConnection(pool: Pool, party: Party, name: string): Promise<Removal> {
+export async function removeConnection(pool: Pool, party: Party, name: string, claimLeaseMs: number): Promise<Removal> {
   const params = [party.country_code, party.party_id, name];
   return withReceiverSetExclusive(pool, party, async (client): Promise<Removal> => {
     const target = (
@@ -183,6 +196,14 @@ export async function removeConnection(pool: Pool, party: Party, name: string): 
     ).rows[0];
     if (!target) return { outcome: 'unknown' };
     if (target.enabled) return { outcome: 'enabled' };
+    const claim = await client.query<{ lapses_in_ms: number }>(
+      `SELECT max(extract(epoch FROM post_started_at + make_interval(secs => $4) - now()) * 1000)::float8 AS lapses_in_ms
+       FROM deliveries WHERE country_code = $1 AND party_id = $2 AND connection = $3 AND status = 'queued'
+         AND post_owner IS NOT NULL AND post_started_at > now() - make_interval(secs => $4)`,
+      [...params, claimLeaseMs / 1000],
+    );
+    const lapsesInMs = claim.rows[0]?.lapses_in_ms;
+    if (lapsesInMs != null) return { outcome: 'in-flight', retryInMs: Math.ceil(lapsesInMs) };
     await client.query('DELETE FROM connections WHERE country_code = $1 AND party_id = $2 AND name = $3', params);
     return { outcome: 'removed', ...(await releaseWaitingDeliveries(client, party, name)) };
   });

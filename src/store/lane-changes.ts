@@ -8,14 +8,23 @@ import type { OcpiVersion } from '../ocpi/versions';
 import { DEFAULT_RECEIVER } from '../receivers/receiver';
 import { settleWhenDone } from './delivery-repo';
 
+/** What a backfill queued, and what it left out on purpose. */
+export interface Backfill {
+  backfilled: number;
+  /** Credit CDRs and the CDRs they cancel, stored since: they cancel out, so neither is sent. */
+  creditedLeftOut: number;
+}
+
 /**
  * Queues the party's CDRs handed in or stored since `from` for one receiver: each gets a
  * delivery there, numbered in hand-in order, and a queue entry again if it had left the
  * queue (its overall state goes back to `queued` until the new receiver has settled it too).
- * Run under the exclusive receiver-set lock (src/store/receiver-set-lock.ts), so no hand-in
- * commits between what this reads and what it writes.
+ * A credit and the CDR it cancels are left out (a 2.1.1 receiver would bill a cancelled
+ * session; a 2.2.1 one could get a credit of a CDR it never had). Run under the exclusive
+ * receiver-set lock (src/store/receiver-set-lock.ts), so no hand-in commits between what
+ * this reads and what it writes.
  */
-export async function backfillLane(client: PoolClient, party: Party, name: string, version: OcpiVersion, from: Date): Promise<number> {
+export async function backfillLane(client: PoolClient, party: Party, name: string, version: OcpiVersion, from: Date): Promise<Backfill> {
   // $1, $2: the party; `from` and `is221`: the placeholders of the date and of "2.2.1 receiver".
   // Two sources: the queue's entries (a CDR handed in and not built yet is there, not in
   // cdrs) and the CDRs stored since, settled and gone from the queue.
@@ -26,11 +35,11 @@ export async function backfillLane(client: PoolClient, party: Party, name: strin
     WHERE q.country_code = $1 AND q.party_id = $2 AND coalesce(c.created_at, q.enqueued_at) >= ${from}
       -- Not stored yet: its form is not known; one without the form this receiver takes is
       -- set aside there once stored (visible, replayable).
-      AND (c.id IS NULL OR (c.status <> 'invalid' AND ${takesForm(is221)}))
+      AND (c.id IS NULL OR (c.status <> 'invalid' AND ${takesForm(is221)} AND NOT ${CREDITED}))
     UNION ALL
     SELECT c.id, c.session_id, c.created_at FROM cdrs c
     WHERE c.country_code = $1 AND c.party_id = $2 AND c.created_at >= ${from}
-      AND c.status IN ('sent', 'rejected') AND ${takesForm(is221)}
+      AND c.status IN ('sent', 'rejected') AND ${takesForm(is221)} AND NOT ${CREDITED}
       AND NOT EXISTS (SELECT 1 FROM queue_entries q WHERE q.country_code = $1 AND q.party_id = $2 AND q.cdr_id = c.id)`;
   // Locked first: a lane settling one of them meanwhile commits before this reads it, or after.
   await client.query(
@@ -65,8 +74,16 @@ export async function backfillLane(client: PoolClient, party: Party, name: strin
      SELECT count(*) AS backfilled FROM lanes`,
     [party.country_code, party.party_id, name, from, version === '2.2.1'],
   );
-  return Number(result.rows[0]?.backfilled ?? 0);
+  const leftOut = await client.query<{ count: string }>(
+    `SELECT count(*) FROM cdrs c WHERE c.country_code = $1 AND c.party_id = $2 AND c.created_at >= $3 AND ${CREDITED}`,
+    [party.country_code, party.party_id, from],
+  );
+  return { backfilled: Number(result.rows[0]?.backfilled ?? 0), creditedLeftOut: Number(leftOut.rows[0]?.count ?? 0) };
 }
+
+/** SQL: the CDR `c` of party ($1, $2) is a credit, or one a credit cancels. */
+const CREDITED = `(c.credit_of IS NOT NULL OR EXISTS (
+  SELECT 1 FROM cdrs k WHERE k.country_code = $1 AND k.party_id = $2 AND k.credit_of = c.id))`;
 
 /**
  * The form this receiver takes (a credit CDR has no 2.1.1 one; a session without cdr_token

@@ -6,7 +6,7 @@
  * was cut off from Temporal, or a terminated queue's last run is still on the wire.
  */
 import type { Pool } from 'pg';
-import type { Lane } from '../receivers/receiver';
+import { DEFAULT_RECEIVER, type Lane } from '../receivers/receiver';
 
 export interface PostClaim {
   id: string;
@@ -22,6 +22,12 @@ export interface PostClaim {
 }
 
 const LANE = 'country_code = $1 AND party_id = $2 AND connection = $3';
+/**
+ * The lane's connection is enabled (IOP_* has no row): a `connection disable` stops a run
+ * under way before its next CDR, not at the end of the run.
+ */
+const RECEIVER_ENABLED = `($3 = '${DEFAULT_RECEIVER}' OR EXISTS (
+  SELECT 1 FROM connections c WHERE c.country_code = $1 AND c.party_id = $2 AND c.name = $3 AND c.enabled))`;
 const laneParams = (lane: Lane) => [lane.party.country_code, lane.party.party_id, lane.connection];
 
 /**
@@ -49,6 +55,7 @@ export async function claimPost(
        SELECT post_started_at, post_owner FROM deliveries
        WHERE ${LANE} AND cdr_id = $4 AND status = 'queued'
          AND (post_owner IS NULL OR post_started_at < now() - make_interval(secs => $6))
+         AND ${RECEIVER_ENABLED}
        FOR UPDATE),
      claimed AS (
        UPDATE deliveries SET post_started_at = now(), post_owner = $5
@@ -79,12 +86,22 @@ export async function releaseClaims(pool: Pool, lane: Lane, owner: string, ids: 
   );
 }
 
-/** How long until another run's claim on this CDR's delivery lapses (0 when it has, or there is none). */
-export async function claimLapsesInMs(pool: Pool, lane: Lane, id: string, leaseMs: number): Promise<number> {
-  const result = await pool.query<{ remaining_ms: number | null }>(
-    `SELECT greatest(extract(epoch FROM post_started_at + make_interval(secs => $5) - now()) * 1000, 0)::float8 AS remaining_ms
-     FROM deliveries WHERE ${LANE} AND cdr_id = $4 AND post_owner IS NOT NULL`,
+/** Why a CDR's delivery could not be claimed. */
+export type NotClaimed =
+  /** Its connection was disabled (or removed) since the run began. */
+  | { kind: 'receiver-disabled' }
+  /** Another run holds it: its claim lapses in this long (0 when it has, or there is none). */
+  | { kind: 'held'; lapsesInMs: number };
+
+/** Why claimPost found nothing to claim (only asked then: off the per-CDR path). */
+export async function whyNotClaimed(pool: Pool, lane: Lane, id: string, leaseMs: number): Promise<NotClaimed> {
+  const result = await pool.query<{ enabled: boolean; remaining_ms: number | null }>(
+    `SELECT ${RECEIVER_ENABLED} AS enabled,
+            (SELECT greatest(extract(epoch FROM post_started_at + make_interval(secs => $5) - now()) * 1000, 0)::float8
+             FROM deliveries WHERE ${LANE} AND cdr_id = $4 AND post_owner IS NOT NULL) AS remaining_ms`,
     [...laneParams(lane), id, leaseMs / 1000],
   );
-  return Math.ceil(result.rows[0]?.remaining_ms ?? 0);
+  const row = result.rows[0];
+  if (row && !row.enabled) return { kind: 'receiver-disabled' };
+  return { kind: 'held', lapsesInMs: Math.ceil(row?.remaining_ms ?? 0) };
 }

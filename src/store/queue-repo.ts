@@ -231,13 +231,18 @@ export async function partiesWithQueues(pool: Pool, party?: Party): Promise<Part
 }
 
 /** CDRs waiting for each receiver of a party (its lanes' depths). */
-export async function laneDepths(pool: Pool, party: Party): Promise<Map<string, number>> {
-  const result = await pool.query<{ connection: string; depth: string }>(
-    `SELECT connection, count(*) AS depth FROM deliveries
-     WHERE country_code = $1 AND party_id = $2 AND status = 'queued' GROUP BY connection`,
+export async function laneDepths(pool: Pool, party: Party): Promise<Map<string, { depth: number; oldestWaitingSince: Date | null }>> {
+  // The oldest waiting CDR's time as a backfill compares it (stored, else handed in): a
+  // replacement receiver added with --backfill-from that time gets all of them.
+  const result = await pool.query<{ connection: string; depth: string; oldest: Date | null }>(
+    `SELECT d.connection, count(*) AS depth, min(coalesce(c.created_at, q.enqueued_at)) AS oldest
+     FROM deliveries d
+     LEFT JOIN queue_entries q ON q.country_code = $1 AND q.party_id = $2 AND q.cdr_id = d.cdr_id
+     LEFT JOIN cdrs c ON c.country_code = $1 AND c.party_id = $2 AND c.id = d.cdr_id
+     WHERE d.country_code = $1 AND d.party_id = $2 AND d.status = 'queued' GROUP BY d.connection`,
     [party.country_code, party.party_id],
   );
-  return new Map(result.rows.map((row) => [row.connection, Number(row.depth)]));
+  return new Map(result.rows.map((row) => [row.connection, { depth: Number(row.depth), oldestWaitingSince: row.oldest }]));
 }
 
 /** Whether CDRs wait for this receiver of the party (one index probe). */

@@ -71,11 +71,20 @@ test('pause holds a CPO queue, queue reports it, resume drains it', async () => 
   );
   const [started] = await handIn(suite.pipeline.client, suite.pipeline.taskQueue, [inputs[1]!]);
   const report = await waitFor('the held CDR in the queue report', async () => {
-    const current = await json<{ depth: number; paused: boolean; head: string; oldestAgeSeconds: number }>('queue', operator);
+    const current = await json<{
+      depth: number;
+      paused: boolean;
+      head: string;
+      oldestAgeSeconds: number;
+      lanes: { depth: number; oldestWaitingSince: string | null }[];
+    }>('queue', operator);
     return current.depth === 1 ? current : undefined;
   });
   expect(report).toMatchObject({ paused: true, head: started!.cdrId });
   expect(report.oldestAgeSeconds).toBeGreaterThanOrEqual(0);
+  // Each lane says since when its oldest CDR waits: the --backfill-from of a replacement receiver.
+  expect(report.lanes[0]?.depth).toBe(1);
+  expect(Date.now() - Date.parse(report.lanes[0]?.oldestWaitingSince ?? '')).toBeLessThan(120_000);
   expect((await cli('queue', operator)).stdout).toMatch(/depth\s+1/);
 
   expect((await json<{ paused: boolean }>('resume', operator)).paused).toBe(false);

@@ -6,10 +6,11 @@
 import { Client } from 'pg';
 import { insertCdr } from '../../../src/store/cdr-repo';
 import { addConnection, removeConnection, updateConnection } from '../../../src/store/connection-repo';
-import { claimPost, releaseClaims } from '../../../src/store/post-claims';
+import { claimPost, releaseClaims, whyNotClaimed } from '../../../src/store/post-claims';
 import { deliveriesOf } from '../../../src/store/delivery-repo';
 import { recordHandIns } from '../../../src/store/queue-repo';
 import { createTestDatabase, type TestDatabase } from '../../support/db';
+import { markSent } from '../../support/deliveries';
 import { waitFor } from '../../support/temporal';
 
 let db: TestDatabase;
@@ -111,8 +112,88 @@ test("removing a party's last connection hands its waiting CDRs to IOP_* with th
   await releaseClaims(db.pool, lane, 'run-1', ['unknown-outcome'], ['unknown-outcome']);
 
   await updateConnection(db.pool, party, 'gireve', { enabled: false });
-  expect(await removeConnection(db.pool, party, 'gireve')).toEqual({ outcome: 'removed', movedToDefault: 2, dropped: 0 });
+  expect(await removeConnection(db.pool, party, 'gireve', 30_000)).toEqual({ outcome: 'removed', movedToDefault: 2, dropped: 0 });
   const fallback = { party, connection: 'default' };
   expect((await claimPost(db.pool, fallback, 'unknown-outcome', { ...run, owner: 'run-2' }))?.earlierPostAt).toBeInstanceOf(Date);
   expect((await claimPost(db.pool, fallback, 'never-posted', { ...run, owner: 'run-2' }))?.earlierPostAt).toBeNull();
+});
+
+describe('a receiver disabled for a while, then enabled', () => {
+  test('enable with --backfill-from queues what was handed in meanwhile, behind what waited for it, in hand-in order', async () => {
+    const party = newParty();
+    await addConnection(db.pool, { party, ...receiverOf('gireve') });
+    await addConnection(db.pool, { party, ...receiverOf('emsp') });
+    await recordHandIns(db.pool, party, [handIn('before')]);
+    await updateConnection(db.pool, party, 'emsp', { enabled: false });
+    await recordHandIns(db.pool, party, [handIn('while-1'), handIn('while-2')]);
+    for (const id of ['before', 'while-1'])
+      await insertCdr(db.pool, { ...party, id, session_id: `s-${id}`, cdr: { id }, status: 'queued' });
+    expect(await receiversOf(party, 'while-1')).toEqual(['gireve:queued']);
+
+    const enabled = await updateConnection(db.pool, party, 'emsp', { enabled: true }, new Date(Date.now() - 3_600_000));
+    expect(enabled).toMatchObject({ enabled: true, backfilled: 2, creditedLeftOut: 0 });
+    expect(await laneOrder(party, 'emsp')).toEqual(['before', 'while-1', 'while-2']);
+    // Enabled again without a backfill: nothing more is queued, and the listing says nothing was.
+    expect(await updateConnection(db.pool, party, 'emsp', { enabled: true })).toMatchObject({ backfilled: 0 });
+  });
+
+  test('a backfill leaves out credit CDRs and the CDRs they cancel, and counts them', async () => {
+    const party = newParty();
+    await addConnection(db.pool, { party, ...receiverOf('gireve'), ocpiVersion: '2.2.1' });
+    await recordHandIns(db.pool, party, [handIn('kept'), handIn('cancelled'), handIn('credit')]);
+    const body = (id: string) => ({ id });
+    for (const id of ['kept', 'cancelled']) {
+      await insertCdr(db.pool, { ...party, id, session_id: `s-${id}`, cdr: body(id), cdr_221: body(id), status: 'queued' });
+      await markSent(db.pool, { ...party, id }, null, 'gireve');
+    }
+    await insertCdr(db.pool, {
+      ...party,
+      id: 'credit',
+      session_id: 's-cancelled',
+      cdr: null,
+      cdr_221: body('credit'),
+      credit_of: 'cancelled',
+      status: 'queued',
+    });
+
+    const added = await addConnection(db.pool, { party, ...receiverOf('emsp'), ocpiVersion: '2.2.1' }, new Date(Date.now() - 3_600_000));
+    expect(added).toMatchObject({ backfilled: 1, creditedLeftOut: 2 });
+    expect(await laneOrder(party, 'emsp')).toEqual(['kept']);
+  });
+});
+
+test('removing a connection is refused while a run holds a claim there (its outcome would be lost), allowed once it lapsed', async () => {
+  const party = newParty();
+  await addConnection(db.pool, { party, ...receiverOf('gireve') });
+  await addConnection(db.pool, { party, ...receiverOf('emsp') });
+  await recordHandIns(db.pool, party, [handIn('on-the-wire')]);
+  await insertCdr(db.pool, { ...party, id: 'on-the-wire', session_id: 's-on-the-wire', cdr: { id: 'on-the-wire' }, status: 'queued' });
+  expect(
+    await claimPost(db.pool, { party, connection: 'emsp' }, 'on-the-wire', { owner: 'run-1', leaseMs: 60_000, postDelayMs: 30_000 }),
+  ).toBeDefined();
+  await updateConnection(db.pool, party, 'emsp', { enabled: false });
+
+  const refused = await removeConnection(db.pool, party, 'emsp', 30_000);
+  expect(refused).toMatchObject({ outcome: 'in-flight' });
+  expect(refused.outcome === 'in-flight' && refused.retryInMs).toBeGreaterThan(25_000);
+  expect(await receiversOf(party, 'on-the-wire')).toEqual(['emsp:queued', 'gireve:queued']);
+  // A claim older than the lease is a dead run's: it no longer stops the removal.
+  await db.pool.query(`UPDATE deliveries SET post_started_at = now() - interval '31 seconds' WHERE connection = 'emsp' AND party_id = $1`, [
+    party.party_id,
+  ]);
+  expect(await removeConnection(db.pool, party, 'emsp', 30_000)).toEqual({ outcome: 'removed', movedToDefault: 0, dropped: 1 });
+});
+
+test('a disabled connection gives no claim: a run under way stops at its next CDR', async () => {
+  const party = newParty();
+  await addConnection(db.pool, { party, ...receiverOf('gireve') });
+  await recordHandIns(db.pool, party, [handIn('next')]);
+  await insertCdr(db.pool, { ...party, id: 'next', session_id: 's-next', cdr: { id: 'next' }, status: 'queued' });
+  await updateConnection(db.pool, party, 'gireve', { enabled: false });
+  const lane = { party, connection: 'gireve' };
+  expect(await claimPost(db.pool, lane, 'next', { owner: 'run-1', leaseMs: 60_000, postDelayMs: 30_000 })).toBeUndefined();
+  expect(await whyNotClaimed(db.pool, lane, 'next', 60_000)).toEqual({ kind: 'receiver-disabled' });
+  await updateConnection(db.pool, party, 'gireve', { enabled: true });
+  expect(await claimPost(db.pool, lane, 'next', { owner: 'run-1', leaseMs: 60_000, postDelayMs: 30_000 })).toBeDefined();
+  expect(await whyNotClaimed(db.pool, lane, 'next', 60_000)).toMatchObject({ kind: 'held' });
 });

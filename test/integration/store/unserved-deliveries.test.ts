@@ -31,7 +31,7 @@ const receiver = (party: TestParty, name: string) =>
   });
 const remove = async (party: TestParty, name: string) => {
   await updateConnection(db.pool, party, name, { enabled: false });
-  expect((await removeConnection(db.pool, party, name)).outcome).toBe('removed');
+  expect((await removeConnection(db.pool, party, name, 30_000)).outcome).toBe('removed');
 };
 const deliveries = async (party: TestParty, id: string) =>
   (await deliveriesOf(db.pool, { ...party, id })).map((delivery) => `${delivery.connection}:${delivery.status}`);
