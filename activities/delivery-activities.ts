@@ -96,7 +96,14 @@ export function createDeliveryActivities(deps: DeliveryActivityDeps) {
       // Settled by every receiver but not told (a run that died, Temporal unreachable).
       untold = (await readSettledEntries(pool, party, request.maxPosts)).map((entry) =>
         settledFrom(
-          { id: entry.cdrId, status: entry.status, iopLocation: entry.iopLocation, lastError: entry.lastError, attempts: entry.attempts },
+          {
+            id: entry.cdrId,
+            status: entry.status,
+            iopLocation: entry.iopLocation,
+            lastError: entry.lastError,
+            attempts: entry.attempts,
+            partlyTaken: entry.partlyTaken,
+          },
           entry.sessionId,
         ),
       );

@@ -37,10 +37,16 @@ const { checkCdrAtIop } = proxyLocalActivities<Activities>({ startToCloseTimeout
  * leave test/replay/histories.
  */
 const CONNECTION_PATCH = 'session-connection';
+/**
+ * Patch `partly-delivered-check`: a CDR one receiver refused and another took is checked back
+ * there. Histories recorded before returned at once; keep it until none is open.
+ */
+const PARTLY_DELIVERED_PATCH = 'partly-delivered-check';
 
 export type CdrWorkflowResult =
   | { status: 'invalid'; cdrId: string; errors: string[] }
-  | { status: 'rejected'; cdrId: string; reason: string }
+  /** `check`: what the receivers that took it hold, when some did. */
+  | { status: 'rejected'; cdrId: string; reason: string; check?: string }
   | { status: 'delivered'; cdrId: string; location: string | null; check: string };
 
 export async function cdrSessionWorkflow(sessionEnded: SessionEnded): Promise<CdrWorkflowResult> {
@@ -63,7 +69,12 @@ export async function cdrSessionWorkflow(sessionEnded: SessionEnded): Promise<Cd
 
   const outcome = result!;
   setStatus(outcome.status === 'delivered' ? 'sent' : 'rejected', cdrId, outcome.attempts);
-  if (outcome.status === 'rejected') return { status: 'rejected', cdrId, reason: outcome.reason };
+  if (outcome.status === 'rejected') {
+    if (!outcome.partlyDelivered || !patched(PARTLY_DELIVERED_PATCH)) return { status: 'rejected', cdrId, reason: outcome.reason };
+    // Refused by one receiver, taken by another: that copy is checked back like any delivered CDR.
+    const check = await persistently(() => checkCdrAtIop({ ...sessionEnded.party, id: cdrId }));
+    return { status: 'rejected', cdrId, reason: outcome.reason, check };
+  }
   const check = await persistently(() => checkCdrAtIop({ ...sessionEnded.party, id: cdrId }));
   // Surfaced for operators: the IOP holds something else than what we sent.
   if (check.startsWith('mismatch')) setStatus('sent-check-mismatch', cdrId);

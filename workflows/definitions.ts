@@ -24,7 +24,11 @@ export interface CdrStoredNotice extends EnqueueRequest {
   valid: boolean;
 }
 
-export type DeliveryResult = ({ status: 'delivered'; location: string | null } | { status: 'rejected'; reason: string }) & {
+export type DeliveryResult = (
+  | { status: 'delivered'; location: string | null }
+  /** `partlyDelivered`: another receiver took it (its copy is checked back). */
+  | { status: 'rejected'; reason: string; partlyDelivered?: boolean }
+) & {
   /** POSTs it took, when the queue knows. */
   attempts?: number;
 };

@@ -41,7 +41,12 @@ export function settledFrom(state: SettledCdrState, sessionId: string): SettledC
     state.status === 'sent'
       ? { status: 'delivered', location: state.iopLocation, attempts: state.attempts }
       : state.status === 'rejected'
-        ? { status: 'rejected', reason: state.lastError ?? 'rejected by the IOP', attempts: state.attempts }
+        ? {
+            status: 'rejected',
+            reason: state.lastError ?? 'rejected by the IOP',
+            attempts: state.attempts,
+            ...(state.partlyTaken ? { partlyDelivered: true } : {}),
+          }
         : null;
   return { cdrId: state.id, sessionId, result };
 }

@@ -15,6 +15,8 @@ export interface CdrStatusReport {
   connection: string;
   /** Where the CDR goes and how far it got at each receiver. */
   deliveries: { connection: string; status: string; attempts: number; lastError: string | null; sentAt: string | null }[];
+  /** The receivers that hold it (a `rejected` CDR may be held by some: refused by one, taken by another). */
+  takenBy: string[];
   /** Deliveries an operator resolved by hand (cdrflow resolve), oldest first. */
   resolutions: {
     connection: string;
@@ -44,13 +46,13 @@ export async function cdrStatus({ client, pool }: OperatorContext, party: Party,
     if (!(error instanceof WorkflowNotFoundError)) throw error;
   }
   const row = await findCdrBySession(pool, party, sessionId);
+  const deliveries = row ? await deliveriesOf(pool, row) : [];
   return {
     workflowId,
     workflowStatus,
     connection: describeLanes(await partyLanes(pool, party)),
-    deliveries: row
-      ? (await deliveriesOf(pool, row)).map((delivery) => ({ ...delivery, sentAt: delivery.sentAt?.toISOString() ?? null }))
-      : [],
+    deliveries: deliveries.map((delivery) => ({ ...delivery, sentAt: delivery.sentAt?.toISOString() ?? null })),
+    takenBy: deliveries.filter((delivery) => delivery.status === 'sent').map((delivery) => delivery.connection),
     resolutions: row
       ? (await resolutionsOf(pool, row)).map((resolution) => ({ ...resolution, resolvedAt: resolution.resolvedAt.toISOString() }))
       : [],

@@ -42,7 +42,11 @@ export async function issueCreditCdr(
   if (trimmed.length === 0) throw new CreditRefusedError('--reason: is required (it goes into the credit CDR as its remark)');
   const original = await findCdr(context.pool, { ...party, id: cdrId });
   if (!original) throw new CreditRefusedError(`${operator} has no CDR ${cdrId} (cdrflow list --status sent --operator ${operator})`);
-  if (original.status !== 'sent') {
+  const tookIt = (await deliveriesOf(context.pool, original))
+    .filter((delivery) => delivery.status === 'sent')
+    .map((delivery) => delivery.connection);
+  // Rejected by one receiver and taken by another: the copy taken is credited there.
+  if (original.status !== 'sent' && !(original.status === 'rejected' && tookIt.length > 0)) {
     throw new CreditRefusedError(`CDR ${cdrId} is ${original.status}, not sent: only a CDR the receiver accepted is credited`);
   }
   const body = cdr221Schema.safeParse(original.cdr_221);
@@ -61,9 +65,6 @@ export async function issueCreditCdr(
   const credit = built.data;
   // The credit goes where the CDR went, to the receivers that speak 2.2.1.
   const lanes = await partyLanes(context.pool, party);
-  const tookIt = (await deliveriesOf(context.pool, original))
-    .filter((delivery) => delivery.status === 'sent')
-    .map((delivery) => delivery.connection);
   const receivers = lanes.filter((lane) => tookIt.includes(lane.name));
   const targets = receivers.filter((lane) => lane.ocpiVersion === '2.2.1').map((lane) => lane.name);
   if (targets.length === 0) {

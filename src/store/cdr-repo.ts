@@ -164,6 +164,8 @@ export async function requeueRejectedCdr(pool: Pool, key: CdrKey): Promise<{ ses
          ON CONFLICT (country_code, party_id, cdr_id) DO UPDATE
            SET seq = nextval(pg_get_serial_sequence('queue_entries', 'seq')), enqueued_at = now(), settled = false
            WHERE (SELECT status FROM before) IN ('rejected', 'sent')
+              -- Still queued for another receiver, refused by this one: to the tail for it.
+              OR EXISTS (SELECT 1 FROM deliveries d WHERE d.country_code = $1 AND d.party_id = $2 AND d.cdr_id = $3 AND d.status = 'rejected')
          RETURNING seq),
        lanes AS (
          UPDATE deliveries SET status = 'queued', seq = (SELECT seq FROM tail), next_attempt_at = NULL,

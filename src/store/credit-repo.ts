@@ -45,7 +45,13 @@ export async function storeCreditCdr(
       [original.country_code, original.party_id, original.id],
     );
     const state = locked.rows[0];
-    if (state?.status !== 'sent' || state.check_status === 'missing') {
+    // Still taken by a receiver it goes to (a rejected CDR qualifies when another receiver took it).
+    const taken = await client.query(
+      `SELECT 1 FROM deliveries WHERE country_code = $1 AND party_id = $2 AND cdr_id = $3 AND connection = ANY($4) AND status = 'sent' LIMIT 1`,
+      [original.country_code, original.party_id, original.id, targets],
+    );
+    const creditable = state?.status === 'sent' || (state?.status === 'rejected' && (taken.rowCount ?? 0) > 0);
+    if (!creditable || state.check_status === 'missing') {
       return {
         refused:
           state?.check_status === 'missing'

@@ -20,6 +20,8 @@ export interface SettledCdrState {
   lastError: string | null;
   /** POSTs it took, over all its receivers. */
   attempts?: number;
+  /** Rejected by a receiver, yet another took it: that copy is checked back, reconciled, creditable. */
+  partlyTaken?: boolean;
 }
 
 type LaneOutcome = { status: 'sent'; location: string | null } | { status: 'rejected'; reason: string };
@@ -81,6 +83,7 @@ async function settleOneWhenDone(client: Pool | PoolClient, party: Party, id: st
     iop_location: string | null;
     last_error: string | null;
     attempts: number;
+    partly_taken: boolean;
   }>(
     `WITH outcome AS (
        SELECT coalesce(bool_or(status = 'queued'), false) AS waiting,
@@ -91,13 +94,14 @@ async function settleOneWhenDone(client: Pool | PoolClient, party: Party, id: st
      settled AS (
        UPDATE cdrs c SET updated_at = now(),
          status = CASE WHEN outcome.taken AND NOT outcome.rejected THEN 'sent' ELSE 'rejected' END,
-         sent_at = CASE WHEN outcome.taken AND NOT outcome.rejected THEN now() ELSE c.sent_at END,
+         -- Also when another receiver refused it: the copy taken is reconciled from then.
+         sent_at = CASE WHEN outcome.taken THEN now() ELSE c.sent_at END,
          last_error = CASE WHEN outcome.rejected THEN outcome.reason
                            WHEN NOT outcome.taken THEN 'no receiver took it: the connections it waited for were removed'
                            ELSE c.last_error END
        FROM outcome
        WHERE c.country_code = $1 AND c.party_id = $2 AND c.id = $3 AND c.status = 'queued' AND NOT outcome.waiting
-       RETURNING c.id, c.status, c.iop_location, c.last_error, c.attempts),
+       RETURNING c.id, c.status, c.iop_location, c.last_error, c.attempts, outcome.taken AND outcome.rejected AS partly_taken),
      entries AS (
        UPDATE queue_entries SET settled = true
        WHERE country_code = $1 AND party_id = $2 AND cdr_id = $3 AND EXISTS (SELECT 1 FROM settled))
@@ -106,7 +110,14 @@ async function settleOneWhenDone(client: Pool | PoolClient, party: Party, id: st
   );
   const row = result.rows[0];
   return row
-    ? { id: row.id, status: row.status, iopLocation: row.iop_location, lastError: row.last_error, attempts: row.attempts }
+    ? {
+        id: row.id,
+        status: row.status,
+        iopLocation: row.iop_location,
+        lastError: row.last_error,
+        attempts: row.attempts,
+        ...(row.partly_taken ? { partlyTaken: true } : {}),
+      }
     : undefined;
 }
 

@@ -106,6 +106,8 @@ export interface SettledEntry {
   iopLocation: string | null;
   lastError: string | null;
   attempts: number;
+  /** Rejected by a receiver while another took it. */
+  partlyTaken: boolean;
 }
 
 /**
@@ -120,8 +122,11 @@ export async function readSettledEntries(pool: Pool, party: Party, limit: number
     iop_location: string | null;
     last_error: string | null;
     attempts: number;
+    partly_taken: boolean;
   }>(
-    `SELECT q.cdr_id, q.session_id, cdrs.status, cdrs.iop_location, cdrs.last_error, cdrs.attempts
+    `SELECT q.cdr_id, q.session_id, cdrs.status, cdrs.iop_location, cdrs.last_error, cdrs.attempts,
+            cdrs.status = 'rejected' AND EXISTS (
+              SELECT 1 FROM deliveries d WHERE d.country_code = $1 AND d.party_id = $2 AND d.cdr_id = q.cdr_id AND d.status = 'sent') AS partly_taken
      FROM (SELECT cdr_id, session_id, seq FROM queue_entries
            WHERE country_code = $1 AND party_id = $2 AND settled ORDER BY seq LIMIT $3) q
      JOIN cdrs ON cdrs.country_code = $1 AND cdrs.party_id = $2 AND cdrs.id = q.cdr_id
@@ -135,6 +140,7 @@ export async function readSettledEntries(pool: Pool, party: Party, limit: number
     iopLocation: row.iop_location,
     lastError: row.last_error,
     attempts: row.attempts,
+    partlyTaken: row.partly_taken,
   }));
 }
 

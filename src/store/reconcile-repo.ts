@@ -16,7 +16,7 @@ export interface SentCdr extends CdrKey {
 /** Where a walk is: after this CDR (in sent order). */
 export type SentPosition = { sentAt: Date; country_code: string; party_id: string; id: string } | null;
 
-/** Up to `limit` CDRs sent since `since`, after `after`, not already flagged missing. */
+/** Up to `limit` CDRs sent (to at least one receiver) since `since`, after `after`, not already flagged missing. */
 export async function sentCdrsAfter(pool: Pool, since: Date, after: SentPosition, limit: number): Promise<SentCdr[]> {
   const result = await pool.query<{
     country_code: string;
@@ -30,7 +30,8 @@ export async function sentCdrsAfter(pool: Pool, since: Date, after: SentPosition
     `SELECT country_code, party_id, id, sent_at, post_connection,
             cdr_221 #>> '{cdr_token,country_code}' AS emsp_country_code, cdr_221 #>> '{cdr_token,party_id}' AS emsp_party_id
      FROM cdrs
-     WHERE status = 'sent' AND sent_at >= $1 AND check_status IS DISTINCT FROM 'missing'
+     -- Rejected with a sent_at: refused by one receiver, taken by another (post_connection).
+     WHERE status IN ('sent', 'rejected') AND sent_at IS NOT NULL AND sent_at >= $1 AND check_status IS DISTINCT FROM 'missing'
        AND ($2::timestamptz IS NULL OR (sent_at, country_code, party_id, id) > ($2::timestamptz, $3, $4, $5))
      ORDER BY sent_at, country_code, party_id, id
      LIMIT $6`,
@@ -51,7 +52,7 @@ export async function markMissingAtIop(pool: Pool, key: CdrKey): Promise<void> {
   await pool.query(
     `UPDATE cdrs SET check_status = 'missing', checked_at = now(), updated_at = now(),
             check_detail = 'the IOP no longer has this CDR (reconciliation); re-send it with cdrflow resend'
-     WHERE country_code = $1 AND party_id = $2 AND id = $3 AND status = 'sent'`,
+     WHERE country_code = $1 AND party_id = $2 AND id = $3 AND status IN ('sent', 'rejected')`,
     [key.country_code, key.party_id, key.id],
   );
 }

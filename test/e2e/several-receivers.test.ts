@@ -250,6 +250,23 @@ test('a receiver enabled again with --backfill-from gets the CDRs handed in whil
   expect(gireve.received.filter((cdr) => cdr.id === meanwhile!.cdrId)).toHaveLength(1);
 });
 
+test('refused by one receiver and taken by another: the session reads rejected, and the copy taken is checked back and creditable', async () => {
+  gireve.control({ behaviour: 'reject' });
+  try {
+    const [mixed] = await handIn(suite.pipeline.client, suite.pipeline.taskQueue, simulatedSessions(1, 'half-refused', party));
+    const [result] = await resultsOf(suite.pipeline.client, [mixed!]);
+    expect(result).toMatchObject({ status: 'rejected', check: expect.stringMatching(/^match/) });
+    const status = JSON.parse((await operatorCli(['status', operator, 'half-refused-0', '--json'])).stdout) as { takenBy: string[] };
+    expect(status.takenBy).toEqual(['emsp']);
+    const credit = await operatorCli(['credit', operator, mixed!.cdrId, '--reason', 'refused by gireve', '--json']);
+    expect(credit.stderr).toBe('');
+    expect(JSON.parse(credit.stdout)).toMatchObject({ issued: true, receivers: ['emsp'] });
+    await waitFor('the credit at the eMSP', () => emsp.received.find((cdr) => cdr.id === `${mixed!.cdrId}-C`));
+  } finally {
+    gireve.control({ behaviour: 'accept' });
+  }
+});
+
 test("a party's first connection gets the CDRs handed in after it; those that waited for IOP_* still go there", async () => {
   const partyF = randomParty();
   const operatorF = `${partyF.country_code}*${partyF.party_id}`;
