@@ -8,6 +8,7 @@ import type { Pool } from 'pg';
 import type { ConnectionOptions } from '../operator/connection-input';
 import { type ConnectionListing } from '../receivers/receiver';
 import { parseOperatorId } from '../operator/party-arg';
+import { operatorId } from '../ocpi/party';
 
 async function withStore<T>(run: (pool: Pool) => Promise<T>): Promise<T> {
   const [{ databaseConfig }, { createPool }, { migrate }] = await Promise.all([
@@ -32,6 +33,7 @@ function describe(connection: ConnectionListing): string {
     `OCPI ${connection.ocpiVersion}`,
     connection.enabled ? 'enabled ' : 'disabled',
     connection.cdrsUrl,
+    ...(connection.toParty ? [`to ${operatorId(connection.toParty)}`] : []),
   ].join('  ');
 }
 
@@ -67,6 +69,10 @@ export function registerConnectionCommands(program: Command): void {
     .requiredOption('--cdrs-url <url>', "the receiver's CDR endpoint (https)")
     .requiredOption('--token-file <file>', 'file holding the token the receiver gave for this party')
     .option('--check-url-template <template>', 'where one CDR is looked up, {cdr_id} replaced (default: <cdrs-url>/{cdr_id})')
+    .option(
+      '--to-party <party>',
+      'OCPI 2.2.1: the party every request is addressed to, a hub itself (GIREVE: FR*007, pre-production FR*107)',
+    )
     .option('--disabled', 'add it disabled')
     .option('--backfill-from <date>', 'also deliver the CDRs stored since this ISO 8601 date, in hand-in order')
     .option('--json', 'JSON output')
@@ -89,6 +95,7 @@ export function registerConnectionCommands(program: Command): void {
               cdrsUrl: settings.cdrsUrl!,
               token: settings.token!,
               checkUrlTemplate: settings.checkUrlTemplate ?? null,
+              toParty: settings.toParty ?? null,
               enabled: options.disabled !== true,
             },
             backfillFrom,
@@ -100,6 +107,12 @@ export function registerConnectionCommands(program: Command): void {
         }
         const { backfilled: _backfilled, creditedLeftOut: _creditedLeftOut, ...listing } = added;
         print(listing, options);
+        if (listing.ocpiVersion === '2.2.1' && !listing.toParty) {
+          process.stdout.write(
+            `its requests name each CDR's eMSP in OCPI-to-* (right for a direct eMSP connection); toward GIREVE, ` +
+              `address them to GIREVE itself: connection update ${operator} ${listing.name} --to-party FR*007 (pre-production FR*107)\n`,
+          );
+        }
         if (backfillFrom) process.stdout.write(backfillReport(operator, backfillFrom, added));
       },
     );
@@ -124,13 +137,14 @@ export function registerConnectionCommands(program: Command): void {
     .option('--cdrs-url <url>', "the receiver's CDR endpoint (https)")
     .option('--token-file <file>', 'file holding the new token')
     .option('--check-url-template <template>', 'where one CDR is looked up, {cdr_id} replaced')
+    .option('--to-party <party>', "OCPI 2.2.1: the party every request is addressed to (FR*007 for GIREVE); none: each CDR's eMSP")
     .option('--json', 'JSON output')
     .action(async (operator: string, name: string, options: ConnectionOptions & JsonOption) => {
       const party = parseOperatorId(operator);
       const { readConnectionOptions } = await load.input();
       const changes = readConnectionOptions(options);
       if (Object.keys(changes).length === 0)
-        throw new Error('nothing to update: give --version, --cdrs-url, --token-file or --check-url-template');
+        throw new Error('nothing to update: give --version, --cdrs-url, --token-file, --check-url-template or --to-party');
       const { updateConnection } = await load.repo();
       const updated = await withStore((pool) => updateConnection(pool, party, name, changes));
       if (!updated) throw new Error(`${operator} has no connection named ${name} (cdrflow connection list ${operator})`);

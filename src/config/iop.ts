@@ -1,6 +1,7 @@
 /** IOP_*: the one-connection receiver (a party without connections of its own delivers here). */
 import { z } from 'zod';
 import { ocpiVersionSchema } from '../ocpi/versions';
+import { toPartySchema } from '../receivers/to-party';
 import { defaultCheckUrlTemplate } from '../receivers/receiver';
 import { checkUrlTemplateSchema, exposesTokenInClear, httpUrl, INSECURE_URL_RULE } from '../receivers/receiver-url-rules';
 import { booleanFromEnv, ConfigError, integerFromEnv, parseSection, type Env } from './env';
@@ -20,6 +21,11 @@ export function iopConfig(env: Env = process.env) {
       IOP_TOKEN: z.string().min(1, 'must not be empty'),
       /** The OCPI version of the IOP_* receiver (parties with a connection of their own use its version). */
       IOP_OCPI_VERSION: ocpiVersionSchema.default('2.1.1'),
+      /**
+       * 2.2.1: the party every request is addressed to (OCPI-to-*), like FR*007 for GIREVE
+       * (pre-production FR*107); unset: each CDR's eMSP.
+       */
+      IOP_TO_PARTY: toPartySchema.optional(),
       /** Check CDR URL when the IOP gave no Location; `{cdr_id}` is replaced. */
       IOP_CDR_CHECK_URL_TEMPLATE: checkUrlTemplateSchema.optional(),
       IOP_REQUEST_TIMEOUT_MS: requestTimeoutSchema,
@@ -50,6 +56,7 @@ export function iopConfig(env: Env = process.env) {
     cdrsUrl,
     token: section.IOP_TOKEN,
     ocpiVersion: section.IOP_OCPI_VERSION,
+    toParty: section.IOP_TO_PARTY ?? null,
     checkUrlTemplate: section.IOP_CDR_CHECK_URL_TEMPLATE ?? defaultCheckUrlTemplate(cdrsUrl),
     requestTimeoutMs: section.IOP_REQUEST_TIMEOUT_MS,
     retryInitialMs: section.IOP_RETRY_INITIAL_MS,

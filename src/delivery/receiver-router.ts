@@ -98,6 +98,7 @@ export function createReceiverRouter(
         cdrsUrl: connection.cdrsUrl,
         token: connection.token,
         checkUrlTemplate: connection.checkUrlTemplate ?? defaultCheckUrlTemplate(connection.cdrsUrl),
+        toParty: connection.toParty ?? null,
         requestTimeoutMs: settings.requestTimeoutMs,
         ocpiVersion: connection.ocpiVersion,
       },

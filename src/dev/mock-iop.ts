@@ -40,7 +40,17 @@ const REQUIRED_221_HEADERS = ['x-request-id', 'x-correlation-id', 'ocpi-from-cou
 const ROUTING_221_HEADERS = [...REQUIRED_221_HEADERS, 'ocpi-to-country-code', 'ocpi-to-party-id'];
 
 export async function startMockIop(
-  options: { port?: number; token?: string; control?: MockControl; ocpiVersion?: '2.1.1' | '2.2.1' } = {},
+  options: {
+    port?: number;
+    token?: string;
+    control?: MockControl;
+    ocpiVersion?: '2.1.1' | '2.2.1';
+    /**
+     * 2.2.1, GIREVE mode: the hub's own party (`FR*107`). As GIREVE, it takes only requests
+     * addressed to itself in OCPI-to-*, and answers any other To with hub status 4001.
+     */
+    hubParty?: string;
+  } = {},
 ): Promise<MockIop> {
   const token = options.token ?? 'mock-iop-token';
   const ocpiVersion = options.ocpiVersion ?? '2.1.1';
@@ -91,6 +101,10 @@ export async function startMockIop(
     if (req.headers.authorization !== expectedAuthorization) return answer(res, 401, 2000, null, 'unknown token');
     const missing = REQUIRED_221_HEADERS.filter((name) => ocpiVersion === '2.2.1' && !headers[name]);
     if (missing.length > 0) return answer(res, 400, 2001, null, `missing headers: ${missing.join(', ')}`);
+    const addressedTo = `${headers['ocpi-to-country-code'] ?? ''}*${headers['ocpi-to-party-id'] ?? ''}`;
+    if (ocpiVersion === '2.2.1' && options.hubParty && addressedTo !== options.hubParty) {
+      return answer(res, 200, 4001, null, `unknown receiver ${addressedTo}: address requests to ${options.hubParty}`);
+    }
 
     if (url.pathname === CDRS_PATH && req.method === 'POST') {
       posts++;

@@ -23,6 +23,8 @@ export interface IopClientConfig {
   requestTimeoutMs: number;
   /** The receiver's OCPI version: 2.2.1 encodes the token and adds request and routing headers. Default 2.1.1. */
   ocpiVersion?: OcpiVersion;
+  /** 2.2.1: every request is addressed to this party (a hub's own), whatever the CDR's eMSP. */
+  toParty?: Party | null;
 }
 
 /**
@@ -90,8 +92,11 @@ export function createIopClient(config: IopClientConfig, options: IopClientOptio
     'content-type': 'application/json',
     accept: 'application/json',
   };
+  // A hub (GIREVE) takes every request addressed to itself, and dispatches it to the eMSP.
+  const addressed = (routing: OcpiRouting | undefined): OcpiRouting | undefined =>
+    config.toParty && routing ? { ...routing, to: config.toParty } : routing;
   const headersFor = (routing: OcpiRouting | undefined): Record<string, string> =>
-    ocpiVersion === '2.2.1' ? { ...plainHeaders, ...ocpi221Headers(routing) } : plainHeaders;
+    ocpiVersion === '2.2.1' ? { ...plainHeaders, ...ocpi221Headers(addressed(routing)) } : plainHeaders;
 
   async function send(
     method: 'GET' | 'POST',

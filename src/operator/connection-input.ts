@@ -10,6 +10,7 @@ import { formatIssues } from '../cdr/input-problem';
 import { type ConnectionSettings } from '../receivers/receiver';
 import { checkUrlTemplateSchema, exposesTokenInClear, httpUrl, INSECURE_URL_RULE } from '../receivers/receiver-url-rules';
 import { ocpiVersionSchema } from '../ocpi/versions';
+import { toPartyOrNoneSchema } from '../receivers/to-party';
 
 export const connectionNameSchema = z
   .string()
@@ -21,6 +22,7 @@ export interface ConnectionOptions {
   cdrsUrl?: string;
   tokenFile?: string;
   checkUrlTemplate?: string;
+  toParty?: string;
 }
 
 const optionsSchema = z.strictObject({
@@ -28,6 +30,7 @@ const optionsSchema = z.strictObject({
   cdrsUrl: httpUrl.optional(),
   tokenFile: z.string().min(1).optional(),
   checkUrlTemplate: checkUrlTemplateSchema.optional(),
+  toParty: toPartyOrNoneSchema.optional(),
 });
 
 const OPTION_NAMES: Record<string, string> = {
@@ -35,6 +38,7 @@ const OPTION_NAMES: Record<string, string> = {
   cdrsUrl: '--cdrs-url',
   tokenFile: '--token-file',
   checkUrlTemplate: '--check-url-template',
+  toParty: '--to-party',
 };
 
 /** The settings given, checked; `required` lists the options `connection add` cannot do without. */
@@ -75,5 +79,6 @@ export function readConnectionOptions(
     ...(data.cdrsUrl ? { cdrsUrl: data.cdrsUrl } : {}),
     ...(token ? { token } : {}),
     ...(data.checkUrlTemplate ? { checkUrlTemplate: data.checkUrlTemplate } : {}),
+    ...(data.toParty !== undefined ? { toParty: data.toParty } : {}),
   };
 }

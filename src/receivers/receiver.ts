@@ -14,6 +14,11 @@ export interface ConnectionSettings {
   token: string;
   /** `{cdr_id}` is replaced; null: one path segment below cdrsUrl. */
   checkUrlTemplate: string | null;
+  /**
+   * Whom its OCPI 2.2.1 requests are addressed to (OCPI-to-*): a hub's own party (GIREVE:
+   * FR*007, pre-production FR*107); null: each CDR's eMSP (a direct eMSP connection).
+   */
+  toParty?: Party | null;
 }
 
 /** A receiver as the `connections` table stores it (migration 006). */

@@ -17,6 +17,8 @@ interface ConnectionRow {
   cdrs_url: string;
   token: string;
   check_url_template: string | null;
+  to_country_code: string | null;
+  to_party_id: string | null;
   enabled: boolean;
   created_at: Date;
   updated_at: Date;
@@ -30,6 +32,7 @@ function fromRow(row: ConnectionRow): Connection {
     cdrsUrl: row.cdrs_url,
     token: row.token,
     checkUrlTemplate: row.check_url_template,
+    toParty: row.to_country_code && row.to_party_id ? { country_code: row.to_country_code, party_id: row.to_party_id } : null,
     enabled: row.enabled,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
@@ -71,8 +74,9 @@ export async function addConnection(
   try {
     return await withReceiverSetExclusive(pool, connection.party, async (client) => {
       const result = await client.query<ConnectionRow>(
-        `INSERT INTO connections (country_code, party_id, name, ocpi_version, cdrs_url, token, check_url_template, enabled)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+        `INSERT INTO connections (country_code, party_id, name, ocpi_version, cdrs_url, token, check_url_template, enabled,
+                                  to_country_code, to_party_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
          RETURNING *`,
         [
           connection.party.country_code,
@@ -83,6 +87,8 @@ export async function addConnection(
           connection.token,
           connection.checkUrlTemplate,
           connection.enabled,
+          connection.toParty?.country_code ?? null,
+          connection.toParty?.party_id ?? null,
         ],
       );
       const backfill = backfillFrom
@@ -117,6 +123,8 @@ export async function updateConnection(
          token = coalesce($6, token),
          check_url_template = CASE WHEN $7::boolean THEN $8 ELSE check_url_template END,
          enabled = coalesce($9, enabled),
+         to_country_code = CASE WHEN $10::boolean THEN $11 ELSE to_country_code END,
+         to_party_id = CASE WHEN $10::boolean THEN $12 ELSE to_party_id END,
          updated_at = now()
        WHERE country_code = $1 AND party_id = $2 AND name = $3
        RETURNING *`,
@@ -130,6 +138,9 @@ export async function updateConnection(
           changes.checkUrlTemplate !== undefined,
           changes.checkUrlTemplate ?? null,
           changes.enabled ?? null,
+          changes.toParty !== undefined,
+          changes.toParty?.country_code ?? null,
+          changes.toParty?.party_id ?? null,
         ],
       );
       const row = result.rows[0];

@@ -89,3 +89,9 @@ describe('INTAKE_TOKENS', () => {
     expect(message).not.toContain('secret-backend-token');
   });
 });
+
+test('IOP_TO_PARTY: the hub every 2.2.1 request of the IOP_* receiver is addressed to; a bad value names the rule', () => {
+  expect(iopConfig({ ...iopEnv, IOP_TO_PARTY: 'fr*107' }).toParty).toEqual({ country_code: 'FR', party_id: '107' });
+  expect(iopConfig(iopEnv).toParty).toBeNull();
+  expect(messageOf(() => iopConfig({ ...iopEnv, IOP_TO_PARTY: 'GIREVE' }))).toMatch(/IOP_TO_PARTY: must be a country code and a party id/);
+});
