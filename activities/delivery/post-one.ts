@@ -10,6 +10,7 @@ import { bodyFor } from '../../src/delivery/lane-head';
 import type { ReceiverRoute } from '../../src/delivery/receiver-router';
 import { ocpiRoutingOf } from '../../src/iop/cdr-routing';
 import type { OcpiRouting } from '../../src/iop/iop-client';
+import { raisesHubAlert } from '../../src/iop/delivery-outcome';
 import { presenceOf } from '../../src/iop/presence-check';
 import { retryDelayMs, type RetrySchedule } from '../../src/iop/retry-backoff';
 import type { DeliveryAttempt } from '../../src/observability/delivery-observer';
@@ -55,7 +56,7 @@ export type PostResult =
 export async function postOne(run: RunContext, { claim, claimedAt, failedAttempts }: ClaimedCdr): Promise<PostResult> {
   const { pool, lane, route, writes, cancelled } = run;
   const operator = operatorId(lane.party);
-  const seen = { operator, connection: route.connection, cdrId: claim.id, credentialsAlert: false, unknownOutcome: false };
+  const seen = { operator, connection: route.connection, cdrId: claim.id, credentialsAlert: false, unknownOutcome: false, hubAlert: null };
   const backoff = () => retryDelayMs(failedAttempts + 1, run.retry);
   const attempts = failedAttempts + 1;
   const settle = (write: Promise<SettledCdrState | undefined>) => writes.track(write.then(run.settledAll));
@@ -107,12 +108,14 @@ export async function postOne(run: RunContext, { claim, claimedAt, failedAttempt
   // Cancelled mid-flight, the POST's outcome is unknown: the CDR keeps its mark and is asked about.
   const outcome = await iop.postCdr(body, cancelled, routing);
   const postSeconds = (performance.now() - startedMs) / 1000;
+  const hubAlert = outcome.kind === 'retry' && raisesHubAlert(outcome.hubStatus, attempts) ? outcome.hubStatus : null;
   run.report({
     ...seen,
     outcome: outcome.kind,
     postSeconds,
     credentialsAlert: outcome.kind === 'retry' && outcome.credentialsAlert,
     unknownOutcome: outcome.kind === 'retry' && outcome.unknownOutcome,
+    hubAlert,
   });
   switch (outcome.kind) {
     case 'delivered':
@@ -124,8 +127,18 @@ export async function postOne(run: RunContext, { claim, claimedAt, failedAttempt
       return { ...outcome, attempts };
     case 'retry': {
       const retryAfterMs = backoff();
-      const reason = outcome.credentialsAlert ? `${outcome.reason} [credentials alert]` : outcome.reason;
+      const alert = outcome.credentialsAlert ? ' [credentials alert]' : hubAlert !== null ? ' [hub alert]' : '';
+      const reason = `${outcome.reason}${alert}`;
       if (outcome.credentialsAlert) log.error('IOP refuses our token', { operator, connection: route.connection, cdrId: claim.id });
+      if (hubAlert !== null) {
+        log.error('the hub will not route our CDRs', {
+          operator,
+          connection: route.connection,
+          cdrId: claim.id,
+          hubStatus: hubAlert,
+          attempts,
+        });
+      }
       writes.track(
         recordFailedAttempt(pool, lane, claim.id, reason, new Date(Date.now() + retryAfterMs), outcome.unknownOutcome, postStartedAt),
       );

@@ -94,10 +94,12 @@ export async function runDemoCommand(options: { sessions: string; stay: boolean 
     port: Number(process.env.MOCK_IOP_221_PORT ?? 8091),
     token: 'mock-iop-221-token',
     ocpiVersion: '2.2.1',
+    // Plays GIREVE's pre-production: every request must be addressed to it.
+    hubParty: DEMO_HUB_PARTY,
   });
   stopActions.push(() => mock221.close());
   await connectDemoParty221(pool, mock221.cdrsUrl, mock221.token);
-  say(`mock IOP     ${mock221.cdrsUrl} (OCPI 2.2.1, connection ${DEMO_CONNECTION_221} of FR*DE2)`);
+  say(`mock IOP     ${mock221.cdrsUrl} (OCPI 2.2.1 as GIREVE ${DEMO_HUB_PARTY}, connection ${DEMO_CONNECTION_221} of FR*DE2)`);
 
   const temporal = temporalConfig({ ...process.env, TEMPORAL_ADDRESS: temporalAddress });
   const worker = await createCdrWorker({
@@ -218,9 +220,13 @@ export async function runDemoCommand(options: { sessions: string; stay: boolean 
   await new Promise(() => undefined);
 }
 
+/** GIREVE's pre-production party, which the demo's 2.2.1 mock IOP answers as. */
+const DEMO_HUB_PARTY = 'FR*107';
+
 /** FR*DE2's own 2.2.1 connection; the demo's database may keep it from an earlier run (its port may differ). */
 async function connectDemoParty221(pool: Pool, cdrsUrl: string, token: string): Promise<void> {
-  const settings = { ocpiVersion: '2.2.1' as const, cdrsUrl, token, checkUrlTemplate: null };
+  const toParty = { country_code: 'FR', party_id: DEMO_HUB_PARTY.slice(3) };
+  const settings = { ocpiVersion: '2.2.1' as const, cdrsUrl, token, checkUrlTemplate: null, toParty };
   const updated = await updateConnection(pool, DEMO_PARTY_221, DEMO_CONNECTION_221, { ...settings, enabled: true });
   if (!updated) await addConnection(pool, { party: DEMO_PARTY_221, name: DEMO_CONNECTION_221, enabled: true, ...settings });
 }

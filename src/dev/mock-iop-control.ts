@@ -18,6 +18,8 @@ export type MockBehaviour =
   | 'store-then-502'
   /** Stores the CDR, then a hub answers OCPI 4002: it forwarded the CDR and its receiver's answer timed out. */
   | 'store-then-4002'
+  /** HTTP 200 with OCPI 4003, nothing stored: a hub whose receiving party is not connected. */
+  | 'hub4003'
   /** Closes the connection without an answer, nothing stored. */
   | 'drop'
   /** HTTP 400 with OCPI 2001: the CDR is refused as invalid. */

@@ -202,6 +202,8 @@ export async function startMockIop(
       case 'store-then-4002':
         received.push({ id, cdr, receivedAt: new Date(), headers });
         return answer(res, 200, 4002, null, 'timeout on forwarded request');
+      case 'hub4003':
+        return answer(res, 200, 4003, null, 'connection problem: the receiving party is not connected');
       case 'accept': {
         received.push({ id, cdr, receivedAt: new Date(), headers });
         if (state.withLocation) res.setHeader('location', `${baseUrl}${CDRS_PATH}/${encodeURIComponent(id)}`);

@@ -11,8 +11,12 @@
  * | HTTP 401 / 403                                        | retry     | retry the head, credentials alert  |
  * | HTTP 404 / 408 / 429, other 4xx without 2xxx (400 and  | retry     | retry the head                     |
  * | 422 from a proxy, without an OCPI envelope, included)   |           |                                    |
- * | HTTP 502 / 504 (a proxy lost the answer), OCPI 4002    | retry     | retry the head; outcome unknown:   |
- * | (a hub forwarded it, its answer timed out)             |           | check at the IOP before re-POSTing |
+ * | HTTP 502 / 504 (a proxy lost the answer)              | retry     | retry the head; outcome unknown:   |
+ * |                                                       |           | check at the IOP before re-POSTing |
+ * | OCPI 4000-4999 (a hub's own word), with any HTTP      | retry     | retry the head; never parked;      |
+ * | status: 4001 unknown receiver (the To party), 4002    |           | outcome unknown (4001, 4003: not   |
+ * | forwarded but its answer timed out, 4003 receiver not |           | forwarded); 4001 and a lasting     |
+ * | connected, 4000 generic                               |           | 4000 / 4003 raise a hub alert      |
  * | HTTP 5xx, OCPI 3xxx, unparseable answer               | retry     | retry the head                     |
  * | timeout, connection reset                             | retry     | retry the head; outcome unknown:   |
  * |                                                       |           | check at the IOP before re-POSTing |
@@ -38,6 +42,8 @@ export type DeliveryOutcome =
       unknownOutcome: boolean;
       /** 401/403: our token is wrong; operators must act, but the CDR is never dropped. */
       credentialsAlert: boolean;
+      /** The hub's own status code (OCPI 4000-4999) when a hub answered for the receiver, else null. */
+      hubStatus: number | null;
     };
 
 export interface IopAnswer {
@@ -47,11 +53,12 @@ export interface IopAnswer {
   location: string | null;
 }
 
-const retry = (reason: string, unknownOutcome = false, credentialsAlert = false): DeliveryOutcome => ({
+const retry = (reason: string, unknownOutcome = false, credentialsAlert = false, hubStatus: number | null = null): DeliveryOutcome => ({
   kind: 'retry',
   reason,
   unknownOutcome,
   credentialsAlert,
+  hubStatus,
 });
 
 /** The OCPI envelope of an IOP answer, or undefined when the body is not one. */
@@ -60,8 +67,44 @@ export function envelopeOf(answer: IopAnswer): OcpiResponseEnvelope | undefined 
   return parsed.success ? parsed.data : undefined;
 }
 
-/** OCPI 2.2.1 hub status 4002: the hub forwarded the request and its answer timed out. */
+/** OCPI 2.2.1 hub status codes (status_codes.asciidoc): the hub's own word, never the receiver's. */
+const HUB_UNKNOWN_RECEIVER = 4001;
 const HUB_FORWARD_TIMEOUT = 4002;
+const HUB_RECEIVER_NOT_CONNECTED = 4003;
+const isHubStatus = (code: number) => code >= 4000 && code < 5000;
+
+/** What an operator should check, in words, for each hub status code. */
+function hubAdvice(code: number): string {
+  switch (code) {
+    case HUB_UNKNOWN_RECEIVER:
+      return "the hub knows no receiver by this request's To party: check the connection's --to-party (GIREVE: FR*007, pre-production FR*107)";
+    case HUB_FORWARD_TIMEOUT:
+      return 'the hub forwarded the CDR and its answer timed out: the CDR is looked up before any re-POST';
+    case HUB_RECEIVER_NOT_CONNECTED:
+      return 'the hub cannot reach the receiving party: retried until it is back (ask the hub if it lasts)';
+    default:
+      return 'a hub error: retried, the CDR is looked up before any re-POST (ask the hub if it lasts)';
+  }
+}
+
+/**
+ * A hub's answer says nothing of the CDR itself. 4001 and 4003 say it went nowhere; any other
+ * (4002, 4000, unknown 4xxx) may have been forwarded, so the CDR is looked up first.
+ */
+function hubOutcome(said: string, code: number): DeliveryOutcome {
+  const forwarded = code !== HUB_UNKNOWN_RECEIVER && code !== HUB_RECEIVER_NOT_CONNECTED;
+  return retry(`${said}: ${hubAdvice(code)}`, forwarded, false, code);
+}
+
+/** After this many attempts in a row a 4000 / 4003 is no passing blip: operators are told. */
+export const HUB_ALERT_AFTER_ATTEMPTS = 3;
+
+/** Whether a retry needs an operator (a hub alert): a wrong To at once, a hub error once it lasts. */
+export function raisesHubAlert(hubStatus: number | null, attempts: number): boolean {
+  if (hubStatus === null) return false;
+  if (hubStatus === HUB_UNKNOWN_RECEIVER) return true;
+  return hubStatus !== HUB_FORWARD_TIMEOUT && attempts >= HUB_ALERT_AFTER_ATTEMPTS;
+}
 
 export function classifyAnswer(answer: IopAnswer): DeliveryOutcome {
   const { httpStatus } = answer;
@@ -70,8 +113,10 @@ export function classifyAnswer(answer: IopAnswer): DeliveryOutcome {
     ? `HTTP ${httpStatus}, OCPI ${envelope.status_code}${envelope.status_message ? ` ${envelope.status_message}` : ''}`
     : `HTTP ${httpStatus}`;
   const isBusinessError = envelope !== undefined && envelope.status_code >= 2000 && envelope.status_code < 3000;
-  // The CDR went past whoever answered (a gateway, a hub), which never heard back: the receiver may hold it.
-  if (httpStatus === 502 || httpStatus === 504 || envelope?.status_code === HUB_FORWARD_TIMEOUT) return retry(said, true);
+  // A hub answered for the receiver, whatever HTTP status it chose: never parked on its word.
+  if (envelope && isHubStatus(envelope.status_code)) return hubOutcome(said, envelope.status_code);
+  // The CDR went past whoever answered (a gateway), which never heard back: the receiver may hold it.
+  if (httpStatus === 502 || httpStatus === 504) return retry(said, true);
   if (httpStatus >= 200 && httpStatus < 300) {
     if (!envelope) return retry(`${said}: answer is not an OCPI envelope`, true);
     if (envelope.status_code === 1000) return { kind: 'delivered', location: answer.location };

@@ -1,6 +1,6 @@
 /**
  * The worker's delivery series, fed by the delivery activity through its observer:
- * outcomes per CPO, POST latency, retries by cause, credentials alerts, dropped hand-ins,
+ * outcomes per CPO, POST latency, retries by cause, credentials and hub alerts, dropped hand-ins,
  * queue workflows restarted from Postgres.
  */
 import { Counter, Histogram, type Registry } from 'prom-client';
@@ -16,11 +16,15 @@ const POST_SECONDS_BUCKETS = [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60
 const OUTCOMES: readonly DeliveryAttempt['outcome'][] = ['delivered', 'rejected', 'retry'];
 
 /** Why a head CDR is retried; a small fixed set, so it can be a label. */
-const RETRY_CAUSES = ['credentials', 'unknown_outcome', 'refused'] as const;
+const RETRY_CAUSES = ['credentials', 'hub', 'unknown_outcome', 'refused'] as const;
 type RetryCause = (typeof RETRY_CAUSES)[number];
+
+/** The hub codes that raise an alert (src/iop/delivery-outcome.ts raisesHubAlert), each series from 0. */
+const HUB_ALERT_CODES = ['4000', '4001', '4003'] as const;
 
 function retryCause(attempt: DeliveryAttempt): RetryCause {
   if (attempt.credentialsAlert) return 'credentials';
+  if (attempt.hubAlert !== null) return 'hub';
   return attempt.unknownOutcome ? 'unknown_outcome' : 'refused';
 }
 
@@ -41,7 +45,7 @@ export function createDeliveryMetrics(registry: Registry): DeliveryObserver {
   });
   const retries = new Counter({
     name: `${METRIC_PREFIX}delivery_retries_total`,
-    help: 'Head CDRs kept for another attempt, by CPO and cause (credentials, unknown_outcome, refused)',
+    help: 'Head CDRs kept for another attempt, by CPO and cause (credentials, hub, unknown_outcome, refused)',
     labelNames: ['cpo', 'cause'] as const,
     registers: [registry],
   });
@@ -49,6 +53,12 @@ export function createDeliveryMetrics(registry: Registry): DeliveryObserver {
     name: `${METRIC_PREFIX}iop_credentials_alerts_total`,
     help: 'POSTs the receiver answered 401/403 (our token refused), by CPO and connection (each connection has its own token)',
     labelNames: ['cpo', 'connection'] as const,
+    registers: [registry],
+  });
+  const hubAlerts = new Counter({
+    name: `${METRIC_PREFIX}iop_hub_alerts_total`,
+    help: 'POSTs a hub refused to route, by CPO, connection and hub status (4001: unknown To party, at once; 4000 / 4003: once they last)',
+    labelNames: ['cpo', 'connection', 'code'] as const,
     registers: [registry],
   });
 
@@ -103,6 +113,7 @@ export function createDeliveryMetrics(registry: Registry): DeliveryObserver {
     seenConnections.add(key);
     for (const outcome of OUTCOMES) deliveries.inc({ cpo, connection, outcome }, 0);
     credentialsAlerts.inc({ cpo, connection }, 0);
+    for (const code of HUB_ALERT_CODES) hubAlerts.inc({ cpo, connection, code }, 0);
   }
 
   return {
@@ -113,6 +124,8 @@ export function createDeliveryMetrics(registry: Registry): DeliveryObserver {
       if (attempt.outcome !== 'retry') return;
       retries.inc({ cpo: attempt.operator, cause: retryCause(attempt) });
       if (attempt.credentialsAlert) credentialsAlerts.inc({ cpo: attempt.operator, connection: attempt.connection });
+      if (attempt.hubAlert !== null)
+        hubAlerts.inc({ cpo: attempt.operator, connection: attempt.connection, code: String(attempt.hubAlert) });
     },
     handInDropped(dropped) {
       droppedHandIns.inc({ cpo: dropped.operator, reason: dropped.reason });

@@ -16,6 +16,8 @@ export interface DeliveryAttempt {
   credentialsAlert: boolean;
   /** retry only: the CDR may have reached the IOP (timeout, reset); it is looked up before the next POST. */
   unknownOutcome: boolean;
+  /** retry only: the hub's status code (4001 at once, 4000 / 4003 once they last) when operators must act, else null. */
+  hubAlert: number | null;
 }
 
 /** A hand-in taken off its queue because no CDR can ever be built for it. */

@@ -15,6 +15,7 @@
  */
 import type { Pool, QueryResult } from 'pg';
 import { PULL_BARRIER_LOCK } from './cdr-repo';
+import { withPoolClient } from './pool-client';
 import { CDR_FORMS, type CdrForm } from './cdr-form';
 import type { Party, PullScope } from '../ocpi/party';
 
@@ -174,18 +175,17 @@ export async function findPullPage(
   ];
   const rowsOf = (result: QueryResult<PageRow>) => result.rows.map(({ cdr_json, ...key }) => ({ cdrJson: cdr_json, key }));
   if (options.behindBarrier === false) return rowsOf(await pool.query<PageRow>(sql, params));
-  const client = await pool.connect();
-  try {
-    await client.query(`BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock(${PULL_BARRIER_LOCK})`);
-    const result = await client.query<PageRow>(sql, params);
-    await client.query('COMMIT');
-    return rowsOf(result);
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+  return withPoolClient(pool, async ({ client, discard }) => {
+    try {
+      await client.query(`BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock(${PULL_BARRIER_LOCK})`);
+      const result = await client.query<PageRow>(sql, params);
+      await client.query('COMMIT');
+      return rowsOf(result);
+    } catch (error) {
+      await client.query('ROLLBACK').catch(discard);
+      throw error;
+    }
+  });
 }
 
 /** A CDR found by id: its body as JSON text (as PullPageRow) and the CPO party it belongs to. */

@@ -5,7 +5,8 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
+import { withPoolClient } from './pool-client';
 
 const MIGRATIONS_DIR = join(__dirname, 'migrations');
 // Any constant works; it only has to be the same for every cdrflow process.
@@ -30,7 +31,10 @@ export function listMigrations(dir = MIGRATIONS_DIR): Migration[] {
 
 /** Returns the names of the migrations this call applied. */
 export async function migrate(pool: Pool, migrations = listMigrations()): Promise<string[]> {
-  const client = await pool.connect();
+  return withPoolClient(pool, ({ client }) => applyMigrations(client, migrations));
+}
+
+async function applyMigrations(client: PoolClient, migrations: Migration[]): Promise<string[]> {
   const applied: string[] = [];
   try {
     // A migration over many rows, or the wait for another process' migration, may take
@@ -57,7 +61,6 @@ export async function migrate(pool: Pool, migrations = listMigrations()): Promis
   } finally {
     await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
     await client.query('RESET statement_timeout').catch(() => undefined);
-    client.release();
   }
   return applied;
 }

@@ -16,6 +16,7 @@
  * A statement timeout bounds the read: a scrape must answer, if only to say the store did not.
  */
 import type { Pool } from 'pg';
+import { withPoolClient } from './pool-client';
 
 export interface PartyQueueMetrics {
   country_code: string;
@@ -97,21 +98,19 @@ export interface QueueMetrics {
 }
 
 export async function readQueueMetrics(pool: Pool, timeoutMs: number): Promise<QueueMetrics> {
-  const client = await pool.connect();
-  let unusable = false;
-  try {
-    await client.query('BEGIN READ ONLY');
-    // Local to this transaction: the pooled connection goes back with its usual timeout.
-    await client.query("SELECT set_config('statement_timeout', $1, true)", [String(Math.trunc(timeoutMs))]);
-    const parties = await client.query<PartyQueueMetrics>(QUEUE_METRICS_SQL);
-    const lanes = await client.query<LaneQueueMetrics>(LANE_METRICS_SQL);
-    await client.query('COMMIT');
-    return { parties: parties.rows, lanes: lanes.rows };
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => void (unusable = true));
-    throw error;
-  } finally {
-    // A connection that cannot even roll back is dropped, not handed to the next query.
-    client.release(unusable);
-  }
+  return withPoolClient(pool, async ({ client, discard }) => {
+    try {
+      await client.query('BEGIN READ ONLY');
+      // Local to this transaction: the pooled connection goes back with its usual timeout.
+      await client.query("SELECT set_config('statement_timeout', $1, true)", [String(Math.trunc(timeoutMs))]);
+      const parties = await client.query<PartyQueueMetrics>(QUEUE_METRICS_SQL);
+      const lanes = await client.query<LaneQueueMetrics>(LANE_METRICS_SQL);
+      await client.query('COMMIT');
+      return { parties: parties.rows, lanes: lanes.rows };
+    } catch (error) {
+      // A connection that cannot even roll back is dropped, not handed to the next query.
+      await client.query('ROLLBACK').catch(discard);
+      throw error;
+    }
+  });
 }

@@ -13,6 +13,7 @@ import { operatorId } from '../ocpi/party';
 import { DEFAULT_RECEIVER, type ReceiverRoute, type ReceiverRouter } from '../delivery/receiver-router';
 import { presenceOf } from '../iop/presence-check';
 import type { DeliveryObserver, ReconcileVerdict } from '../observability/delivery-observer';
+import { withPoolClient } from '../store/pool-client';
 import { markMissingAtIop, sentCdrsAfter, type SentCdr, type SentPosition } from '../store/reconcile-repo';
 
 /** Held by the worker that walks; the others skip their pass. */
@@ -112,8 +113,8 @@ export function startReconciliation(deps: {
   }
 
   async function pass(): Promise<ReconcilePass> {
-    const client = await pool.connect();
-    try {
+    // The lock's session stays open while the walk asks the IOP: a cut there must not crash the worker.
+    return withPoolClient(pool, async ({ client }) => {
       const locked = await client.query<{ held: boolean }>(`SELECT pg_try_advisory_lock(${RECONCILE_LOCK}) AS held`);
       if (!locked.rows[0]?.held) return { walked: false, checked: 0, missing: 0, unclear: 0 };
       try {
@@ -123,9 +124,7 @@ export function startReconciliation(deps: {
       } finally {
         await client.query(`SELECT pg_advisory_unlock(${RECONCILE_LOCK})`);
       }
-    } finally {
-      client.release();
-    }
+    });
   }
 
   let running: Promise<ReconcilePass> | undefined;

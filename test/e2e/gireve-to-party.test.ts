@@ -7,7 +7,8 @@
 import { startMockIop, type MockIop } from '../../src/dev/mock-iop';
 import { findCdr } from '../../src/store/cdr-repo';
 import { operatorCliOf } from '../support/operator-cli';
-import { expectDeliveredOnceInOrder, handIn, resultsOf, simulatedSessions } from '../support/sessions';
+import { HUB_ALERT_AFTER_ATTEMPTS } from '../../src/iop/delivery-outcome';
+import { expectDeliveredOnceInOrder, handIn, resultOf, resultsOf, simulatedSessions } from '../support/sessions';
 import { randomParty, usePipeline, waitFor } from '../support/temporal';
 
 const suite = usePipeline();
@@ -46,12 +47,20 @@ test('addressed to the eMSP, GIREVE answers 4001 and the lane holds; addressed t
   const added = await addGireve(first);
   expect(added.stderr).toBe('');
   expect(added.stdout).toMatch(/--to-party FR\*007 \(pre-production FR\*107\)/);
-  const held = await handIn(suite.pipeline.client, suite.pipeline.taskQueue, simulatedSessions(2, 'to-eMSP', first));
+  const heldSessions = simulatedSessions(2, 'to-eMSP', first);
+  const held = await handIn(suite.pipeline.client, suite.pipeline.taskQueue, heldSessions);
   await waitFor('the lane to say the hub refused the To party', async () => {
     const queue = JSON.parse((await operators.run(['queue', operator(first), '--json'])).stdout) as { currentError: string | null };
     return queue.currentError?.includes('4001') ? true : undefined;
   });
   expect(gireve.received).toHaveLength(0);
+  // The operator reads the hub's code and message, what to check, and that it is an alert.
+  const holding = JSON.parse((await operators.run(['queue', operator(first), '--json'])).stdout) as { currentError: string };
+  expect(holding.currentError).toMatch(
+    /OCPI 4001 unknown receiver .*check the connection's --to-party \(GIREVE: FR\*007, pre-production FR\*107\) \[hub alert\]/,
+  );
+  const status = await operators.run(['status', operator(first), heldSessions[0]!.session.id]);
+  expect(status.stdout).toMatch(/OCPI 4001 .*--to-party.*\[hub alert\]/);
 
   const updated = await operators.connection(['update', operator(first), 'gireve', '--to-party', 'FR*107']);
   expect(updated.stderr).toBe('');
@@ -83,4 +92,32 @@ test('addressed to the eMSP, GIREVE answers 4001 and the lane holds; addressed t
   }
   const queue = JSON.parse((await operators.run(['queue', operator(second), '--json'])).stdout) as { connection: string };
   expect(queue.connection).toBe('gireve, OCPI 2.2.1, to FR*107');
+});
+
+test('a 4002 after GIREVE stored the CDR: one look-up, no second POST; a 4003 that lasts raises a hub alert, and the lane drains in order', async () => {
+  const party = randomParty();
+  expect((await addGireve(party, ['--to-party', 'FR*107'])).code).toBe(0);
+  const [postsBefore, checksBefore] = [gireve.postCount(), gireve.checkCount()];
+  gireve.control({ failNext: 1, failNextBehaviour: 'store-then-4002' });
+  const [forwarded] = await handIn(suite.pipeline.client, suite.pipeline.taskQueue, simulatedSessions(1, 'fwd-timeout', party));
+  expect((await resultOf(suite.pipeline.client, forwarded!.workflowId)).status).toBe('delivered');
+  await waitFor(
+    'the check-back',
+    async () => (await findCdr(suite.db.pool, { ...party, id: forwarded!.cdrId }))?.check_status ?? undefined,
+  );
+  expect(gireve.postCount() - postsBefore).toBe(1);
+  // One look-up before the re-POST it made unnecessary, one check-back after delivery.
+  expect(gireve.checkCount() - checksBefore).toBe(2);
+
+  gireve.control({ failNext: HUB_ALERT_AFTER_ATTEMPTS, failNextBehaviour: 'hub4003' });
+  const unreachable = await handIn(suite.pipeline.client, suite.pipeline.taskQueue, simulatedSessions(2, 'not-connected', party));
+  const results = await resultsOf(suite.pipeline.client, unreachable);
+  expect(results.map((result) => result.status)).toEqual(['delivered', 'delivered']);
+  const stored = await findCdr(suite.db.pool, { ...party, id: unreachable[0]!.cdrId });
+  expect(stored?.attempts).toBe(HUB_ALERT_AFTER_ATTEMPTS + 1);
+  expect(stored?.last_error).toMatch(/OCPI 4003 .*cannot reach the receiving party.*\[hub alert\]/);
+  expectDeliveredOnceInOrder(
+    gireve.received.filter((cdr) => cdr.cdr.party_id === party.party_id),
+    [forwarded!, ...unreachable],
+  );
 });

@@ -222,6 +222,7 @@ describe('cancelling a request (an AbortSignal from the caller, e.g. a cancelled
       reason: 'cancelled',
       unknownOutcome: true,
       credentialsAlert: false,
+      hubStatus: null,
     });
     expect(Date.now() - started).toBeLessThan(1_000);
   });

@@ -1,4 +1,4 @@
-import { classifyAnswer, classifyNetworkError } from '../../../src/iop/delivery-outcome';
+import { classifyAnswer, classifyNetworkError, HUB_ALERT_AFTER_ATTEMPTS, raisesHubAlert } from '../../../src/iop/delivery-outcome';
 
 const envelope = (statusCode: number, message?: string) => ({
   data: {},
@@ -81,6 +81,39 @@ describe('classifyAnswer', () => {
     ['OCPI 4002 with HTTP 504', { httpStatus: 504, body: envelope(4002, 'timeout'), location: null }],
   ])('%s leaves the outcome unknown: the receiver may hold the CDR, so it is looked up before any re-POST', (_name, answer) => {
     expect(classifyAnswer(answer)).toMatchObject({ kind: 'retry', unknownOutcome: true });
+  });
+
+  test.each([200, 400, 404, 308, 413, 502])(
+    'a hub status code with HTTP %i is never parked: the head is retried with the hub code',
+    (httpStatus) => {
+      for (const code of [4000, 4001, 4002, 4003]) {
+        expect(classifyAnswer({ httpStatus, body: envelope(code, 'hub says'), location: null })).toMatchObject({
+          kind: 'retry',
+          hubStatus: code,
+        });
+      }
+    },
+  );
+
+  test('4001 names what to check, and like 4003 says the CDR went nowhere; 4000 may have been forwarded', () => {
+    const unknownReceiver = classifyAnswer({ httpStatus: 200, body: envelope(4001, 'unknown receiver'), location: null });
+    expect(unknownReceiver).toMatchObject({ unknownOutcome: false });
+    expect(unknownReceiver.kind === 'retry' && unknownReceiver.reason).toMatch(
+      /OCPI 4001 unknown receiver: .*--to-party \(GIREVE: FR\*007, pre-production FR\*107\)/,
+    );
+    expect(classifyAnswer({ httpStatus: 200, body: envelope(4003, 'not connected'), location: null })).toMatchObject({
+      unknownOutcome: false,
+    });
+    expect(classifyAnswer({ httpStatus: 500, body: envelope(4000, 'hub error'), location: null })).toMatchObject({ unknownOutcome: true });
+  });
+
+  test('a wrong To party alerts at once, a hub error once it lasts, a forwarded timeout never', () => {
+    expect(raisesHubAlert(4001, 1)).toBe(true);
+    expect(raisesHubAlert(4003, HUB_ALERT_AFTER_ATTEMPTS - 1)).toBe(false);
+    expect(raisesHubAlert(4003, HUB_ALERT_AFTER_ATTEMPTS)).toBe(true);
+    expect(raisesHubAlert(4000, HUB_ALERT_AFTER_ATTEMPTS)).toBe(true);
+    expect(raisesHubAlert(4002, 50)).toBe(false);
+    expect(raisesHubAlert(null, 50)).toBe(false);
   });
 
   test('a 500 or a 503 from the receiver itself is retried as not taken', () => {

@@ -12,6 +12,7 @@ const attempt = (change: Partial<DeliveryAttempt>): DeliveryAttempt => ({
   postSeconds: 0.12,
   credentialsAlert: false,
   unknownOutcome: false,
+  hubAlert: null,
   ...change,
 });
 
@@ -63,6 +64,19 @@ test('counts retries by cause, and a 401/403 as a credentials alert', async () =
   expect(valueOf(samples, 'cdrflow_delivery_retries_total', { cpo: 'FR*ABC', cause: 'unknown_outcome' })).toBe(1);
   expect(valueOf(samples, 'cdrflow_delivery_retries_total', { cpo: 'FR*ABC', cause: 'refused' })).toBe(2);
   expect(valueOf(samples, 'cdrflow_iop_credentials_alerts_total', { cpo: 'FR*ABC', connection: 'default' })).toBe(1);
+});
+
+test('a hub alert counts by connection and hub code, from 0, and as its own retry cause', async () => {
+  const samples = await scrapeAfter([
+    attempt({ connection: 'gireve', outcome: 'retry', hubAlert: 4001 }),
+    attempt({ connection: 'gireve', outcome: 'retry', hubAlert: 4001 }),
+    attempt({ connection: 'emsp-nl', outcome: 'retry' }),
+  ]);
+  expect(valueOf(samples, 'cdrflow_iop_hub_alerts_total', { cpo: 'FR*ABC', connection: 'gireve', code: '4001' })).toBe(2);
+  expect(valueOf(samples, 'cdrflow_iop_hub_alerts_total', { cpo: 'FR*ABC', connection: 'gireve', code: '4003' })).toBe(0);
+  expect(valueOf(samples, 'cdrflow_iop_hub_alerts_total', { cpo: 'FR*ABC', connection: 'emsp-nl', code: '4001' })).toBe(0);
+  expect(valueOf(samples, 'cdrflow_delivery_retries_total', { cpo: 'FR*ABC', cause: 'hub' })).toBe(2);
+  expect(valueOf(samples, 'cdrflow_delivery_retries_total', { cpo: 'FR*ABC', cause: 'refused' })).toBe(1);
 });
 
 test('times POSTs per outcome, and leaves out an attempt that made no POST', async () => {
