@@ -147,15 +147,21 @@ function translate({ cdr, pricing }: BuiltCdrWithPricing, input: SessionEnded, n
  * Cost excluding VAT per tariff dimension, for the dimensions the pricing has lines for.
  * Known only when total_cost is the pricing's own total: when the backend's total stands
  * (no tariff, or one it disagrees with) nothing says how that total splits, so none is
- * given. FLAT goes to total_fixed_cost: 2.1.1 has no reservations, and the pricing charges
- * a flat fee once per session, whatever element holds it. Each line's cost is rounded to
+ * given. A flat fee goes to total_fixed_cost, except the fixed part of parking: OCPI 2.2.1
+ * counts a FLAT of an element that prices PARKING_TIME into total_parking_cost, and leaves
+ * it out of total_fixed_cost (2.1.1 has no reservations). Each line's cost is rounded to
  * 4 decimals by price-session.ts, which sums the total exactly before rounding it, so the
  * sub-totals can differ from total_cost by the lines' rounding (under 0.0001 per line).
  */
 function subTotalsOf(cdr: Cdr, pricing: CdrPricing): Partial<Record<TariffDimensionType, number>> {
   if (pricing.status !== 'priced' || pricing.price.total !== cdr.total_cost) return {};
+  const pricesParking = (element: number) =>
+    pricing.tariff.elements[element]?.price_components.some((component) => component.type === 'PARKING_TIME') ?? false;
   const sums = new Map<TariffDimensionType, bigint>();
-  for (const line of pricing.price.lines) sums.set(line.type, (sums.get(line.type) ?? 0n) + toE4(line.cost));
+  for (const line of pricing.price.lines) {
+    const type = line.type === 'FLAT' && pricesParking(line.element) ? 'PARKING_TIME' : line.type;
+    sums.set(type, (sums.get(type) ?? 0n) + toE4(line.cost));
+  }
   return Object.fromEntries([...sums].map(([type, sumE4]) => [type, fromE4(sumE4)]));
 }
 
