@@ -13,7 +13,8 @@ import type { Cdr } from '../src/ocpi/v211/cdr';
 import { cdrIdFor } from '../src/cdr/build/cdr-id';
 import type { SessionEnded } from '../src/cdr/session/session-ended';
 import { validateCdr } from '../src/cdr/validate/validate-cdr';
-import { validate221Shape } from '../src/cdr/validate/validate-cdr-221';
+import { validate221Shape, type Receiver221Rules } from '../src/cdr/validate/validate-cdr-221';
+import { isGireveParty } from '../src/receivers/to-party';
 import { compareCheckedCdr } from '../src/iop/compare-checked-cdr';
 import { DEFAULT_RECEIVER, type ReceiverRouter } from '../src/delivery/receiver-router';
 import { ocpiRoutingOf } from '../src/iop/cdr-routing';
@@ -65,7 +66,7 @@ export function createCdrActivities(deps: CdrActivityDeps) {
    * form the party's connection speaks must be valid; the other is kept when it can be built
    * (the 2.2.1 pull serves it), so a party moved to 2.2.1 later still has it.
    */
-  function buildAndValidate(sessionEnded: SessionEnded, version: OcpiVersion): BuiltCdr {
+  function buildAndValidate(sessionEnded: SessionEnded, version: OcpiVersion, rules: Receiver221Rules): BuiltCdr {
     const cdrId = cdrIdFor(sessionEnded.party, sessionEnded.session.id);
     // Building and validating are pure: an error here would fail the same way on every retry
     // and block the CPO's queue behind this session, so it makes the CDR invalid instead
@@ -83,7 +84,7 @@ export function createCdrActivities(deps: CdrActivityDeps) {
       }
       const validation = validateCdr(candidate);
       // Its 2.1.1 rules are the 2.1.1 CDR's, just checked: the 2.2.1 schema is what is left.
-      const validation221 = built221 ? validate221Shape(built221.cdr) : { valid: false as const, errors: missing221 };
+      const validation221 = built221 ? validate221Shape(built221.cdr, rules) : { valid: false as const, errors: missing221 };
       const errors = [
         ...(validation.valid ? [] : validation.errors),
         ...(version === '2.2.1' && !validation221.valid ? validation221.errors : []),
@@ -111,7 +112,10 @@ export function createCdrActivities(deps: CdrActivityDeps) {
     async prepareCdr(sessionEnded: SessionEnded): Promise<PreparedCdr> {
       // Where it will go: the forms its receivers speak must be valid.
       const lanes = await router.lanesFor(sessionEnded.party);
-      const built = buildAndValidate(sessionEnded, lanes.some((lane) => lane.ocpiVersion === '2.2.1') ? '2.2.1' : '2.1.1');
+      const lanes221 = lanes.filter((lane) => lane.ocpiVersion === '2.2.1');
+      const built = buildAndValidate(sessionEnded, lanes221.length > 0 ? '2.2.1' : '2.1.1', {
+        forGireve: lanes221.some((lane) => isGireveParty(lane.toParty)),
+      });
       const invalid = built.errors.length > 0;
       const row = await insertCdr(deps.pool, {
         ...sessionEnded.party,

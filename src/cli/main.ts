@@ -35,7 +35,8 @@ export async function main(argv: string[]): Promise<void> {
         .choices(['2.1.1', '2.2.1'])
         .default('2.1.1'),
     )
-    .action(async (file: string, options: { ocpi: BuildCdrOcpiVersion }) => {
+    .option('--to-party <party>', "2.2.1: the receiver's To party; FR*007 or FR*107 (GIREVE) adds GIREVE's own rules")
+    .action(async (file: string, options: { ocpi: BuildCdrOcpiVersion; toParty?: string }) => {
       process.exitCode = await (await import('./build-cdr-command')).runBuildCdrCommand(file, options);
     });
   program

@@ -29,6 +29,8 @@ export interface LaneRoute {
   connection: string;
   ocpiVersion: OcpiVersion;
   host: string;
+  /** 2.2.1: the party its requests are addressed to (a hub's own), null: each CDR's eMSP. */
+  toParty: Party | null;
   /** Absent while the connection is disabled. */
   route?: ReceiverRoute;
   /** Why the lane holds its CDRs (the connection is disabled). */
@@ -58,7 +60,9 @@ export interface ReceiverRouter {
 export function singleReceiverRouter(client: IopClient): ReceiverRouter {
   const route = { connection: DEFAULT_RECEIVER, client };
   return {
-    lanesFor: async () => [{ connection: DEFAULT_RECEIVER, ocpiVersion: client.ocpiVersion, host: client.host, route }],
+    lanesFor: async () => [
+      { connection: DEFAULT_RECEIVER, ocpiVersion: client.ocpiVersion, host: client.host, toParty: client.toParty, route },
+    ],
     routeByName: async (_party, name) => (name === DEFAULT_RECEIVER ? route : undefined),
     close: () => client.close(),
   };
@@ -112,13 +116,20 @@ export function createReceiverRouter(
 
   return {
     async lanesFor(party) {
-      const defaultLane = { connection: DEFAULT_RECEIVER, ocpiVersion: fallback.ocpiVersion, host: fallback.host, route: defaultRoute };
+      const defaultLane = {
+        connection: DEFAULT_RECEIVER,
+        ocpiVersion: fallback.ocpiVersion,
+        host: fallback.host,
+        toParty: fallback.toParty,
+        route: defaultRoute,
+      };
       const connections = await findPartyConnections(pool, party);
       if (connections.length === 0) return [defaultLane];
       const lanes = connections.map((connection) => ({
         connection: connection.name,
         ocpiVersion: connection.ocpiVersion,
         host: new URL(connection.cdrsUrl).host,
+        toParty: connection.toParty ?? null,
         ...(connection.enabled ? { route: routeOf(connection) } : { held: heldReason(party, connection.name) }),
       }));
       // CDRs handed in before the party's first connection still go out through IOP_*.

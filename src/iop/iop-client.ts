@@ -42,6 +42,8 @@ export interface IopClient {
   /** host[:port] of the IOP's CDR endpoint: names the IOP in search attributes and metrics. */
   readonly host: string;
   readonly ocpiVersion: OcpiVersion;
+  /** 2.2.1: the party every request is addressed to (a hub's own), null when it is each CDR's eMSP. */
+  readonly toParty: Party | null;
   /**
    * POST one CDR. `signal` (e.g. the activity's cancellation signal) stops the request
    * before its own deadline; the outcome is then a retry with reason `cancelled`
@@ -118,6 +120,7 @@ export function createIopClient(config: IopClientConfig, options: IopClientOptio
   return {
     host: new URL(config.cdrsUrl).host,
     ocpiVersion,
+    toParty: config.toParty ?? null,
     async postCdr(cdr, cancel, routing) {
       const deadline = AbortSignal.timeout(config.requestTimeoutMs);
       try {

@@ -21,3 +21,8 @@ export const toPartyOrNoneSchema = z
   .trim()
   .refine((text) => text === 'none' || PARTY.test(text), `${RULE}; none: each CDR's eMSP`)
   .transform((text) => (text === 'none' ? null : toParty(text)));
+
+/** A receiver addressed to GIREVE itself: its 2.2.1 CDRs meet GIREVE's own rules. */
+export function isGireveParty(party: Party | null | undefined): boolean {
+  return party != null && GIREVE_PARTIES.includes(`${party.country_code}*${party.party_id}`);
+}

@@ -121,3 +121,22 @@ test('a 4002 after GIREVE stored the CDR: one look-up, no second POST; a 4003 th
     [forwarded!, ...unreachable],
   );
 });
+
+test("toward GIREVE a malformed RFID uid makes the CDR invalid, stored with GIREVE's rule; the lane goes on in order", async () => {
+  const party = randomParty();
+  expect((await addGireve(party, ['--to-party', 'FR*107'])).code).toBe(0);
+  const sessions = simulatedSessions(3, 'uid', party);
+  sessions[1]!.cdr_token!.uid = 'BADGE 42';
+  const started = await handIn(suite.pipeline.client, suite.pipeline.taskQueue, sessions);
+  const results = await resultsOf(suite.pipeline.client, started);
+  expect(results.map((result) => result.status)).toEqual(['delivered', 'invalid', 'delivered']);
+  const refused = await findCdr(suite.db.pool, { ...party, id: started[1]!.cdrId });
+  expect(refused?.status).toBe('invalid');
+  expect(refused?.validation_errors).toEqual([
+    expect.stringMatching(/cdr_token\.uid: must be the RFID UID in hex, 8 or 14 characters.*GIREVE refuses a malformed RFID uid/),
+  ]);
+  expectDeliveredOnceInOrder(
+    gireve.received.filter((cdr) => cdr.cdr.party_id === party.party_id),
+    [started[0]!, started[2]!],
+  );
+});

@@ -9,7 +9,7 @@ import { authorizationId, countryCodeAlpha2, nonNegativeDecimal, ocpiDateTime, p
 import { sessionSchema, type Session } from '../../ocpi/v211/session';
 import { signedDataSchema } from '../../ocpi/v211/signed-data';
 import { tariffSchema } from '../../ocpi/v211/tariff';
-import { cdrTokenSchema } from '../../ocpi/v221/cdr-token';
+import { sessionTokenSchema } from '../../ocpi/v221/cdr-token';
 import { givenAuthorizationId } from './authorization-id';
 import { evseIdBelongsTo, isEmi3EvseId } from './evse-id';
 import { operatorId, type Party } from '../../ocpi/party';
@@ -29,11 +29,8 @@ export const outOfOrderIntervalSchema = z
     path: ['end'],
   });
 
-/**
- * The token as the eMSP issued it (OCPI 2.2.1 CdrToken); `contract_id` may be left out when
- * it is the session's `auth_id`, which is what 2.1.1 calls the contract id.
- */
-export const sessionTokenSchema = cdrTokenSchema.extend({ contract_id: cdrTokenSchema.shape.contract_id.optional() });
+/** The token as the eMSP issued it (OCPI 2.2.1 CdrToken, contract_id optional). */
+export { sessionTokenSchema };
 
 export const sessionEndedSchema = z
   .strictObject({

@@ -89,4 +89,28 @@ describe('--ocpi 2.2.1', () => {
     expect(refused).toMatchObject({ code: 1, stdout: '' });
     expect(refused.stderr).toContain("argument '2.2' is invalid. Allowed choices are 2.1.1, 2.2.1.");
   });
+
+  it("with a GIREVE To party, applies GIREVE's RFID uid rule; toward an eMSP the same uid passes", async () => {
+    const input = JSON.parse(readFileSync(vector('ac-paid-energy-and-idle-fee', 'session-ended-221.json'), 'utf8')) as {
+      cdr_token: { uid: string };
+    };
+    input.cdr_token.uid = 'badge-0042';
+    const file = join(mkdtempSync(join(tmpdir(), 'cdrflow-uid-')), 'session-ended.json');
+    writeFileSync(file, JSON.stringify(input));
+    const toGireve = await buildCdrCli(file, '--ocpi', '2.2.1', '--to-party', 'FR*107');
+    expect(toGireve).toEqual({
+      code: 1,
+      stdout: '',
+      stderr:
+        'OCPI 2.2.1 CDR cdr_token.uid: must be the RFID UID in hex, 8 or 14 characters (a 4- or 7-byte UID, zero-padded), ' +
+        'got "BADGE-0042": GIREVE refuses a malformed RFID uid\n',
+    });
+    const toEmsp = await buildCdrCli(file, '--ocpi', '2.2.1', '--to-party', 'NL*EMS');
+    expect(toEmsp).toMatchObject({ code: 0, stderr: '' });
+    expect(JSON.parse(toEmsp.stdout)).toHaveProperty('cdr_token.uid', 'BADGE-0042');
+    expect(await buildCdrCli(file, '--to-party', 'FR*107')).toMatchObject({
+      code: 2,
+      stderr: '--to-party: applies to an OCPI 2.2.1 CDR only (add --ocpi 2.2.1)\n',
+    });
+  });
 });

@@ -64,6 +64,22 @@ describe('cdr221Schema', () => {
     expect(issuePaths(cdr221Schema, withValue(cdr(), ['cdr_token', 'type'], 'EMAID'))).toEqual(['cdr_token.type']);
   });
 
+  it("takes the token owner's codes as CiStrings (GIREVE's Advenir $$ / ADV), upper-cased, and upper-cases an RFID uid", () => {
+    const token = (change: Record<string, unknown>) => cdrTokenSchema.safeParse({ ...(at(cdr(), ['cdr_token']) as object), ...change });
+    expect(token({ country_code: '$$', party_id: 'adv', uid: '12345671234567', type: 'RFID' })).toMatchObject({
+      success: true,
+      data: { country_code: '$$', party_id: 'ADV', uid: '12345671234567' },
+    });
+    expect(token({ uid: '04a1b2c3', type: 'RFID' })).toMatchObject({ data: { uid: '04A1B2C3' } });
+    expect(token({ uid: 'app-user-7f', type: 'APP_USER' })).toMatchObject({ data: { uid: 'app-user-7f' } });
+    expect(issueMessages(cdrTokenSchema, { ...(at(cdr(), ['cdr_token']) as object), country_code: 'F' })).toEqual([
+      'must be 2 printable ASCII characters (OCPI CiString(2), like FR or $$)',
+    ]);
+    expect(issuePaths(cdrTokenSchema, { ...(at(cdr(), ['cdr_token']) as object), party_id: 'A B' })).toEqual(['party_id']);
+    // The CDR's own party (the CPO's) keeps the ISO and eMI3 rules.
+    expect(issuePaths(cdr221Schema, withValue(cdr(), ['country_code'], '$$'))).toEqual(['country_code']);
+  });
+
   it('refuses a Price without excl_vat', () => {
     expect(issuePaths(cdr221Schema, withValue(cdr(), ['total_cost'], { incl_vat: -11.94 }))).toEqual(['total_cost.excl_vat']);
     expect(issuePaths(cdr221Schema, withValue(cdr(), ['total_energy_cost'], { incl_vat: 8.1 }))).toEqual(['total_energy_cost.excl_vat']);
