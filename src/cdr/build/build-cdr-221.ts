@@ -123,7 +123,7 @@ function translate({ cdr, pricing }: BuiltCdrWithPricing, input: SessionEnded, n
     end_date_time: cdr.stop_date_time,
     session_id: input.session.id,
     cdr_token: needs.token,
-    auth_method: cdr.auth_method,
+    auth_method: input.started_by_command === true ? 'COMMAND' : cdr.auth_method,
     ...(cdr.authorization_id === undefined ? {} : { authorization_reference: cdr.authorization_id }),
     cdr_location: cdrLocationOf(cdr.location, needs.evseId),
     ...(cdr.meter_id === undefined ? {} : { meter_id: cdr.meter_id }),

@@ -50,6 +50,12 @@ export const sessionEndedSchema = z
     tariffs: z.array(tariffSchema).default([]),
     out_of_order: z.array(outOfOrderIntervalSchema).optional(),
     signed_data: signedDataSchema.optional(),
+    /**
+     * The session was started remotely, by the eMSP's START_SESSION command (GIREVE requires
+     * remote start). The 2.2.1 CDR says auth_method COMMAND; 2.1.1 has no such value, so the
+     * 2.1.1 CDR keeps `session.auth_method` (AUTH_REQUEST for a start the eMSP asked for).
+     */
+    started_by_command: z.boolean().optional(),
     /** OCPI 2.2.1 only (a 2.1.1 CDR has no token object): required to build the 2.2.1 CDR. */
     cdr_token: sessionTokenSchema.optional(),
     /**

@@ -27,6 +27,29 @@ function buildProblems(input: SessionEnded): string[] {
   }
 }
 
+describe('a session started by a command (remote start, START_SESSION)', () => {
+  it('says auth_method COMMAND in 2.2.1, and keeps the 2.1.1 value in the 2.1.1 CDR', () => {
+    const remote = with221(hour, { cdr_token: TOKEN, vat_percentage: 20, started_by_command: true });
+    const cdr = buildCdr221(remote, NOW);
+    expect(cdr.auth_method).toBe('COMMAND');
+    expect(validateCdr221(buildCdr221WithPricing(remote, NOW))).toMatchObject({ valid: true });
+    expect(buildCdr(remote, NOW).auth_method).toBe(remote.session.auth_method);
+  });
+
+  it('keeps the session auth_method in 2.2.1 otherwise', () => {
+    expect(buildCdr221(with221(hour), NOW).auth_method).toBe(with221(hour).session.auth_method);
+    expect(buildCdr221(with221(hour, { cdr_token: TOKEN, vat_percentage: 20, started_by_command: false }), NOW).auth_method).not.toBe(
+      'COMMAND',
+    );
+  });
+
+  it('is a boolean, named when it is not', () => {
+    expect(() => with221(hour, { cdr_token: TOKEN, vat_percentage: 20, started_by_command: 'yes' as unknown as boolean })).toThrow(
+      /started_by_command/,
+    );
+  });
+});
+
 describe('what OCPI 2.2.1 needs beyond a 2.1.1 input', () => {
   const TOKEN_PROBLEMS = [
     'cdr_token.country_code: is required for an OCPI 2.2.1 connection (the country code of the eMSP that owns the token; 2.1.1 input carries only auth_id)',
