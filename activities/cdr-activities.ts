@@ -55,7 +55,7 @@ export interface PreparedCdr {
 }
 
 /** Which check answer a CDR checked at several receivers records: the worst one. */
-const CHECK_SEVERITY: CheckStatus[] = ['mismatch', 'not_possible', 'match'];
+const CHECK_SEVERITY: CheckStatus[] = ['mismatch', 'not_possible', 'match_ids_replaced', 'match'];
 
 export function createCdrActivities(deps: CdrActivityDeps) {
   const now = deps.now ?? (() => new Date());

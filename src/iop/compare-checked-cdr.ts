@@ -19,10 +19,32 @@ export function compareCheckedCdr(sent: unknown, answer: IopAnswer | undefined):
     const ocpi = envelope ? `, OCPI ${envelope.status_code}` : '';
     return { status: 'not_possible', detail: `IOP answered HTTP ${answer.httpStatus}${ocpi}` };
   }
-  const difference = firstDifference(sent, checkedCdrOf(envelope.data) ?? envelope.data, '');
-  return difference === undefined
-    ? { status: 'match', detail: 'the IOP holds the CDR as sent' }
-    : { status: 'mismatch', detail: `differs at ${difference || '(root)'}` };
+  const held = checkedCdrOf(envelope.data) ?? envelope.data;
+  const differences = topLevelDifferences(sent, held);
+  if (differences.length === 0) return { status: 'match', detail: 'the IOP holds the CDR as sent' };
+  if (differences.every((path) => HUB_REPLACED_IDS.includes(path))) {
+    return { status: 'match_ids_replaced', detail: `match (ids replaced by the hub: ${differences.join(', ')})` };
+  }
+  const first = differences.find((path) => !HUB_REPLACED_IDS.includes(path));
+  return { status: 'mismatch', detail: `differs at ${first || '(root)'}` };
+}
+
+/**
+ * GIREVE replaces the session id and the authorization reference with its own toward the
+ * eMSP (gireve-221.md, "Ids"), and may answer a check with them: no difference in the CDR.
+ */
+const HUB_REPLACED_IDS = ['session_id', 'authorization_reference'];
+
+/** The first differing path under each top-level key (key order ignored); [''] when the roots differ in kind. */
+function topLevelDifferences(sent: unknown, held: unknown): string[] {
+  const isRecord = (value: unknown): value is Record<string, unknown> =>
+    typeof value === 'object' && value !== null && !Array.isArray(value);
+  if (!isRecord(sent) || !isRecord(held)) {
+    const root = firstDifference(sent, held, '');
+    return root === undefined ? [] : [root];
+  }
+  const keys = [...new Set([...Object.keys(sent), ...Object.keys(held)])].sort();
+  return keys.flatMap((key) => firstDifference(sent[key], held[key], key) ?? []);
 }
 
 /** Path of the first difference, or undefined when equal (key order ignored). */

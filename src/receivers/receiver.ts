@@ -34,7 +34,8 @@ export interface Connection extends ConnectionSettings {
 export type ConnectionListing = Omit<Connection, 'token'>;
 
 /** What checking a CDR back at its receiver found. missing: a sent CDR the IOP no longer has, found by reconciliation (src/worker/reconciliation.ts). */
-export type CheckStatus = 'match' | 'mismatch' | 'not_possible' | 'missing';
+/** `match_ids_replaced`: as sent but for the ids a hub replaces with its own (compare-checked-cdr.ts). */
+export type CheckStatus = 'match' | 'match_ids_replaced' | 'mismatch' | 'not_possible' | 'missing';
 
 /** One receiver of a party: its deliveries carry the claims. */
 export interface Lane {

@@ -31,3 +31,18 @@ test('reads a CDR answered as a one-element list, as some receivers answer a GET
   // Two CDRs are not an answer about this one.
   expect(compareCheckedCdr(sent, ok([sent, sent])).status).toBe('mismatch');
 });
+
+test("reads a CDR whose only differences are the ids a hub replaces (GIREVE's session id and authorization reference) as its own status, never a mismatch", () => {
+  const sent221 = { ...sent, session_id: 'SES-1', authorization_reference: 'AUTH-1' };
+  const replaced = { ...sent221, session_id: 'GIREVE-S-9', authorization_reference: 'GIREVE-A-9' };
+  expect(compareCheckedCdr(sent221, ok(replaced))).toEqual({
+    status: 'match_ids_replaced',
+    detail: 'match (ids replaced by the hub: authorization_reference, session_id)',
+  });
+  expect(compareCheckedCdr(sent221, ok({ ...sent221, session_id: 'GIREVE-S-9' })).status).toBe('match_ids_replaced');
+  // Anything else that differs is still a mismatch, named before the replaced ids.
+  expect(compareCheckedCdr(sent221, ok({ ...replaced, total_cost: 1 }))).toEqual({ status: 'mismatch', detail: 'differs at total_cost' });
+  // A reference the hub left out counts the same: toward the eMSP that id is the hub's.
+  const { authorization_reference: _dropped, ...withoutReference } = replaced;
+  expect(compareCheckedCdr(sent221, ok(withoutReference)).status).toBe('match_ids_replaced');
+});
