@@ -140,6 +140,7 @@ export function registerOperatorCommands(program: Command): void {
     .action(async (operator: string, cdrId: string, options: OutputOptions & { reason: string }) => {
       const { issueCreditCdr } = await load.credit();
       const credit = await withOperatorContext((context) => issueCreditCdr(context, parseOperatorId(operator), cdrId, options.reason));
+      for (const warning of credit.warnings) process.stderr.write(`warning: ${warning}\n`);
       print(credit, options, () =>
         credit.issued
           ? `credit CDR ${credit.creditCdrId} queued for ${credit.receivers.join(', ')}: it cancels ${cdrId} and goes out after the CDRs already queued` +

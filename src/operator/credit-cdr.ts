@@ -13,6 +13,7 @@ import { storeCreditCdr } from '../store/credit-repo';
 import type { OperatorContext } from './operator-context';
 import { deliveriesOf } from '../store/delivery-repo';
 import { describeLanes, partyLanes } from './party-connection';
+import { isGireveParty } from '../receivers/to-party';
 
 export interface IssuedCredit {
   creditCdrId: string;
@@ -24,6 +25,16 @@ export interface IssuedCredit {
   receivers: string[];
   /** Receivers that took the CDR over OCPI 2.1.1: they get no credit (correct it with them directly). */
   notCredited: string[];
+  /** What the operator must do beyond the credit (GIREVE does not process credit CDRs yet). */
+  warnings: string[];
+}
+
+/** ../shared/spec/gireve-221.md, "CDRs": recommended, not implemented by GIREVE yet. */
+function gireveCreditWarning(connections: string[]): string {
+  return (
+    `GIREVE does not process credit CDRs yet: the credit still goes to ${connections.join(', ')} (once), ` +
+    'but tell the eMSP of the correction another way (GIREVE support, or the eMSP directly)'
+  );
 }
 
 export class CreditRefusedError extends Error {
@@ -85,6 +96,7 @@ export async function issueCreditCdr(
   // command runs again because the first wake failed.
   if (stored.status === 'queued') await signalWake(context.client, context.taskQueue, party);
   const skipped = receivers.filter((lane) => lane.ocpiVersion !== '2.2.1').map((lane) => lane.name);
+  const toGireve = receivers.filter((lane) => targets.includes(lane.name) && isGireveParty(lane.toParty)).map((lane) => lane.name);
   return {
     creditCdrId: credit.id,
     creditOf: cdrId,
@@ -92,5 +104,6 @@ export async function issueCreditCdr(
     status: stored.status,
     receivers: targets,
     notCredited: skipped,
+    warnings: toGireve.length > 0 ? [gireveCreditWarning(toGireve)] : [],
   };
 }
