@@ -5,6 +5,7 @@
  */
 import type { Command } from 'commander';
 import type { Pool } from 'pg';
+import type { SameHubPolicy } from '../store/connection-repo';
 import type { ConnectionOptions } from '../operator/connection-input';
 import { type ConnectionListing } from '../receivers/receiver';
 import { parseOperatorId } from '../operator/party-arg';
@@ -41,6 +42,11 @@ interface JsonOption {
   json?: boolean;
 }
 
+/** `--allow-same-hub`: a second enabled connection to one hub, for a hub known to de-duplicate. */
+interface SameHubOption {
+  allowSameHub?: boolean;
+}
+
 function print(value: ConnectionListing | ConnectionListing[], options: JsonOption): void {
   const list = Array.isArray(value) ? value : [value];
   process.stdout.write(
@@ -75,9 +81,16 @@ export function registerConnectionCommands(program: Command): void {
     )
     .option('--disabled', 'add it disabled')
     .option('--backfill-from <date>', 'also deliver the CDRs stored since this ISO 8601 date, in hand-in order')
+    .option(
+      '--allow-same-hub',
+      'allow a second enabled connection to the same hub (host or To party): only for a hub known to de-duplicate',
+    )
     .option('--json', 'JSON output')
     .action(
-      async (operator: string, options: ConnectionOptions & JsonOption & { name: string; disabled?: boolean; backfillFrom?: string }) => {
+      async (
+        operator: string,
+        options: ConnectionOptions & JsonOption & SameHubOption & { name: string; disabled?: boolean; backfillFrom?: string },
+      ) => {
         const party = parseOperatorId(operator);
         const { connectionNameSchema, readConnectionOptions } = await load.input();
         const name = connectionNameSchema.safeParse(options.name);
@@ -99,6 +112,7 @@ export function registerConnectionCommands(program: Command): void {
               enabled: options.disabled !== true,
             },
             backfillFrom,
+            { allowSameHub: options.allowSameHub === true },
           ),
         );
         if (options.json) {
@@ -138,15 +152,22 @@ export function registerConnectionCommands(program: Command): void {
     .option('--token-file <file>', 'file holding the new token')
     .option('--check-url-template <template>', 'where one CDR is looked up, {cdr_id} replaced')
     .option('--to-party <party>', "OCPI 2.2.1: the party every request is addressed to (FR*007 for GIREVE); none: each CDR's eMSP")
+    .option(
+      '--allow-same-hub',
+      'allow a second enabled connection to the same hub (host or To party): only for a hub known to de-duplicate',
+    )
     .option('--json', 'JSON output')
-    .action(async (operator: string, name: string, options: ConnectionOptions & JsonOption) => {
+    .action(async (operator: string, name: string, options: ConnectionOptions & JsonOption & SameHubOption) => {
       const party = parseOperatorId(operator);
       const { readConnectionOptions } = await load.input();
-      const changes = readConnectionOptions(options);
+      const { allowSameHub, ...settings } = options;
+      const changes = readConnectionOptions(settings);
       if (Object.keys(changes).length === 0)
         throw new Error('nothing to update: give --version, --cdrs-url, --token-file, --check-url-template or --to-party');
       const { updateConnection } = await load.repo();
-      const updated = await withStore((pool) => updateConnection(pool, party, name, changes));
+      const updated = await withStore((pool) =>
+        updateConnection(pool, party, name, changes, undefined, { allowSameHub: allowSameHub === true }),
+      );
       if (!updated) throw new Error(`${operator} has no connection named ${name} (cdrflow connection list ${operator})`);
       const { backfilled: _backfilled, creditedLeftOut: _creditedLeftOut, ...listing } = updated;
       print(listing, options);
@@ -163,16 +184,46 @@ export function registerConnectionCommands(program: Command): void {
       '--backfill-from <date>',
       'also deliver the CDRs stored since this ISO 8601 date that it did not get (handed in while it was disabled)',
     )
+    .option(
+      '--allow-same-hub',
+      'allow a second enabled connection to the same hub (host or To party): only for a hub known to de-duplicate',
+    )
     .option('--json', 'JSON output')
-    .action(async (operator: string, name: string, options: JsonOption & { backfillFrom?: string }) => {
+    .action(async (operator: string, name: string, options: JsonOption & SameHubOption & { backfillFrom?: string }) => {
       const backfillFrom = options.backfillFrom === undefined ? undefined : parseBackfillDate(options.backfillFrom);
-      const enabled = await setEnabled(operator, name, true, options, backfillFrom);
+      const enabled = await setEnabled(operator, name, true, options, backfillFrom, { allowSameHub: options.allowSameHub === true });
       if (options.json) return;
       if (backfillFrom) process.stdout.write(backfillReport(operator, backfillFrom, enabled));
       else
         process.stdout.write(
           `${operator}/${name} delivers again${WAKE_HINT(operator)}; CDRs handed in while it was disabled went only to the ` +
             `other receivers: --backfill-from <date> queues them for it too\n`,
+        );
+    });
+
+  connection
+    .command('rotate-token')
+    .description("replace the token of every party's connection to one hub (GIREVE 2.2.1: one token per platform), in one transaction")
+    .requiredOption('--to-party <party>', 'the hub whose connections get the new token, like FR*007 (pre-production FR*107)')
+    .requiredOption('--token-file <file>', 'file holding the new token')
+    .option('--json', 'JSON output')
+    .action(async (options: JsonOption & { toParty: string; tokenFile: string }) => {
+      const { readConnectionOptions } = await load.input();
+      const { toParty, token } = readConnectionOptions({ toParty: options.toParty, tokenFile: options.tokenFile });
+      if (!toParty || !token) throw new Error('--to-party: must name a hub, like FR*007 (none is not one)');
+      const { rotateHubToken } = await load.repo();
+      const rotated = await withStore((pool) => rotateHubToken(pool, toParty, token));
+      const hub = operatorId(toParty);
+      if (rotated.length === 0) throw new Error(`no connection is addressed to ${hub} (cdrflow connection list shows each one's To party)`);
+      const names = rotated.map((one) => `${operatorId(one.party)}/${one.name}`);
+      const fallback =
+        process.env.IOP_TO_PARTY?.trim().toUpperCase() === hub
+          ? '; IOP_TOKEN (the default receiver) is configuration: set it too and restart the worker'
+          : '';
+      if (options.json) process.stdout.write(`${JSON.stringify({ toParty: hub, rotated: names }, null, 2)}\n`);
+      else
+        process.stdout.write(
+          `new token for the ${names.length} connections to ${hub}: ${names.join(', ')} (each one's next delivery run uses it)${fallback}\n`,
         );
     });
 
@@ -234,10 +285,11 @@ async function setEnabled(
   enabled: boolean,
   options: JsonOption,
   backfillFrom?: Date,
+  policy: SameHubPolicy = {},
 ): Promise<ConnectionListing & { backfilled: number; creditedLeftOut: number }> {
   const party = parseOperatorId(operator);
   const { updateConnection } = await load.repo();
-  const changed = await withStore((pool) => updateConnection(pool, party, name, { enabled }, backfillFrom));
+  const changed = await withStore((pool) => updateConnection(pool, party, name, { enabled }, backfillFrom, policy));
   if (!changed) throw new Error(`${operator} has no connection named ${name} (cdrflow connection list ${operator})`);
   const { backfilled: _backfilled, creditedLeftOut: _creditedLeftOut, ...listing } = changed;
   if (options.json && backfillFrom) process.stdout.write(`${JSON.stringify(changed, null, 2)}\n`);

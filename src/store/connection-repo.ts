@@ -2,8 +2,8 @@
  * The `connections` table (migration 006): where a CPO party's CDRs go. Tokens are read
  * only by the worker's router (src/delivery/receiver-router.ts); listings never carry them.
  */
-import type { Pool } from 'pg';
-import type { Party } from '../ocpi/party';
+import type { Pool, PoolClient } from 'pg';
+import { operatorId, type Party } from '../ocpi/party';
 import type { OcpiVersion } from '../ocpi/versions';
 import type { Connection, ConnectionListing, ConnectionSettings } from '../receivers/receiver';
 import { backfillLane, releaseWaitingDeliveries, type Backfill } from './lane-changes';
@@ -60,6 +60,40 @@ function explainUniqueViolation(error: unknown, party: Party, name: string): nev
   throw error;
 }
 
+/** Whether a second enabled connection of a party may point at the same hub (one known to de-duplicate). */
+export interface SameHubPolicy {
+  allowSameHub?: boolean;
+}
+
+/**
+ * Two enabled connections of one party to one hub (the same host, or the same To party)
+ * would send it every CDR twice, once per connection, with the same id: GIREVE does not
+ * document that it de-duplicates them (one operator in 2.1.1 and 2.2.1 at once). Refused,
+ * inside the change's transaction, unless the operator says the hub de-duplicates.
+ */
+async function refuseSecondConnectionToHub(client: PoolClient, row: ConnectionRow, policy: SameHubPolicy): Promise<void> {
+  if (!row.enabled || policy.allowSameHub) return;
+  const changed = fromRow(row);
+  const others = await client.query<ConnectionRow>(
+    'SELECT * FROM connections WHERE country_code = $1 AND party_id = $2 AND name <> $3 AND enabled',
+    [row.country_code, row.party_id, row.name],
+  );
+  const host = new URL(changed.cdrsUrl).host.toLowerCase();
+  const sameHub = others.rows.map(fromRow).find((other) => {
+    const sameTo = changed.toParty && other.toParty && operatorId(changed.toParty) === operatorId(other.toParty);
+    return sameTo || new URL(other.cdrsUrl).host.toLowerCase() === host;
+  });
+  if (!sameHub) return;
+  const operator = operatorId(changed.party);
+  const what = sameHub.toParty ? `${new URL(sameHub.cdrsUrl).host}, to ${operatorId(sameHub.toParty)}` : new URL(sameHub.cdrsUrl).host;
+  throw new ConnectionError(
+    `${operator}/${changed.name}: connection ${sameHub.name} (OCPI ${sameHub.ocpiVersion}) already delivers to this hub (${what}): ` +
+      `every CDR would reach it twice with the same id. Switch that connection instead ` +
+      `(cdrflow connection update ${operator} ${sameHub.name} --version ${changed.ocpiVersion} --cdrs-url ... --token-file ...), ` +
+      `or add --allow-same-hub if the hub is known to de-duplicate`,
+  );
+}
+
 /**
  * Adds a receiver. It gets the CDRs handed in from now on; with `backfillFrom`, also the
  * party's CDRs stored since then (not invalid; credit CDRs only for a 2.2.1 receiver), in
@@ -70,6 +104,7 @@ export async function addConnection(
   pool: Pool,
   connection: ConnectionSettings & { party: Party; name: string; enabled: boolean },
   backfillFrom?: Date,
+  policy: SameHubPolicy = {},
 ): Promise<ConnectionListing & Backfill> {
   try {
     return await withReceiverSetExclusive(pool, connection.party, async (client) => {
@@ -91,6 +126,7 @@ export async function addConnection(
           connection.toParty?.party_id ?? null,
         ],
       );
+      await refuseSecondConnectionToHub(client, result.rows[0]!, policy);
       const backfill = backfillFrom
         ? await backfillLane(client, connection.party, connection.name, connection.ocpiVersion, backfillFrom)
         : { backfilled: 0, creditedLeftOut: 0 };
@@ -112,6 +148,7 @@ export async function updateConnection(
   name: string,
   changes: Partial<ConnectionSettings> & { enabled?: boolean },
   backfillFrom?: Date,
+  policy: SameHubPolicy = {},
 ): Promise<(ConnectionListing & Backfill) | undefined> {
   try {
     // Enabling or disabling changes who receives the party's CDRs: no hand-in in between.
@@ -145,6 +182,10 @@ export async function updateConnection(
       );
       const row = result.rows[0];
       if (!row) return undefined;
+      // Only a change that could point it at another hub is checked (a token rotation is not).
+      if (changes.enabled === true || changes.cdrsUrl !== undefined || changes.toParty !== undefined) {
+        await refuseSecondConnectionToHub(client, row, policy);
+      }
       const backfill = backfillFrom
         ? await backfillLane(client, party, name, row.ocpi_version, backfillFrom)
         : { backfilled: 0, creditedLeftOut: 0 };
@@ -153,6 +194,29 @@ export async function updateConnection(
   } catch (error) {
     return explainUniqueViolation(error, party, name);
   }
+}
+
+/** A connection whose token a platform-wide rotation changed. */
+export interface RotatedConnection {
+  party: Party;
+  name: string;
+}
+
+/**
+ * GIREVE 2.2.1 gives one token per platform (one handshake, not one per CPO party): a new
+ * token replaces it on every party's connection addressed to that hub, in one statement, so
+ * no party is left on the old one. Each connection's next delivery run uses it.
+ */
+export async function rotateHubToken(pool: Pool, toParty: Party, token: string): Promise<RotatedConnection[]> {
+  const result = await pool.query<{ country_code: string; party_id: string; name: string }>(
+    `UPDATE connections SET token = $3, updated_at = now()
+     WHERE to_country_code = $1 AND to_party_id = $2
+     RETURNING country_code, party_id, name`,
+    [toParty.country_code, toParty.party_id, token],
+  );
+  return result.rows
+    .map((row) => ({ party: { country_code: row.country_code, party_id: row.party_id }, name: row.name }))
+    .sort((a, b) => `${operatorId(a.party)}/${a.name}`.localeCompare(`${operatorId(b.party)}/${b.name}`));
 }
 
 export async function listConnections(pool: Pool, party?: Party): Promise<ConnectionListing[]> {

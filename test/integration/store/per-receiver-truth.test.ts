@@ -16,12 +16,14 @@ beforeAll(async () => {
   db = await createTestDatabase();
 });
 afterAll(() => db.drop());
+/** Each receiver on a host of its own (nothing listens there): one party never has two connections to one hub. */
+let nextPort = 10;
 
 const receiver = (name: string) => ({
   name,
   enabled: true,
   ocpiVersion: '2.2.1' as const,
-  cdrsUrl: `http://127.0.0.1:9/${name}/cdrs`,
+  cdrsUrl: `http://127.0.0.1:${nextPort++}/${name}/cdrs`,
   token: 'token-of-the-test',
   checkUrlTemplate: null,
 });

@@ -19,6 +19,8 @@ beforeAll(async () => {
   db = await createTestDatabase();
 });
 afterAll(() => db.drop());
+/** Each receiver on a host of its own (nothing listens there): one party never has two connections to one hub. */
+let nextPort = 10;
 
 const newParty = () => ({ country_code: 'FR', party_id: `R${String(partyCount++).padStart(2, '0')}` });
 const handIn = (cdrId: string) => ({ cdrId, sessionId: `s-${cdrId}`, at: Date.now() });
@@ -26,7 +28,7 @@ const receiverOf = (name: string) => ({
   name,
   enabled: true,
   ocpiVersion: '2.1.1' as const,
-  cdrsUrl: 'http://127.0.0.1:9/ocpi/emsp/2.1.1/cdrs',
+  cdrsUrl: `http://127.0.0.1:${nextPort++}/ocpi/emsp/2.1.1/cdrs`,
   token: 'token-of-the-test',
   checkUrlTemplate: null,
 });

@@ -16,6 +16,8 @@ beforeAll(async () => {
   db = await createTestDatabase();
 });
 afterAll(() => db.drop());
+/** Each receiver on a host of its own (nothing listens there): one party never has two connections to one hub. */
+let nextPort = 10;
 
 type TestParty = { country_code: string; party_id: string };
 const newParty = (): TestParty => ({ country_code: 'FR', party_id: `U${String(partyCount++).padStart(2, '0')}` });
@@ -25,7 +27,7 @@ const receiver = (party: TestParty, name: string) =>
     name,
     enabled: true,
     ocpiVersion: '2.1.1',
-    cdrsUrl: 'http://127.0.0.1:9/ocpi/emsp/2.1.1/cdrs',
+    cdrsUrl: `http://127.0.0.1:${nextPort++}/ocpi/emsp/2.1.1/cdrs`,
     token: 'token-of-the-test',
     checkUrlTemplate: null,
   });
