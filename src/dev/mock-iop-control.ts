@@ -71,5 +71,7 @@ export interface MockControl {
   withLocation?: boolean;
   /** Check CDR answers with a CDR whose total_cost differs from what was received. */
   alterOnCheck?: boolean;
+  /** Check CDR answers with the hub's own session_id and authorization_reference (as GIREVE gives the eMSP). */
+  replaceIdsOnCheck?: boolean;
   checkBehaviour?: MockCheckBehaviour;
 }

@@ -20,6 +20,12 @@ export interface ReceivedCdr {
   headers: Record<string, string>;
 }
 
+export interface MockRequest {
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+}
+
 export interface MockIop {
   /** The CDR receiver endpoint to configure as IOP_CDRS_URL. */
   cdrsUrl: string;
@@ -28,6 +34,8 @@ export interface MockIop {
   token: string;
   /** Every CDR accepted, in arrival order, duplicates included. */
   received: ReceivedCdr[];
+  /** Every CDR request (POST or GET), answered or not, in arrival order, with its 2.2.1 headers. */
+  requests: MockRequest[];
   postCount(): number;
   /** Check CDR GETs answered (or held), all CDRs together. */
   checkCount(): number;
@@ -68,11 +76,13 @@ export async function startMockIop(
     refuseDuplicates: false,
     withLocation: false,
     alterOnCheck: false,
+    replaceIdsOnCheck: false,
     checkBehaviour: 'normal',
   };
   const control = (change: MockControl) => Object.assign(state, change);
   control(options.control ?? {});
   const received: ReceivedCdr[] = [];
+  const requests: MockRequest[] = [];
   const sockets = new Set<Socket>();
   let posts = 0;
   let checks = 0;
@@ -96,6 +106,7 @@ export async function startMockIop(
       return answer(res, 200, 1000, { received, posts });
     }
     const headers = ocpiVersion === '2.2.1' ? pick(req, ROUTING_221_HEADERS) : {};
+    requests.push({ method: req.method ?? '', path: url.pathname, headers });
     // Answers echo the request's ids (2.2.1); the routing is turned around.
     if (ocpiVersion === '2.2.1') echoed.set(res, answerHeaders(headers));
     if (req.headers.authorization !== expectedAuthorization) return answer(res, 401, 2000, null, 'unknown token');
@@ -140,7 +151,11 @@ export async function startMockIop(
       const found = [...received].reverse().find((entry) => entry.id === id);
       if (!found) return answer(res, 404, 2000, null, `unknown CDR ${id}`);
       const total = typeof found.cdr.total_cost === 'number' ? found.cdr.total_cost : 0;
-      const held = state.alterOnCheck ? { ...found.cdr, total_cost: total + 1 } : found.cdr;
+      const altered = state.alterOnCheck ? { ...found.cdr, total_cost: total + 1 } : found.cdr;
+      // As GIREVE does toward the eMSP: its own session id and authorization reference.
+      const held = state.replaceIdsOnCheck
+        ? { ...altered, session_id: `IOP-${id}`.slice(0, 36), authorization_reference: 'IOP-AUTH-1' }
+        : altered;
       return answer(res, 200, 1000, state.checkBehaviour === 'listData' ? [held] : held);
     }
     return answer(res, 404, 2000, null, 'no such endpoint');
@@ -232,6 +247,7 @@ export async function startMockIop(
     baseUrl,
     token,
     received,
+    requests,
     postCount: () => posts,
     checkCount: () => checks,
     control,

@@ -51,7 +51,7 @@ test.each([
     expect(result.stdout.match(/ delivered /g)).toHaveLength(6);
     expect(result.stdout).toMatch(/the 2\.1\.1 mock IOP received 3 CDRs after \d+ POSTs, in hand-in order: yes/);
     expect(result.stdout).toMatch(
-      /the 2\.2\.1 mock IOP received 3 CDRs, in hand-in order: yes \(headers: X-Request-ID [0-9a-f-]{36}, OCPI-from FR\*DE2, OCPI-to FR\*GIR\)/,
+      /the 2\.2\.1 mock IOP received 3 CDRs, in hand-in order: yes \(headers: X-Request-ID [0-9a-f-]{36}, OCPI-from FR\*DE2, OCPI-to FR\*107\)/,
     );
     expect(result.stdout).toContain('a GIREVE pull (OCPI 2.1.1) returns them too: 3 of 3');
     expect(result.stdout).toContain('a GIREVE pull (OCPI 2.2.1) returns them too: 3 of 3');

@@ -6,6 +6,7 @@
  */
 import { startMockIop, type MockIop } from '../../src/dev/mock-iop';
 import { findCdr } from '../../src/store/cdr-repo';
+import { findPartyConnections } from '../../src/store/connection-repo';
 import { operatorCliOf } from '../support/operator-cli';
 import { HUB_ALERT_AFTER_ATTEMPTS } from '../../src/iop/delivery-outcome';
 import { expectDeliveredOnceInOrder, handIn, resultOf, resultsOf, simulatedSessions } from '../support/sessions';
@@ -116,6 +117,11 @@ test('a 4002 after GIREVE stored the CDR: one look-up, no second POST; a 4003 th
   const stored = await findCdr(suite.db.pool, { ...party, id: unreachable[0]!.cdrId });
   expect(stored?.attempts).toBe(HUB_ALERT_AFTER_ATTEMPTS + 1);
   expect(stored?.last_error).toMatch(/OCPI 4003 .*cannot reach the receiving party.*\[hub alert\]/);
+  // Every attempt is a request of its own, with a fresh X-Request-ID (retries included).
+  const posts = gireve.requests.filter((request) => request.method === 'POST' && request.headers['ocpi-from-party-id'] === party.party_id);
+  const requestIds = posts.map((request) => request.headers['x-request-id']);
+  expect(requestIds.length).toBeGreaterThanOrEqual(HUB_ALERT_AFTER_ATTEMPTS + 1);
+  expect(new Set(requestIds).size).toBe(requestIds.length);
   expectDeliveredOnceInOrder(
     gireve.received.filter((cdr) => cdr.cdr.party_id === party.party_id),
     [forwarded!, ...unreachable],
@@ -139,4 +145,111 @@ test("toward GIREVE a malformed RFID uid makes the CDR invalid, stored with GIRE
     gireve.received.filter((cdr) => cdr.cdr.party_id === party.party_id),
     [started[0]!, started[2]!],
   );
+});
+
+test('a check-back that GIREVE answers with its own session id and authorization reference reads match (ids replaced by the hub)', async () => {
+  const party = randomParty();
+  expect((await addGireve(party, ['--to-party', 'FR*107'])).code).toBe(0);
+  gireve.control({ replaceIdsOnCheck: true });
+  try {
+    const sessions = simulatedSessions(1, 'ids-replaced', party);
+    const [started] = await handIn(suite.pipeline.client, suite.pipeline.taskQueue, sessions);
+    expect((await resultOf(suite.pipeline.client, started!.workflowId)).status).toBe('delivered');
+    const checked = await waitFor(
+      'the check-back',
+      async () => (await findCdr(suite.db.pool, { ...party, id: started!.cdrId }))?.check_status ?? undefined,
+    );
+    expect(checked).toBe('match_ids_replaced');
+    const status = JSON.parse((await operators.run(['status', operator(party), sessions[0]!.session.id, '--json'])).stdout) as {
+      check: string;
+    };
+    expect(status.check).toMatch(/^match_ids_replaced: match \(ids replaced by the hub: .*session_id\)$/);
+  } finally {
+    gireve.control({ replaceIdsOnCheck: false });
+  }
+});
+
+test('a credit toward GIREVE says first that GIREVE does not process credits yet, and still goes, once', async () => {
+  const party = randomParty();
+  expect((await addGireve(party, ['--to-party', 'FR*107'])).code).toBe(0);
+  const [started] = await handIn(suite.pipeline.client, suite.pipeline.taskQueue, simulatedSessions(1, 'credited', party));
+  expect((await resultOf(suite.pipeline.client, started!.workflowId)).status).toBe('delivered');
+  const credit = await operators.run(['credit', operator(party), started!.cdrId, '--reason', 'wrong tariff']);
+  expect(credit.code).toBe(0);
+  expect(credit.stderr).toMatch(
+    /^warning: GIREVE does not process credit CDRs yet: the credit still goes to gireve \(once\), but tell the eMSP/,
+  );
+  const creditId = `${started!.cdrId}-C`;
+  await waitFor('the credit at GIREVE', () => gireve.received.some((cdr) => cdr.id === creditId) || undefined);
+  expect(gireve.received.filter((cdr) => cdr.id === creditId)).toHaveLength(1);
+});
+
+test('a second connection of a party to GIREVE is refused with the switch to make; --allow-same-hub allows it', async () => {
+  const party = randomParty();
+  expect((await addGireve(party, ['--to-party', 'FR*107'])).code).toBe(0);
+  const again = await operators.connection([
+    'add',
+    operator(party),
+    '--name',
+    'gireve-again',
+    '--version',
+    '2.2.1',
+    '--cdrs-url',
+    gireve.cdrsUrl,
+    '--token-file',
+    operators.tokenFile(`again-${party.party_id}`, gireve.token),
+    '--to-party',
+    'FR*107',
+  ]);
+  expect(again.code).not.toBe(0);
+  expect(again.stderr).toMatch(
+    /connection gireve \(OCPI 2\.2\.1\) already delivers to this hub .*Switch that connection instead \(cdrflow connection update/,
+  );
+  const listed = await operators.connection(['list', operator(party), '--json']);
+  expect((JSON.parse(listed.stdout) as { name: string }[]).map((connection) => connection.name)).toEqual(['gireve']);
+  const allowed = await operators.connection([
+    'add',
+    operator(party),
+    '--name',
+    'gireve-again',
+    '--version',
+    '2.2.1',
+    '--cdrs-url',
+    gireve.cdrsUrl,
+    '--token-file',
+    operators.tokenFile(`again2-${party.party_id}`, gireve.token),
+    '--to-party',
+    'FR*107',
+    '--allow-same-hub',
+  ]);
+  expect(allowed.code).toBe(0);
+});
+
+test("rotate-token gives every party's connection to GIREVE the new token at once, no restart; other connections keep theirs", async () => {
+  const [one, two, direct] = [randomParty(), randomParty(), randomParty()];
+  for (const party of [one, two]) expect((await addGireve(party, ['--to-party', 'FR*107'])).code).toBe(0);
+  expect((await addGireve(direct)).code).toBe(0); // addressed to each CDR's eMSP: not GIREVE's
+  const rotate = (token: string) =>
+    operators.connection(['rotate-token', '--to-party', 'FR*107', '--token-file', operators.tokenFile(`rotate-${token}`, token), '--json']);
+  const rotated = await rotate('the-next-platform-token');
+  expect(rotated.stderr).toBe('');
+  const names = (JSON.parse(rotated.stdout) as { rotated: string[] }).rotated;
+  expect(names).toEqual(expect.arrayContaining([`${operator(one)}/gireve`, `${operator(two)}/gireve`]));
+  expect(names).not.toContain(`${operator(direct)}/gireve`);
+  const tokenOf = async (party: { country_code: string; party_id: string }) => (await findPartyConnections(suite.db.pool, party))[0]!.token;
+  expect(await tokenOf(one)).toBe('the-next-platform-token');
+  expect(await tokenOf(two)).toBe('the-next-platform-token');
+  expect(await tokenOf(direct)).toBe(gireve.token);
+
+  // The running worker sends the new token (this mock still wants the old one: 401), then the old one again.
+  const started = await handIn(suite.pipeline.client, suite.pipeline.taskQueue, simulatedSessions(1, 'rotated', one));
+  await waitFor('the new token refused', async () => {
+    const queue = JSON.parse((await operators.run(['queue', operator(one), '--json'])).stdout) as { currentError: string | null };
+    return queue.currentError?.includes('[credentials alert]') ? true : undefined;
+  });
+  expect((await rotate(gireve.token)).code).toBe(0);
+  expect((await resultsOf(suite.pipeline.client, started)).map((result) => result.status)).toEqual(['delivered']);
+  expect(
+    (await operators.connection(['rotate-token', '--to-party', 'FR*999', '--token-file', operators.tokenFile('none', 'x')])).stderr,
+  ).toMatch(/no connection is addressed to FR\*999/);
 });
