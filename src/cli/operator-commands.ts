@@ -17,6 +17,7 @@ const load = {
   listing: () => import('../store/cdr-listing'),
   recover: () => import('../temporal/recover-queues'),
   credit: () => import('../operator/credit-cdr'),
+  reissue: () => import('../operator/reissue-cdr'),
   resolve: () => import('../operator/resolve-delivery'),
 };
 
@@ -148,6 +149,24 @@ export function registerOperatorCommands(program: Command): void {
               ? `\nnot credited at ${credit.notCredited.join(', ')} (OCPI 2.1.1): correct it with them directly`
               : '')
           : `credit CDR ${credit.creditCdrId} was issued before (${credit.status}): nothing queued again`,
+      );
+    });
+
+  program
+    .command('reissue')
+    .description('after a credit, send the corrected CDR: the real session_id, a new id, queued after the credit (OCPI 2.2.1 only)')
+    .argument('<operator>', 'CPO operator id, e.g. FR*ABC')
+    .argument('<cdr-id>', 'the id of the credited CDR')
+    .option('--input <file>', 'the corrected SessionEnded JSON file (default: the CDR as it was)')
+    .option('--json', 'JSON output')
+    .action(async (operator: string, cdrId: string, options: OutputOptions & { input?: string }) => {
+      const corrected = options.input ? (JSON.parse(await readFile(options.input, 'utf8')) as unknown) : undefined;
+      const { reissueCdr } = await load.reissue();
+      const reissued = await withOperatorContext((context) => reissueCdr(context, parseOperatorId(operator), cdrId, corrected));
+      print(reissued, options, () =>
+        reissued.issued
+          ? `CDR ${reissued.reissueCdrId} queued for ${reissued.receivers.join(', ')}: it corrects ${cdrId} and goes out after its credit`
+          : `CDR ${cdrId} was re-issued before as ${reissued.reissueCdrId} (${reissued.status}): nothing queued again`,
       );
     });
 

@@ -1,7 +1,7 @@
 /** "Where is the CDR of session X?": its workflow and its row, side by side. */
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { Party } from '../ocpi/party';
-import { findCdrBySession } from '../store/cdr-repo';
+import { findCdrBySession, sessionChain, type ChainLink } from '../store/cdr-repo';
 import { cdrWorkflowId } from '../../workflows/ids';
 import type { OperatorContext } from './operator-context';
 import { deliveriesOf } from '../store/delivery-repo';
@@ -35,6 +35,8 @@ export interface CdrStatusReport {
   iopLocation: string | null;
   check: string | null;
   validationErrors: string[];
+  /** The session's CDRs in the order they were made: its CDR, a credit that cancels it, the re-issue that corrects it. */
+  chain: ChainLink[];
 }
 
 export async function cdrStatus({ client, pool }: OperatorContext, party: Party, sessionId: string): Promise<CdrStatusReport> {
@@ -65,5 +67,6 @@ export async function cdrStatus({ client, pool }: OperatorContext, party: Party,
     iopLocation: row?.iop_location ?? null,
     check: row?.check_status ? `${row.check_status}: ${row.check_detail ?? ''}` : null,
     validationErrors: row?.validation_errors ?? [],
+    chain: await sessionChain(pool, party, sessionId),
   };
 }

@@ -15,6 +15,8 @@ export interface CdrRow extends CdrKey {
   cdr_221: unknown;
   /** For a credit CDR (OCPI 2.2.1), the id of the CDR it cancels. */
   credit_of: string | null;
+  /** For a re-issued CDR (OCPI 2.2.1, sent after a credit), the id of the CDR it corrects. */
+  reissue_of: string | null;
   last_updated: Date;
   status: CdrStatus;
   validation_errors: string[] | null;
@@ -37,6 +39,8 @@ export interface NewCdr extends CdrKey {
   cdr_221?: unknown;
   /** A credit CDR (only a 2.2.1 form, `cdr` null): the CDR it cancels. */
   credit_of?: string;
+  /** A re-issued CDR (only a 2.2.1 form, `cdr` null): the CDR it corrects. */
+  reissue_of?: string;
   /**
    * Left out, the store stamps the moment of the insert (see insertCdr): what every CDR
    * built by cdrflow gets. Given, it is kept as is (CDRs imported with their own history).
@@ -72,8 +76,8 @@ export async function insertCdr(pool: Pool | PoolClient, row: NewCdr): Promise<C
      ), stamp AS (
        SELECT coalesce($6::timestamptz, date_trunc('milliseconds', clock_timestamp())) AS at FROM barrier
      )
-     INSERT INTO cdrs (country_code, party_id, id, session_id, cdr, cdr_221, credit_of, last_updated, status, validation_errors)
-     SELECT $1, $2, $3, $4, ${stamped('$5')}, ${stamped('$9')}, $10, stamp.at, $7, $8
+     INSERT INTO cdrs (country_code, party_id, id, session_id, cdr, cdr_221, credit_of, reissue_of, last_updated, status, validation_errors)
+     SELECT $1, $2, $3, $4, ${stamped('$5')}, ${stamped('$9')}, $10, $11, stamp.at, $7, $8
      FROM stamp
      ON CONFLICT (country_code, party_id, id) DO NOTHING
      RETURNING *`,
@@ -89,6 +93,7 @@ export async function insertCdr(pool: Pool | PoolClient, row: NewCdr): Promise<C
       row.validation_errors ? JSON.stringify(row.validation_errors) : null,
       row.cdr_221 === undefined ? null : JSON.stringify(row.cdr_221),
       row.credit_of ?? null,
+      row.reissue_of ?? null,
     ],
   );
   const stored = inserted.rows[0] ?? (await findCdr(pool, row));
@@ -114,11 +119,31 @@ export async function findCdrBySession(
   sessionId: string,
 ): Promise<CdrRow | undefined> {
   const result = await pool.query<CdrRow>(
-    // The session's own CDR, not a credit CDR that cancels it (same session id).
-    'SELECT * FROM cdrs WHERE country_code = $1 AND party_id = $2 AND session_id = $3 AND credit_of IS NULL',
+    // The session's own CDR, not a credit that cancels it or a re-issue that corrects it (same session id).
+    'SELECT * FROM cdrs WHERE country_code = $1 AND party_id = $2 AND session_id = $3 AND credit_of IS NULL AND reissue_of IS NULL',
     [party.country_code, party.party_id, sessionId],
   );
   return result.rows[0];
+}
+
+/** One CDR of a session's chain: its CDR, the credit that cancels it, the re-issue that corrects it. */
+export interface ChainLink {
+  id: string;
+  kind: 'cdr' | 'credit' | 'reissue';
+  status: CdrStatus;
+}
+
+export async function sessionChain(pool: Pool, party: { country_code: string; party_id: string }, sessionId: string): Promise<ChainLink[]> {
+  const result = await pool.query<{ id: string; status: CdrStatus; credit_of: string | null; reissue_of: string | null }>(
+    `SELECT id, status, credit_of, reissue_of FROM cdrs WHERE country_code = $1 AND party_id = $2 AND session_id = $3
+     ORDER BY created_at, id`,
+    [party.country_code, party.party_id, sessionId],
+  );
+  return result.rows.map((row) => ({
+    id: row.id,
+    status: row.status,
+    kind: row.credit_of ? 'credit' : row.reissue_of ? 'reissue' : 'cdr',
+  }));
 }
 
 export async function recordCheck(pool: Pool, key: CdrKey, status: CheckStatus, detail: string): Promise<void> {

@@ -7,6 +7,7 @@
 import type { Pool } from 'pg';
 import { type CdrKey } from '../ocpi/party';
 import { insertCdr } from './cdr-repo';
+import { enqueueAtTail } from './enqueue-at-tail';
 import { isLiveReceiverSql, withReceiverSetShared } from './receiver-set-lock';
 
 export type StoredCredit =
@@ -75,14 +76,7 @@ export async function storeCreditCdr(
       credit_of: original.id,
       status: 'queued',
     });
-    await client.query(
-      `WITH queued AS (
-         INSERT INTO queue_entries (country_code, party_id, cdr_id, session_id, enqueued_at)
-         VALUES ($1, $2, $3, $4, now()) RETURNING seq)
-       INSERT INTO deliveries (country_code, party_id, cdr_id, connection, seq)
-       SELECT $1, $2, $3, receiver, queued.seq FROM queued CROSS JOIN unnest($5::text[]) AS receiver`,
-      [original.country_code, original.party_id, credit.id, original.session_id, targets],
-    );
+    await enqueueAtTail(client, { ...original, id: credit.id }, targets);
     return { issued: true, status: 'queued' };
   });
 }

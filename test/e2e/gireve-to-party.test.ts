@@ -4,7 +4,11 @@
  * up with the CLI: without --to-party the lane holds (nothing lost), with it every request
  * (POST and check-back) names the hub. Real dev server, Postgres, CLI processes and HTTP.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startMockIop, type MockIop } from '../../src/dev/mock-iop';
+import { simulatedSessionEnded } from '../../src/dev/simulated-session';
 import { findCdr } from '../../src/store/cdr-repo';
 import { findPartyConnections } from '../../src/store/connection-repo';
 import { operatorCliOf } from '../support/operator-cli';
@@ -252,4 +256,57 @@ test("rotate-token gives every party's connection to GIREVE the new token at onc
   expect(
     (await operators.connection(['rotate-token', '--to-party', 'FR*999', '--token-file', operators.tokenFile('none', 'x')])).stderr,
   ).toMatch(/no connection is addressed to FR\*999/);
+});
+
+test('reissue sends the corrected CDR after its credit: the real session_id, a new stable id, once; refused before a credit and on OCPI 2.1.1', async () => {
+  const party = randomParty();
+  expect((await addGireve(party, ['--to-party', 'FR*107'])).code).toBe(0);
+  const sessions = simulatedSessions(1, 'reissued', party);
+  const [started] = await handIn(suite.pipeline.client, suite.pipeline.taskQueue, sessions);
+  expect((await resultOf(suite.pipeline.client, started!.workflowId)).status).toBe('delivered');
+  const cdrId = started!.cdrId;
+  expect((await operators.run(['reissue', operator(party), cdrId])).stderr).toMatch(/was not credited: cdrflow credit .* first/);
+
+  expect((await operators.run(['credit', operator(party), cdrId, '--reason', 'wrong energy'])).code).toBe(0);
+  const fixed = simulatedSessionEnded({ party, sessionId: sessions[0]!.session.id, start: new Date('2026-11-20T08:00:00Z'), kwh: 7.25 });
+  const fixedFile = join(mkdtempSync(join(tmpdir(), 'cdrflow-reissue-')), 'fixed.json');
+  writeFileSync(fixedFile, JSON.stringify(fixed));
+  const reissued = await operators.run(['reissue', operator(party), cdrId, '--input', fixedFile, '--json']);
+  expect(reissued.stderr).toBe('');
+  const { reissueCdrId } = JSON.parse(reissued.stdout) as { reissueCdrId: string };
+  expect(reissueCdrId).toMatch(/^[0-9a-f-]{36}$/);
+  expect(reissueCdrId).not.toBe(cdrId);
+  await waitFor('the re-issue at GIREVE', () => gireve.received.some((cdr) => cdr.id === reissueCdrId) || undefined);
+
+  const ours = gireve.received.filter((cdr) => cdr.cdr.party_id === party.party_id);
+  expect(ours.map((cdr) => cdr.id)).toEqual([cdrId, `${cdrId}-C`, reissueCdrId]);
+  const corrected = ours[2]!.cdr;
+  expect(corrected.session_id).toBe(sessions[0]!.session.id);
+  expect(corrected.total_energy).toBe(7.25);
+  expect(corrected.credit).toBeUndefined();
+
+  const again = await operators.run(['reissue', operator(party), cdrId, '--input', fixedFile]);
+  expect(again.stdout).toMatch(new RegExp(`re-issued before as ${reissueCdrId}`));
+  await waitFor('the re-issue sent', async () =>
+    (await findCdr(suite.db.pool, { ...party, id: reissueCdrId }))?.status === 'sent' ? true : undefined,
+  );
+  const status = JSON.parse((await operators.run(['status', operator(party), sessions[0]!.session.id, '--json'])).stdout) as {
+    cdrId: string;
+    chain: { id: string; kind: string; status: string }[];
+  };
+  expect(status.cdrId).toBe(cdrId);
+  expect(status.chain).toEqual([
+    { id: cdrId, kind: 'cdr', status: 'sent' },
+    { id: `${cdrId}-C`, kind: 'credit', status: 'sent' },
+    { id: reissueCdrId, kind: 'reissue', status: 'sent' },
+  ]);
+  expect(gireve.received.filter((cdr) => cdr.id === reissueCdrId)).toHaveLength(1);
+
+  // A party on the OCPI 2.1.1 IOP_* receiver: no credit, hence no re-issue, and the error says why.
+  const onIop211 = randomParty();
+  const [plain] = await handIn(suite.pipeline.client, suite.pipeline.taskQueue, simulatedSessions(1, 'plain', onIop211));
+  expect((await resultOf(suite.pipeline.client, plain!.workflowId)).status).toBe('delivered');
+  expect((await operators.run(['reissue', operator(onIop211), plain!.cdrId])).stderr).toMatch(
+    /OCPI 2\.1\.1 only, which has no credit CDRs/,
+  );
 });
