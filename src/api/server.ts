@@ -18,7 +18,8 @@ import type { ApiConfig } from '../config/index';
 import type { ApiMetrics } from '../observability/api-metrics';
 import { ocpiStatusCodes } from '../ocpi/response-envelope';
 import { ApiError, invalidParameter, methodNotAllowed, notFound, tooManyRequests, unauthorized, uriTooLong } from './transport/api-error';
-import { createTokenCheck, type TokenEncoding } from './transport/auth';
+import { findTokenClient, type TokenClient, type TokenEncoding } from './transport/auth';
+import { createPullClientSource, type PullClientSource } from './pull-client-source';
 import { clientAddressKey } from './transport/client-address';
 import { answerClientError } from './transport/client-error';
 import type { RequestContext } from './handler';
@@ -26,7 +27,6 @@ import { messageIdHeaders } from './transport/message-ids';
 import { countAnswer } from './transport/metrics-hook';
 import { routingHeaders } from '../ocpi/transport';
 import { narrowScope, readRouting, soleParty } from './transport/read-routing';
-import type { PullClient } from '../config/token-list';
 import { readQuery } from './cdrs/query-params';
 import { createRateLimiter } from './transport/rate-limiter';
 import { HEADERS_TIMEOUT_MS, limitRequestBody, MAX_HEADER_BYTES, MAX_URL_LENGTH, REQUEST_TIMEOUT_MS } from './transport/request-limits';
@@ -44,6 +44,8 @@ export interface ApiServerOptions {
   logError?: (error: unknown) => void;
   /** Counts every answer by route and status. */
   metrics?: ApiMetrics;
+  /** Who may pull (default: OCPI_TOKENS and the clients registered in Postgres). */
+  pullClients?: PullClientSource;
 }
 
 function decodePathParams(raw: Record<string, string>): Record<string, string> {
@@ -58,8 +60,8 @@ function decodePathParams(raw: Record<string, string>): Record<string, string> {
   return decoded;
 }
 
-export function createApiServer({ pool, config, logError = console.error, metrics }: ApiServerOptions): http.Server {
-  const findClient = createTokenCheck(config.clients);
+export function createApiServer({ pool, config, logError = console.error, metrics, pullClients }: ApiServerOptions): http.Server {
+  const clients = pullClients ?? createPullClientSource(pool, config.clients, { logError });
   const limitClient = createRateLimiter(config.rateLimit.perClient);
   const limitAddress = createRateLimiter(config.rateLimit.perAddress);
 
@@ -88,7 +90,7 @@ export function createApiServer({ pool, config, logError = console.error, metric
   }
 
   // Spends one request of the caller's bucket: its client's, or its address's without a valid token.
-  function spendRate(req: http.IncomingMessage, client: PullClient | undefined): void {
+  function spendRate(req: http.IncomingMessage, client: TokenClient | undefined): void {
     const decision = client ? limitClient(client.label) : limitAddress(clientAddressKey(req.socket.remoteAddress));
     if (!decision.allowed) throw tooManyRequests(decision.retryAfterSeconds);
   }
@@ -103,7 +105,7 @@ export function createApiServer({ pool, config, logError = console.error, metric
     const match = matchRoute(path);
     const rules = match?.route.ocpi221 ?? false;
     if (rules) Object.assign(routeHeaders, messageIdHeaders(req.headers));
-    const client = findClient(req.headers.authorization, tokenEncoding(match?.route));
+    const client = findTokenClient(await clients.current(), req.headers.authorization, tokenEncoding(match?.route));
     // Unknown paths count too: a scanner walking URLs is slowed like any other caller.
     if (!match || match.route.rateLimited) spendRate(req, client);
     if (!match) throw notFound(`unknown route: ${path.slice(0, 100)}`);

@@ -4,28 +4,12 @@
  * picks a change up at its next delivery run. No command prints a token.
  */
 import type { Command } from 'commander';
-import type { Pool } from 'pg';
 import type { SameHubPolicy } from '../store/connection-repo';
 import type { ConnectionOptions } from '../operator/connection-input';
 import { type ConnectionListing } from '../receivers/receiver';
+import { withStore } from './with-store';
 import { parseOperatorId } from '../operator/party-arg';
 import { operatorId } from '../ocpi/party';
-
-async function withStore<T>(run: (pool: Pool) => Promise<T>): Promise<T> {
-  const [{ databaseConfig }, { createPool }, { migrate }] = await Promise.all([
-    import('../config/index'),
-    import('../store/pool'),
-    import('../store/migrate'),
-  ]);
-  const pool = createPool(databaseConfig().DATABASE_URL, 2);
-  try {
-    // The table may not exist yet when connections are set up before the first worker start.
-    await migrate(pool);
-    return await run(pool);
-  } finally {
-    await pool.end();
-  }
-}
 
 function describe(connection: ConnectionListing): string {
   const operator = `${connection.party.country_code}*${connection.party.party_id}`;

@@ -8,6 +8,7 @@ import { ConfigError } from '../config/index';
 import type { BuildCdrOcpiVersion } from './build-cdr-command';
 import { registerConnectionCommands } from './connection-commands';
 import { registerOperatorCommands } from './operator-commands';
+import { registerPullClientCommands } from './pull-client-commands';
 
 export async function main(argv: string[]): Promise<void> {
   const program = new Command('cdrflow')
@@ -66,6 +67,7 @@ export async function main(argv: string[]): Promise<void> {
     );
   registerOperatorCommands(program);
   registerConnectionCommands(program);
+  registerPullClientCommands(program);
   program
     .command('temporal-setup')
     .description(

@@ -15,9 +15,10 @@ export function apiConfig(env: Env = process.env) {
       OCPI_BASE_URL: httpUrl.default('http://127.0.0.1:8080'),
       /**
        * Tokens that hubs present when they pull, comma-separated; `token=FR*ABC+FR*DEF`
-       * limits one to those CPO parties' CDRs (syntax in src/config/token-list.ts).
+       * limits one to those CPO parties' CDRs (syntax in src/config/token-list.ts). Unset:
+       * only the clients registered in Postgres (cdrflow pull-client) may pull.
        */
-      OCPI_TOKENS: z.string().min(1, 'must list at least one token'),
+      OCPI_TOKENS: z.string().optional(),
       OCPI_PULL_DEFAULT_LIMIT: integerFromEnv(1, 10_000).default(20),
       OCPI_PULL_MAX_LIMIT: integerFromEnv(1, 10_000).default(100),
       /** Per pull token: sustained requests per second, and how many may come at once. */
@@ -29,7 +30,7 @@ export function apiConfig(env: Env = process.env) {
     },
     env,
   );
-  const clients = readTokenList('OCPI_TOKENS', section.OCPI_TOKENS);
+  const clients = section.OCPI_TOKENS === undefined ? [] : readTokenList('OCPI_TOKENS', section.OCPI_TOKENS);
   if (section.OCPI_PULL_DEFAULT_LIMIT > section.OCPI_PULL_MAX_LIMIT) {
     throw new ConfigError('invalid configuration:\n  OCPI_PULL_DEFAULT_LIMIT: must be <= OCPI_PULL_MAX_LIMIT');
   }

@@ -34,7 +34,8 @@ const TOKEN_RE = /^[\x21-\x7E]+$/;
 // eMI3 operator id: ISO 3166-1 alpha-2 country, `*`, 3-character party id.
 const PARTY_RE = /^([A-Z]{2})\*([A-Z0-9]{3})$/;
 
-function readScope(scope: string, label: string): Party[] {
+/** `FR*ABC+FR*DEF`: the CPO parties of a scope; a PullClientsError (prefixed with `label`) names the rule. */
+export function readScope(scope: string, label: string): Party[] {
   const parties = scope.split('+').map((part) => part.trim().toUpperCase());
   return parties.map((party) => {
     const match = PARTY_RE.exec(party);

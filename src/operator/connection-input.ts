@@ -3,7 +3,7 @@
  * stored: each problem names its option and the rule. The token comes from a file (never
  * a command-line argument, which other users of the machine can read in the process list).
  */
-import { readFileSync } from 'node:fs';
+import { readTokenFile } from './token-file';
 import { z } from 'zod';
 import { DEFAULT_RECEIVER } from '../receivers/receiver';
 import { formatIssues } from '../cdr/input-problem';
@@ -62,13 +62,9 @@ export function readConnectionOptions(
   }
   let token: string | undefined;
   if (options.tokenFile !== undefined) {
-    try {
-      token = readFileSync(options.tokenFile, 'utf8').trim();
-      if (token.length === 0) problems.push(`--token-file: ${options.tokenFile} is empty`);
-      else if (/\s/.test(token)) problems.push(`--token-file: ${options.tokenFile} must hold the token alone (one line, no spaces)`);
-    } catch (error) {
-      problems.push(`--token-file: cannot read ${options.tokenFile} (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
-    }
+    const reading = readTokenFile(options.tokenFile);
+    if ('problem' in reading) problems.push(reading.problem);
+    else token = reading.token;
   }
   if (problems.length > 0 || !parsed.success) {
     throw new Error(`invalid connection:\n${problems.map((problem) => `  ${problem}`).join('\n')}`);

@@ -9,7 +9,20 @@
  * configured token is compared on every request.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { PullClient } from '../../config/token-list';
+import type { PullScope } from '../../ocpi/party';
+
+/** Who a token belongs to, as the routes see it: never the token itself. */
+export interface TokenClient {
+  /** Names the client in messages and rate-limit keys (`entry 2`, `pull-client gireve`). */
+  label: string;
+  sees: PullScope;
+}
+
+/** A token the API accepts, by its SHA-256 digest (from OCPI_TOKENS, or registered in Postgres). */
+export interface AcceptedToken {
+  client: TokenClient;
+  digest: Buffer;
+}
 
 /** How a route reads the token: as is (2.1.1), or Base64 and, failing that, as is (2.2.1). */
 export type TokenEncoding = 'plain' | 'base64-or-plain';
@@ -24,7 +37,8 @@ const BASE64_RE = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=
 // dropping it cannot make two tokens equal.
 const FINAL_LINE_BREAK_RE = /\r?\n$/;
 
-const digest = (value: string): Buffer => createHash('sha256').update(value, 'utf8').digest();
+/** The SHA-256 digest a token is compared (and stored) by. */
+export const tokenDigest = (value: string): Buffer => createHash('sha256').update(value, 'utf8').digest();
 
 /** The token a Base64 value encodes, or undefined when it encodes no possible token. */
 function decodeBase64Token(value: string): string | undefined {
@@ -34,27 +48,25 @@ function decodeBase64Token(value: string): string | undefined {
 }
 
 /**
- * Builds the check once per server (the configured digests are computed a single time).
- * The check returns the client whose token the header carries, or undefined. Should one
- * configured token be the Base64 form of another, a 2.2.1 route takes the decoded reading.
+ * The client whose token the header carries, or undefined. Should one accepted token be the
+ * Base64 form of another, a 2.2.1 route takes the decoded reading.
  */
-export function createTokenCheck(
-  clients: readonly PullClient[],
-): (authorization: string | undefined, encoding?: TokenEncoding) => PullClient | undefined {
-  const accepted = clients.map((client) => ({ client, digest: digest(client.token) }));
-  return (authorization, encoding = 'plain') => {
-    const presented = authorization === undefined ? undefined : TOKEN_HEADER_RE.exec(authorization)?.[1];
-    if (presented === undefined) return undefined;
-    const decoded = encoding === 'base64-or-plain' ? decodeBase64Token(presented) : undefined;
-    const presentedDigest = digest(presented);
-    const decodedDigest = decoded === undefined ? undefined : digest(decoded);
-    let matchedAsIs: PullClient | undefined;
-    let matchedDecoded: PullClient | undefined;
-    // No early exit: the time taken must not tell which entry matched, or whether one did.
-    for (const candidate of accepted) {
-      if (timingSafeEqual(candidate.digest, presentedDigest)) matchedAsIs = candidate.client;
-      if (decodedDigest && timingSafeEqual(candidate.digest, decodedDigest)) matchedDecoded = candidate.client;
-    }
-    return matchedDecoded ?? matchedAsIs;
-  };
+export function findTokenClient(
+  accepted: readonly AcceptedToken[],
+  authorization: string | undefined,
+  encoding: TokenEncoding = 'plain',
+): TokenClient | undefined {
+  const presented = authorization === undefined ? undefined : TOKEN_HEADER_RE.exec(authorization)?.[1];
+  if (presented === undefined) return undefined;
+  const decoded = encoding === 'base64-or-plain' ? decodeBase64Token(presented) : undefined;
+  const presentedDigest = tokenDigest(presented);
+  const decodedDigest = decoded === undefined ? undefined : tokenDigest(decoded);
+  let matchedAsIs: TokenClient | undefined;
+  let matchedDecoded: TokenClient | undefined;
+  // No early exit: the time taken must not tell which entry matched, or whether one did.
+  for (const candidate of accepted) {
+    if (timingSafeEqual(candidate.digest, presentedDigest)) matchedAsIs = candidate.client;
+    if (decodedDigest && timingSafeEqual(candidate.digest, decodedDigest)) matchedDecoded = candidate.client;
+  }
+  return matchedDecoded ?? matchedAsIs;
 }

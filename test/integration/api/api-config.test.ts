@@ -61,12 +61,16 @@ describe('OCPI_TOKENS', () => {
     expect(scopes('dG9rZW4tMQ===FR*ABC')).toEqual([['dG9rZW4tMQ==', [{ country_code: 'FR', party_id: 'ABC' }]]]);
   });
 
+  test('unset, no client comes from the environment: only the clients registered in Postgres may pull', () => {
+    expect(apiConfig({}).clients).toEqual([]);
+    expect(apiConfig({ OCPI_TOKENS: '' }).clients).toEqual([]);
+  });
+
   test('clients are labelled by position, so logs and rate-limit keys never hold a token', () => {
     expect(apiConfig({ OCPI_TOKENS: 'a,b=FR*ABC' }).clients.map((c) => c.label)).toEqual(['entry 1', 'entry 2']);
   });
 
   test.each([
-    ['', /OCPI_TOKENS: is required/],
     [' , ,', /OCPI_TOKENS: must list at least one token/],
     ['secret-one=FR-ABC', /OCPI_TOKENS: entry 1: after the last "=" comes a "\+"-separated list of CPO parties like FR\*ABC/],
     ['ok,secret-two=FR*ABCD', /OCPI_TOKENS: entry 2: .*parties/],
