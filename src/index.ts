@@ -14,3 +14,5 @@ export { ConfigError } from './config/env';
 export { cdrIdFor } from './cdr/build/cdr-id';
 export { cdrWorkflowId, cpoQueueWorkflowId } from '../workflows/ids';
 export type { Cdr } from './ocpi/v211/cdr';
+export { connectHub, issuePullClient, rotatePullClient, retirePullClient } from './platform-api';
+export type { HubConnection, ConnectionListing, PullClientListing } from './platform-api';

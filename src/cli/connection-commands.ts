@@ -8,6 +8,7 @@ import type { SameHubPolicy } from '../store/connection-repo';
 import type { ConnectionOptions } from '../operator/connection-input';
 import { type ConnectionListing } from '../receivers/receiver';
 import { withStore } from './with-store';
+import { registerRotateTokenCommand } from './rotate-token-command';
 import { parseOperatorId } from '../operator/party-arg';
 import { operatorId } from '../ocpi/party';
 
@@ -185,31 +186,7 @@ export function registerConnectionCommands(program: Command): void {
         );
     });
 
-  connection
-    .command('rotate-token')
-    .description("replace the token of every party's connection to one hub (GIREVE 2.2.1: one token per platform), in one transaction")
-    .requiredOption('--to-party <party>', 'the hub whose connections get the new token, like FR*007 (pre-production FR*107)')
-    .requiredOption('--token-file <file>', 'file holding the new token')
-    .option('--json', 'JSON output')
-    .action(async (options: JsonOption & { toParty: string; tokenFile: string }) => {
-      const { readConnectionOptions } = await load.input();
-      const { toParty, token } = readConnectionOptions({ toParty: options.toParty, tokenFile: options.tokenFile });
-      if (!toParty || !token) throw new Error('--to-party: must name a hub, like FR*007 (none is not one)');
-      const { rotateHubToken } = await load.repo();
-      const rotated = await withStore((pool) => rotateHubToken(pool, toParty, token));
-      const hub = operatorId(toParty);
-      if (rotated.length === 0) throw new Error(`no connection is addressed to ${hub} (cdrflow connection list shows each one's To party)`);
-      const names = rotated.map((one) => `${operatorId(one.party)}/${one.name}`);
-      const fallback =
-        process.env.IOP_TO_PARTY?.trim().toUpperCase() === hub
-          ? '; IOP_TOKEN (the default receiver) is configuration: set it too and restart the worker'
-          : '';
-      if (options.json) process.stdout.write(`${JSON.stringify({ toParty: hub, rotated: names }, null, 2)}\n`);
-      else
-        process.stdout.write(
-          `new token for the ${names.length} connections to ${hub}: ${names.join(', ')} (each one's next delivery run uses it)${fallback}\n`,
-        );
-    });
+  registerRotateTokenCommand(connection);
 
   connection
     .command('disable')

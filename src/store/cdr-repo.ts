@@ -70,14 +70,16 @@ export const PULL_BARRIER_LOCK = 0x63647266_6c6f77n; // "cdrflow"
  * is taken before the clock is read and released at commit.
  */
 export async function insertCdr(pool: Pool | PoolClient, row: NewCdr): Promise<CdrRow> {
+  // Named only for a re-issue (migration 016), so the plain insert works on any schema since 006.
+  const reissue = row.reissue_of === undefined ? { column: '', value: '' } : { column: ', reissue_of', value: ', $11' };
   const inserted = await pool.query<CdrRow>(
     `WITH barrier AS (
        SELECT pg_advisory_xact_lock_shared(${PULL_BARRIER_LOCK}) AS held
      ), stamp AS (
        SELECT coalesce($6::timestamptz, date_trunc('milliseconds', clock_timestamp())) AS at FROM barrier
      )
-     INSERT INTO cdrs (country_code, party_id, id, session_id, cdr, cdr_221, credit_of, reissue_of, last_updated, status, validation_errors)
-     SELECT $1, $2, $3, $4, ${stamped('$5')}, ${stamped('$9')}, $10, $11, stamp.at, $7, $8
+     INSERT INTO cdrs (country_code, party_id, id, session_id, cdr, cdr_221, credit_of, last_updated, status, validation_errors${reissue.column})
+     SELECT $1, $2, $3, $4, ${stamped('$5')}, ${stamped('$9')}, $10, stamp.at, $7, $8${reissue.value}
      FROM stamp
      ON CONFLICT (country_code, party_id, id) DO NOTHING
      RETURNING *`,
@@ -93,7 +95,7 @@ export async function insertCdr(pool: Pool | PoolClient, row: NewCdr): Promise<C
       row.validation_errors ? JSON.stringify(row.validation_errors) : null,
       row.cdr_221 === undefined ? null : JSON.stringify(row.cdr_221),
       row.credit_of ?? null,
-      row.reissue_of ?? null,
+      ...(row.reissue_of === undefined ? [] : [row.reissue_of]),
     ],
   );
   const stored = inserted.rows[0] ?? (await findCdr(pool, row));

@@ -2,51 +2,17 @@
  * The `connections` table (migration 006): where a CPO party's CDRs go. Tokens are read
  * only by the worker's router (src/delivery/receiver-router.ts); listings never carry them.
  */
-import type { Pool, PoolClient } from 'pg';
-import { operatorId, type Party } from '../ocpi/party';
-import type { OcpiVersion } from '../ocpi/versions';
+import type { Pool } from 'pg';
+import type { Party } from '../ocpi/party';
 import type { Connection, ConnectionListing, ConnectionSettings } from '../receivers/receiver';
+import { ConnectionError, fromRow, withoutToken, type ConnectionRow } from './connection-row';
 import { backfillLane, releaseWaitingDeliveries, type Backfill } from './lane-changes';
 import { withReceiverSetExclusive } from './receiver-set-lock';
+import { refuseSecondConnectionToHub, type SameHubPolicy } from './same-hub-rule';
 
-interface ConnectionRow {
-  country_code: string;
-  party_id: string;
-  name: string;
-  ocpi_version: OcpiVersion;
-  cdrs_url: string;
-  token: string;
-  check_url_template: string | null;
-  to_country_code: string | null;
-  to_party_id: string | null;
-  enabled: boolean;
-  created_at: Date;
-  updated_at: Date;
-}
-
-function fromRow(row: ConnectionRow): Connection {
-  return {
-    party: { country_code: row.country_code, party_id: row.party_id },
-    name: row.name,
-    ocpiVersion: row.ocpi_version,
-    cdrsUrl: row.cdrs_url,
-    token: row.token,
-    checkUrlTemplate: row.check_url_template,
-    toParty: row.to_country_code && row.to_party_id ? { country_code: row.to_country_code, party_id: row.to_party_id } : null,
-    enabled: row.enabled,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
-}
-
-function withoutToken({ token: _token, ...listing }: Connection): ConnectionListing {
-  return listing;
-}
-
-/** Why a change to the table was refused, in words an operator can act on. */
-export class ConnectionError extends Error {
-  override readonly name = 'ConnectionError';
-}
+export { ConnectionError } from './connection-row';
+export type { SameHubPolicy } from './same-hub-rule';
+export { registerHubConnection, rotateHubToken, type HubConnection, type RotatedConnection } from './hub-connections';
 
 const UNIQUE_VIOLATION = '23505';
 
@@ -58,40 +24,6 @@ function explainUniqueViolation(error: unknown, party: Party, name: string): nev
     );
   }
   throw error;
-}
-
-/** Whether a second enabled connection of a party may point at the same hub (one known to de-duplicate). */
-export interface SameHubPolicy {
-  allowSameHub?: boolean;
-}
-
-/**
- * Two enabled connections of one party to one hub (the same host, or the same To party)
- * would send it every CDR twice, once per connection, with the same id: GIREVE does not
- * document that it de-duplicates them (one operator in 2.1.1 and 2.2.1 at once). Refused,
- * inside the change's transaction, unless the operator says the hub de-duplicates.
- */
-async function refuseSecondConnectionToHub(client: PoolClient, row: ConnectionRow, policy: SameHubPolicy): Promise<void> {
-  if (!row.enabled || policy.allowSameHub) return;
-  const changed = fromRow(row);
-  const others = await client.query<ConnectionRow>(
-    'SELECT * FROM connections WHERE country_code = $1 AND party_id = $2 AND name <> $3 AND enabled',
-    [row.country_code, row.party_id, row.name],
-  );
-  const host = new URL(changed.cdrsUrl).host.toLowerCase();
-  const sameHub = others.rows.map(fromRow).find((other) => {
-    const sameTo = changed.toParty && other.toParty && operatorId(changed.toParty) === operatorId(other.toParty);
-    return sameTo || new URL(other.cdrsUrl).host.toLowerCase() === host;
-  });
-  if (!sameHub) return;
-  const operator = operatorId(changed.party);
-  const what = sameHub.toParty ? `${new URL(sameHub.cdrsUrl).host}, to ${operatorId(sameHub.toParty)}` : new URL(sameHub.cdrsUrl).host;
-  throw new ConnectionError(
-    `${operator}/${changed.name}: connection ${sameHub.name} (OCPI ${sameHub.ocpiVersion}) already delivers to this hub (${what}): ` +
-      `every CDR would reach it twice with the same id. Switch that connection instead ` +
-      `(cdrflow connection update ${operator} ${sameHub.name} --version ${changed.ocpiVersion} --cdrs-url ... --token-file ...), ` +
-      `or add --allow-same-hub if the hub is known to de-duplicate`,
-  );
 }
 
 /**
@@ -194,29 +126,6 @@ export async function updateConnection(
   } catch (error) {
     return explainUniqueViolation(error, party, name);
   }
-}
-
-/** A connection whose token a platform-wide rotation changed. */
-export interface RotatedConnection {
-  party: Party;
-  name: string;
-}
-
-/**
- * GIREVE 2.2.1 gives one token per platform (one handshake, not one per CPO party): a new
- * token replaces it on every party's connection addressed to that hub, in one statement, so
- * no party is left on the old one. Each connection's next delivery run uses it.
- */
-export async function rotateHubToken(pool: Pool, toParty: Party, token: string): Promise<RotatedConnection[]> {
-  const result = await pool.query<{ country_code: string; party_id: string; name: string }>(
-    `UPDATE connections SET token = $3, updated_at = now()
-     WHERE to_country_code = $1 AND to_party_id = $2
-     RETURNING country_code, party_id, name`,
-    [toParty.country_code, toParty.party_id, token],
-  );
-  return result.rows
-    .map((row) => ({ party: { country_code: row.country_code, party_id: row.party_id }, name: row.name }))
-    .sort((a, b) => `${operatorId(a.party)}/${a.name}`.localeCompare(`${operatorId(b.party)}/${b.name}`));
 }
 
 export async function listConnections(pool: Pool, party?: Party): Promise<ConnectionListing[]> {

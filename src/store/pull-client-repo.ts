@@ -56,6 +56,21 @@ export async function listPullClients(pool: Pool): Promise<PullClientListing[]> 
   return result.rows.map((row) => ({ name: row.name, parties: row.parties, createdAt: row.created_at, revokedAt: row.revoked_at }));
 }
 
+/** A new token for a live client: the old one is void at once. False when there is no live client of that name. */
+export async function rotatePullClientToken(pool: Pool, name: string, tokenSha256: Buffer): Promise<boolean> {
+  try {
+    const result = await pool.query('UPDATE pull_clients SET token_sha256 = $2 WHERE name = $1 AND revoked_at IS NULL', [
+      name,
+      tokenSha256,
+    ]);
+    return (result.rowCount ?? 0) > 0;
+  } catch (error) {
+    if ((error as { code?: string }).code === UNIQUE_VIOLATION)
+      throw new PullClientError('this token is registered already: issue a new one');
+    throw error;
+  }
+}
+
 /** Revokes a live client; false when there is none of that name (or it is revoked already). */
 export async function revokePullClient(pool: Pool, name: string): Promise<boolean> {
   const result = await pool.query('UPDATE pull_clients SET revoked_at = now() WHERE name = $1 AND revoked_at IS NULL', [name]);

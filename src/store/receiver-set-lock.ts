@@ -46,6 +46,15 @@ export function withReceiverSetExclusive<T>(pool: Pool, party: Party, work: (cli
   });
 }
 
+/** `work` in one transaction that alone may change who receives the CDRs of each party (locked in one order: no deadlock). */
+export function withReceiverSetsExclusive<T>(pool: Pool, parties: readonly Party[], work: (client: PoolClient) => Promise<T>): Promise<T> {
+  const ordered = [...new Map(parties.map((party) => [partyKey(party), party])).entries()].sort(([a], [b]) => a.localeCompare(b));
+  return inTransaction(pool, async (client) => {
+    for (const [, party] of ordered) await lockReceiverSetExclusive(client, party);
+    return work(client);
+  });
+}
+
 /**
  * SQL: whether the receiver named `name` still exists for the party (`cc`, `pid`): one of
  * its connections, or `default` (IOP_*) while it has none. The arguments are SQL expressions.

@@ -37,6 +37,7 @@ const LAYERS: [prefix: string, layer: number][] = [
   ['src/operator/', 6],
   ['src/dev/', 6],
   ['src/cli/', 7],
+  ['src/platform-api.ts', 7],
   ['src/index.ts', 8],
 ];
 
