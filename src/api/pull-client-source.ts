@@ -52,7 +52,9 @@ export function createPullClientSource(
     async current() {
       if (performance.now() - readAt >= refreshMs) {
         reading ??= read().finally(() => (reading = undefined));
-        await reading;
+        // Only the first read is waited for: later ones refresh behind the requests, so a slow
+        // or unreachable database never holds up an answer that does not need it.
+        if (readAt === Number.NEGATIVE_INFINITY) await reading;
       }
       return [...configured, ...registered];
     },
