@@ -1,6 +1,6 @@
 /**
  * The tokens the API accepts: OCPI_TOKENS, read at start, and the clients registered in
- * Postgres (cdrflow pull-client, the credentials module), read again once they are older than
+ * Postgres (cdrflow pull-client, the credentials module) with the open registration tokens, read again once they are older than
  * `refreshMs`, so an added or revoked client counts within seconds and without a restart.
  * Concurrent requests share one read; a failed read keeps the last list (pulls need Postgres
  * anyway, and a blip must not lock every registered client out).
@@ -8,6 +8,7 @@
 import type { Pool } from 'pg';
 import type { PullClient } from '../config/token-list';
 import { livePullClients } from '../store/pull-client-repo';
+import { openRegistrations } from '../store/registration-repo';
 import { tokenDigest, type AcceptedToken } from './transport/auth';
 
 export interface PullClientSource {
@@ -23,8 +24,8 @@ export function createPullClientSource(
   options: { refreshMs?: number; logError?: (error: unknown) => void } = {},
 ): PullClientSource {
   const refreshMs = options.refreshMs ?? PULL_CLIENTS_REFRESH_MS;
-  const configured = fromConfig.map((client) => ({
-    client: { label: client.label, sees: client.sees },
+  const configured: AcceptedToken[] = fromConfig.map((client) => ({
+    client: { label: client.label, sees: client.sees, role: 'pull' },
     digest: tokenDigest(client.token),
   }));
   let registered: AcceptedToken[] = [];
@@ -34,10 +35,18 @@ export function createPullClientSource(
 
   async function read(): Promise<void> {
     try {
-      registered = (await livePullClients(pool)).map((client) => ({
-        client: { label: `pull-client ${client.name}`, sees: client.parties },
-        digest: client.tokenSha256,
-      }));
+      const [pulls, registrations] = await Promise.all([livePullClients(pool), openRegistrations(pool)]);
+      registered = [
+        ...pulls.map((client) => ({
+          client: { label: `pull-client ${client.name}`, sees: client.parties, role: 'pull' as const },
+          digest: client.tokenSha256,
+        })),
+        // A registration token sees no CDR: it only reads the versions, then registers.
+        ...registrations.map((registration) => ({
+          client: { label: `registration ${registration.name}`, sees: [], role: 'registration' as const },
+          digest: registration.tokenSha256,
+        })),
+      ];
       failing = false;
     } catch (error) {
       // Once per outage, not every refresh.

@@ -38,6 +38,8 @@ export interface Route {
    * whose Base64 token and extra headers a 2.1.1 client neither needs nor minds.
    */
   ocpi221: Ocpi221Rules;
+  /** A hub's registration token (OCPI token A) is good here too: the version endpoints, read before it registers. */
+  forRegistration?: boolean;
   handle: Handler;
 }
 
@@ -49,11 +51,18 @@ const ocpi = { authenticated: true, rateLimited: true } as const;
 export const routes: readonly Route[] = [
   { ...probe, pattern: HEALTH_PATH, handle: health },
   { ...probe, pattern: READY_PATH, handle: ready },
-  { ...ocpi, pattern: VERSIONS_PATH, queryParameters: [], ocpi221: 'configuration', handle: listVersions },
-  { ...ocpi, pattern: VERSION_DETAILS_PATH, queryParameters: [], ocpi221: false, handle: versionDetails },
+  { ...ocpi, pattern: VERSIONS_PATH, queryParameters: [], ocpi221: 'configuration', forRegistration: true, handle: listVersions },
+  { ...ocpi, pattern: VERSION_DETAILS_PATH, queryParameters: [], ocpi221: false, forRegistration: true, handle: versionDetails },
   { ...ocpi, pattern: CDRS_PATH, queryParameters: PULL_PARAMETERS, ocpi221: false, handle: listCdrsOf(PULL_211) },
   { ...ocpi, pattern: `${CDRS_PATH}/:cdr_id`, queryParameters: [], ocpi221: false, handle: getCdrOf(PULL_211) },
-  { ...ocpi, pattern: VERSION_DETAILS_221_PATH, queryParameters: [], ocpi221: 'configuration', handle: versionDetails221 },
+  {
+    ...ocpi,
+    pattern: VERSION_DETAILS_221_PATH,
+    queryParameters: [],
+    ocpi221: 'configuration',
+    forRegistration: true,
+    handle: versionDetails221,
+  },
   { ...ocpi, pattern: CDRS_221_PATH, queryParameters: PULL_PARAMETERS, ocpi221: 'functional', handle: listCdrsOf(PULL_221) },
   { ...ocpi, pattern: `${CDRS_221_PATH}/:cdr_id`, queryParameters: [], ocpi221: 'functional', handle: getCdrOf(PULL_221) },
 ];

@@ -105,7 +105,9 @@ export function createApiServer({ pool, config, logError = console.error, metric
     const match = matchRoute(path);
     const rules = match?.route.ocpi221 ?? false;
     if (rules) Object.assign(routeHeaders, messageIdHeaders(req.headers));
-    const client = findTokenClient(await clients.current(), req.headers.authorization, tokenEncoding(match?.route));
+    const presented = findTokenClient(await clients.current(), req.headers.authorization, tokenEncoding(match?.route));
+    // A registration token opens the version endpoints only: anywhere else it is no token.
+    const client = presented?.role === 'registration' && !match?.route.forRegistration ? undefined : presented;
     // Unknown paths count too: a scanner walking URLs is slowed like any other caller.
     if (!match || match.route.rateLimited) spendRate(req, client);
     if (!match) throw notFound(`unknown route: ${path.slice(0, 100)}`);

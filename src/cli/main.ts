@@ -9,6 +9,7 @@ import type { BuildCdrOcpiVersion } from './build-cdr-command';
 import { registerConnectionCommands } from './connection-commands';
 import { registerOperatorCommands } from './operator-commands';
 import { registerPullClientCommands } from './pull-client-commands';
+import { registerRegistrationCommands } from './registration-commands';
 
 export async function main(argv: string[]): Promise<void> {
   const program = new Command('cdrflow')
@@ -68,6 +69,7 @@ export async function main(argv: string[]): Promise<void> {
   registerOperatorCommands(program);
   registerConnectionCommands(program);
   registerPullClientCommands(program);
+  registerRegistrationCommands(program);
   program
     .command('temporal-setup')
     .description(

@@ -4,6 +4,7 @@
  * hub's token (OCPI token C) themselves. Only a token's SHA-256 is stored; nothing prints one.
  */
 import type { Command } from 'commander';
+import { readPartiesOption } from './parties-option';
 import { withStore } from './with-store';
 
 interface JsonOption {
@@ -13,7 +14,6 @@ interface JsonOption {
 const load = {
   repo: () => import('../store/pull-client-repo'),
   auth: () => import('../api/transport/auth'),
-  tokens: () => import('../config/token-list'),
   tokenFile: () => import('../operator/token-file'),
   names: () => import('../operator/connection-input'),
 };
@@ -31,18 +31,16 @@ export function registerPullClientCommands(program: Command): void {
     .requiredOption('--token-file <file>', 'file holding the token the hub will present')
     .option('--json', 'JSON output')
     .action(async (name: string, options: JsonOption & { parties: string; tokenFile: string }) => {
-      const [{ addPullClient }, { tokenDigest }, { readScope, PullClientsError }, { readTokenFile }, { connectionNameSchema }] =
-        await Promise.all([load.repo(), load.auth(), load.tokens(), load.tokenFile(), load.names()]);
+      const [{ addPullClient }, { tokenDigest }, { readTokenFile }, { connectionNameSchema }] = await Promise.all([
+        load.repo(),
+        load.auth(),
+        load.tokenFile(),
+        load.names(),
+      ]);
       const problems: string[] = [];
       const validName = connectionNameSchema.safeParse(name);
       if (!validName.success) problems.push(`name: ${validName.error.issues[0]?.message ?? 'invalid'}`);
-      let parties: ReturnType<typeof readScope> = [];
-      try {
-        parties = readScope(options.parties, '--parties');
-      } catch (error) {
-        if (!(error instanceof PullClientsError)) throw error;
-        problems.push('--parties: must be CPO parties (eMI3 operator ids) joined by +, like FR*ABC+FR*DEF');
-      }
+      const parties = readPartiesOption(options.parties, problems);
       const token = readTokenFile(options.tokenFile);
       if ('problem' in token) problems.push(token.problem);
       if (problems.length > 0 || 'problem' in token) throw new Error(`invalid pull client:\n${problems.map((p) => `  ${p}`).join('\n')}`);

@@ -16,3 +16,8 @@ export type PullScope = 'all' | readonly Party[];
 export interface CdrKey extends Party {
   id: string;
 }
+
+/** The party of an eMI3 operator id already validated (`FR*ABC`), as the store keeps them. */
+export function partyOfOperatorId(id: string): Party {
+  return { country_code: id.slice(0, 2), party_id: id.slice(3) };
+}

@@ -3,7 +3,7 @@
  * to CPO parties. Only a token's SHA-256 is stored; listings never carry it.
  */
 import type { Pool } from 'pg';
-import { operatorId, type Party } from '../ocpi/party';
+import { operatorId, partyOfOperatorId, type Party } from '../ocpi/party';
 
 export interface PullClientListing {
   name: string;
@@ -24,7 +24,6 @@ export class PullClientError extends Error {
 }
 
 const UNIQUE_VIOLATION = '23505';
-const partyOf = (id: string): Party => ({ country_code: id.slice(0, 2), party_id: id.slice(3) });
 
 /** Adds a client; a name or a token already registered (live or revoked) is refused. */
 export async function addPullClient(
@@ -81,5 +80,5 @@ export async function livePullClients(pool: Pool): Promise<RegisteredPullClient[
   const result = await pool.query<{ name: string; parties: string[]; token_sha256: Buffer }>(
     'SELECT name, parties, token_sha256 FROM pull_clients WHERE revoked_at IS NULL',
   );
-  return result.rows.map((row) => ({ name: row.name, parties: row.parties.map(partyOf), tokenSha256: row.token_sha256 }));
+  return result.rows.map((row) => ({ name: row.name, parties: row.parties.map(partyOfOperatorId), tokenSha256: row.token_sha256 }));
 }

@@ -16,6 +16,8 @@ export interface TokenClient {
   /** Names the client in messages and rate-limit keys (`entry 2`, `pull-client gireve`). */
   label: string;
   sees: PullScope;
+  /** `registration`: a hub's registration token (OCPI token A), good only on the version endpoints. */
+  role: 'pull' | 'registration';
 }
 
 /** A token the API accepts, by its SHA-256 digest (from OCPI_TOKENS, or registered in Postgres). */
