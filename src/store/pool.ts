@@ -29,5 +29,10 @@ export function createPool(databaseUrl: string, max = 10): Pool {
   });
   // An idle client that loses its connection must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
+  // Nor may a checked-out one: Postgres may cut a connection (restart, failover, terminate)
+  // between two statements, or twice (the FATAL notice, then the socket's end), and pg emits
+  // each as an 'error' event, fatal without a listener. The holder still learns of it: its
+  // next statement fails, and pool-client.ts discards the client.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return pool;
 }
