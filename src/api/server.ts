@@ -46,6 +46,8 @@ export interface ApiServerOptions {
   metrics?: ApiMetrics;
   /** Who may pull (default: OCPI_TOKENS and the clients registered in Postgres). */
   pullClients?: PullClientSource;
+  /** Where a failed read of the registered pull clients goes (once per outage); defaults to console.warn. */
+  logWarning?: (message: string, error: unknown) => void;
 }
 
 function decodePathParams(raw: Record<string, string>): Record<string, string> {
@@ -60,8 +62,14 @@ function decodePathParams(raw: Record<string, string>): Record<string, string> {
   return decoded;
 }
 
-export function createApiServer({ pool, config, logError = console.error, metrics, pullClients }: ApiServerOptions): http.Server {
-  const clients = pullClients ?? createPullClientSource(pool, config.clients, { logError });
+export function createApiServer(options: ApiServerOptions): http.Server {
+  const { pool, config, logError = console.error, metrics, logWarning = console.warn } = options;
+  const clients =
+    options.pullClients ??
+    createPullClientSource(pool, config.clients, {
+      // Not an error answering a request: the API goes on with the last list it read.
+      logError: (error) => logWarning('cannot read the registered pull clients from Postgres; the last list read stays in use', error),
+    });
   const limitClient = createRateLimiter(config.rateLimit.perClient);
   const limitAddress = createRateLimiter(config.rateLimit.perAddress);
 

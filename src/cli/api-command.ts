@@ -32,6 +32,7 @@ export async function runApiCommand(): Promise<void> {
     config,
     metrics,
     logError: (error) => logger.error({ err: error }, 'unexpected error answering a request (answered 500)'),
+    logWarning: (message, error) => logger.warn({ err: error }, message),
   });
   onShutdownSignal(async () => {
     await api.close();
