@@ -106,11 +106,23 @@ export function raisesHubAlert(hubStatus: number | null, attempts: number): bool
   return hubStatus !== HUB_FORWARD_TIMEOUT && attempts >= HUB_ALERT_AFTER_ATTEMPTS;
 }
 
+/** What a receiver's status_message may take of a reason (Postgres, logs, Temporal state, the operator's terminal). */
+export const STATUS_MESSAGE_MAX = 200;
+
+/**
+ * The receiver's words, as the reason quotes them: control characters (line breaks, terminal
+ * escapes) become spaces, and the text is cut at STATUS_MESSAGE_MAX characters.
+ */
+export function printableMessage(message: string): string {
+  const printable = message.replace(/[\u0000-\u001F\u007F-\u009F\u2028\u2029]+/g, ' ').trim();
+  return printable.length > STATUS_MESSAGE_MAX ? `${printable.slice(0, STATUS_MESSAGE_MAX)}...` : printable;
+}
+
 export function classifyAnswer(answer: IopAnswer): DeliveryOutcome {
   const { httpStatus } = answer;
   const envelope = envelopeOf(answer);
   const said = envelope
-    ? `HTTP ${httpStatus}, OCPI ${envelope.status_code}${envelope.status_message ? ` ${envelope.status_message}` : ''}`
+    ? `HTTP ${httpStatus}, OCPI ${envelope.status_code}${envelope.status_message ? ` ${printableMessage(envelope.status_message)}` : ''}`
     : `HTTP ${httpStatus}`;
   const isBusinessError = envelope !== undefined && envelope.status_code >= 2000 && envelope.status_code < 3000;
   // A hub answered for the receiver, whatever HTTP status it chose: never parked on its word.

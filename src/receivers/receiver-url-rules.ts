@@ -4,7 +4,14 @@
  */
 import { z } from 'zod';
 
-export const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
+export const httpUrl = z
+  .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+  // A user name or password in a URL ends up in logs and listings: tokens go in their own settings.
+  .refine((url) => {
+    // Not a URL at all: the url check above says so.
+    const parsed = URL.canParse(url) ? new URL(url) : undefined;
+    return parsed === undefined || (parsed.username === '' && parsed.password === '');
+  }, 'must not carry a user name or password (give the token with --token-file or IOP_TOKEN)');
 
 /** Where one CDR is looked up: `{cdr_id}` is replaced. */
 export const checkUrlTemplateSchema = z

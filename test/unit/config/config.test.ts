@@ -23,6 +23,18 @@ test('never echoes a token in its errors', () => {
   expect(message).not.toContain(iopEnv.IOP_TOKEN);
 });
 
+test('refuses a user name or password inside a URL, without echoing it', () => {
+  for (const url of ['https://user:hunter2@iop.example/cdrs', 'https://only-user@iop.example/cdrs']) {
+    const message = messageOf(() => iopConfig({ ...iopEnv, IOP_CDRS_URL: url }));
+    expect(message).toMatch(/IOP_CDRS_URL: must not carry a user name or password/);
+    expect(message).not.toContain('hunter2');
+  }
+  expect(messageOf(() => iopConfig({ ...iopEnv, IOP_CDR_CHECK_URL_TEMPLATE: 'https://u:p@iop.example/cdrs/{cdr_id}' }))).toMatch(
+    /IOP_CDR_CHECK_URL_TEMPLATE: must be an http\(s\) URL/,
+  );
+  expect(messageOf(() => apiConfig({ OCPI_BASE_URL: 'https://u:p@cdrflow.example' }))).toMatch(/OCPI_BASE_URL: must not carry/);
+});
+
 test('refuses plain http to a non-loopback IOP unless explicitly allowed', () => {
   const plain = { ...iopEnv, IOP_CDRS_URL: 'http://iop.example/cdrs' };
   expect(messageOf(() => iopConfig(plain))).toMatch(/IOP_CDRS_URL: must use https/);

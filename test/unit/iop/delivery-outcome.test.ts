@@ -1,4 +1,11 @@
-import { classifyAnswer, classifyNetworkError, HUB_ALERT_AFTER_ATTEMPTS, raisesHubAlert } from '../../../src/iop/delivery-outcome';
+import {
+  classifyAnswer,
+  classifyNetworkError,
+  HUB_ALERT_AFTER_ATTEMPTS,
+  printableMessage,
+  raisesHubAlert,
+  STATUS_MESSAGE_MAX,
+} from '../../../src/iop/delivery-outcome';
 
 const envelope = (statusCode: number, message?: string) => ({
   data: {},
@@ -114,6 +121,17 @@ describe('classifyAnswer', () => {
     expect(raisesHubAlert(4000, HUB_ALERT_AFTER_ATTEMPTS)).toBe(true);
     expect(raisesHubAlert(4002, 50)).toBe(false);
     expect(raisesHubAlert(null, 50)).toBe(false);
+  });
+
+  test("quotes the receiver's status_message without control characters, at most STATUS_MESSAGE_MAX characters", () => {
+    const hostile = `refused\r\n\u001b[31mFAKE LOG LINE\u001b[0m ${'x'.repeat(500)}`;
+    const outcome = classifyAnswer({ httpStatus: 400, body: envelope(2001, hostile), location: null });
+    expect(outcome.kind).toBe('rejected');
+    const reason = outcome.kind === 'rejected' ? outcome.reason : '';
+    expect(reason).not.toMatch(/[\u0000-\u001f\u007f]/);
+    expect(reason.startsWith('HTTP 400, OCPI 2001 refused [31mFAKE LOG LINE [0m x')).toBe(true);
+    expect(reason.length).toBeLessThanOrEqual('HTTP 400, OCPI 2001 '.length + STATUS_MESSAGE_MAX + 3);
+    expect(printableMessage('fine as it is')).toBe('fine as it is');
   });
 
   test('a 500 or a 503 from the receiver itself is retried as not taken', () => {
