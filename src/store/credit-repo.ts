@@ -8,7 +8,7 @@ import type { Pool } from 'pg';
 import { type CdrKey } from '../ocpi/party';
 import { insertCdr } from './cdr-repo';
 import { enqueueAtTail } from './enqueue-at-tail';
-import { isLiveReceiverSql, withReceiverSetShared } from './receiver-set-lock';
+import { liveReceiversOf, withReceiverSetShared } from './receiver-set-lock';
 
 export type StoredCredit =
   | {
@@ -29,11 +29,7 @@ export async function storeCreditCdr(
   // Nothing is written before a refusal: those paths commit an empty transaction.
   // The receivers held still, then the ones chosen checked again: one removed since has no lane.
   return withReceiverSetShared(pool, original, async (client): Promise<StoredCredit> => {
-    const live = await client.query<{ receiver: string }>(
-      `SELECT receiver FROM unnest($3::text[]) AS receiver WHERE ${isLiveReceiverSql('receiver', '$1', '$2')}`,
-      [original.country_code, original.party_id, receivers],
-    );
-    const targets = live.rows.map((row) => row.receiver);
+    const targets = await liveReceiversOf(client, original, receivers);
     if (targets.length === 0) {
       return {
         refused: `the receivers that took CDR ${original.id} (${receivers.join(', ')}) were removed meanwhile: nothing to credit there`,

@@ -55,6 +55,15 @@ export function withReceiverSetsExclusive<T>(pool: Pool, parties: readonly Party
   });
 }
 
+/** Those of `receivers` that still exist for the party (read under the receiver-set lock, they stay so). */
+export async function liveReceiversOf(client: PoolClient, party: Party, receivers: readonly string[]): Promise<string[]> {
+  const live = await client.query<{ receiver: string }>(
+    `SELECT receiver FROM unnest($3::text[]) AS receiver WHERE ${isLiveReceiverSql('receiver', '$1', '$2')}`,
+    [party.country_code, party.party_id, receivers],
+  );
+  return live.rows.map((row) => row.receiver);
+}
+
 /**
  * SQL: whether the receiver named `name` still exists for the party (`cc`, `pid`): one of
  * its connections, or `default` (IOP_*) while it has none. The arguments are SQL expressions.

@@ -8,7 +8,7 @@ import type { Pool } from 'pg';
 import { type CdrKey } from '../ocpi/party';
 import { insertCdr } from './cdr-repo';
 import { enqueueAtTail } from './enqueue-at-tail';
-import { isLiveReceiverSql, withReceiverSetShared } from './receiver-set-lock';
+import { liveReceiversOf, withReceiverSetShared } from './receiver-set-lock';
 import type { StoredCredit } from './credit-repo';
 
 /** Same shape as a credit's: issued (or issued before), or refused with the reason. */
@@ -22,11 +22,7 @@ export async function storeReissuedCdr(
   receivers: string[],
 ): Promise<StoredReissue> {
   return withReceiverSetShared(pool, original, async (client): Promise<StoredReissue> => {
-    const live = await client.query<{ receiver: string }>(
-      `SELECT receiver FROM unnest($3::text[]) AS receiver WHERE ${isLiveReceiverSql('receiver', '$1', '$2')}`,
-      [original.country_code, original.party_id, receivers],
-    );
-    const targets = live.rows.map((row) => row.receiver);
+    const targets = await liveReceiversOf(client, original, receivers);
     if (targets.length === 0) return { refused: `the receivers of the credit (${receivers.join(', ')}) were removed meanwhile` };
     // Concurrent commands for the same CDR wait here.
     await client.query('SELECT 1 FROM cdrs WHERE country_code = $1 AND party_id = $2 AND id = $3 FOR UPDATE', [
